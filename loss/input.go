@@ -1,0 +1,170 @@
+package loss
+
+import (
+	"fmt"
+	"math"
+)
+
+// Corner selects one of the two corner branches of the network.
+type Corner int
+
+const (
+	TopLeft     Corner = iota // the tl_* tensors
+	BottomRight               // the br_* tensors
+)
+
+// Corners lists both branches in the order the reference sums them.
+var Corners = [2]Corner{TopLeft, BottomRight}
+
+// String returns the reference's prefix for the corner: "tl" or "br".
+func (c Corner) String() string {
+	if c == BottomRight {
+		return "br"
+	}
+	return "tl"
+}
+
+// Shape holds the dimensions of one training step.
+type Shape struct {
+	Stacks  int // S, hourglass stacks
+	Batch   int // B, images
+	Classes int // C, heatmap channels
+	Height  int // H, output map rows
+	Width   int // W, output map columns
+	Slots   int // K, max_tag_len
+}
+
+// Pixels returns H·W, the size of one heatmap plane.
+func (s Shape) Pixels() int { return s.Height * s.Width }
+
+// String formats the shape as the CLI prints it.
+func (s Shape) String() string {
+	return fmt.Sprintf("S=%d B=%d C=%d %dx%d K=%d", s.Stacks, s.Batch, s.Classes, s.Height, s.Width, s.Slots)
+}
+
+// Input is one training step in the named schema, already gathered: what the
+// reference's AELoss receives as outs and targets. Arrays are row-major and
+// indexed by corner (TopLeft, BottomRight). The engine never writes to them.
+type Input struct {
+	Shape
+
+	Heat [2][]float32 // logits [S,B,C,H,W] (tl_heats, br_heats)
+	Tag  [2][]float32 // embeddings gathered at Inds [S,B,K] (tl_tags, br_tags)
+	Regr [2][]float32 // offsets gathered at Inds [S,B,K,2] (tl_regrs, br_regrs)
+
+	GTHeat [2][]float32 // Gaussian targets [B,C,H,W] (gt_tl_heat, gt_br_heat)
+	GTRegr [2][]float32 // target offsets [B,K,2] (gt_tl_regr, gt_br_regr)
+	Inds   [2][]int64   // flat corner index y·W+x [B,K] (tl_inds, br_inds)
+	Mask   []uint8      // valid slots [B,K] (gt_mask), with the uint8 meaning
+
+	// TagMap and RegrMap keep the full maps when the dump held them
+	// ([S,B,H,W] and [S,B,2,H,W]); nil when the dump was already gathered.
+	TagMap  [2][]float32
+	RegrMap [2][]float32
+}
+
+// Offsets into the flat arrays.
+
+// HeatIndex returns the offset of pixel (y, x) of plane (s, b, c) in Heat.
+func (s Shape) HeatIndex(stack, image, class, y, x int) int {
+	return (((stack*s.Batch+image)*s.Classes+class)*s.Height+y)*s.Width + x
+}
+
+// TargetIndex returns the offset of pixel (y, x) of plane (b, c) in GTHeat.
+func (s Shape) TargetIndex(image, class, y, x int) int {
+	return ((image*s.Classes+class)*s.Height+y)*s.Width + x
+}
+
+// SlotIndex returns the offset of slot k of image b in Mask, Inds and,
+// times two, in GTRegr.
+func (s Shape) SlotIndex(image, slot int) int { return image*s.Slots + slot }
+
+// StackSlotIndex returns the offset of slot k of image b of stack s in Tag
+// and, times two, in Regr.
+func (s Shape) StackSlotIndex(stack, image, slot int) int {
+	return (stack*s.Batch+image)*s.Slots + slot
+}
+
+// Validate checks that every array has the length its shape implies, that
+// indices point inside the map and that no value is NaN or infinite. The
+// error names the array the way the dump does.
+func (in *Input) Validate() error {
+	sh := in.Shape
+	if sh.Stacks < 1 || sh.Batch < 1 || sh.Classes < 1 || sh.Height < 1 || sh.Width < 1 || sh.Slots < 1 {
+		return fmt.Errorf("shape %v: every dimension must be at least 1", sh)
+	}
+	n := sh.Pixels()
+	for _, c := range Corners {
+		p := c.String()
+		checks := []struct {
+			name string
+			got  int
+			want int
+		}{
+			{p + "_heats", len(in.Heat[c]), sh.Stacks * sh.Batch * sh.Classes * n},
+			{p + "_tags", len(in.Tag[c]), sh.Stacks * sh.Batch * sh.Slots},
+			{p + "_regrs", len(in.Regr[c]), sh.Stacks * sh.Batch * sh.Slots * 2},
+			{"gt_" + p + "_heat", len(in.GTHeat[c]), sh.Batch * sh.Classes * n},
+			{"gt_" + p + "_regr", len(in.GTRegr[c]), sh.Batch * sh.Slots * 2},
+			{p + "_inds", len(in.Inds[c]), sh.Batch * sh.Slots},
+		}
+		for _, ch := range checks {
+			if ch.got != ch.want {
+				return fmt.Errorf("%s: %d values, want %d for %v", ch.name, ch.got, ch.want, sh)
+			}
+		}
+	}
+	if len(in.Mask) != sh.Batch*sh.Slots {
+		return fmt.Errorf("gt_mask: %d values, want %d for %v", len(in.Mask), sh.Batch*sh.Slots, sh)
+	}
+	for _, c := range Corners {
+		p := c.String()
+		for i, v := range in.Inds[c] {
+			if v < 0 || v >= int64(n) {
+				return fmt.Errorf("%s: index %d at %v is outside the %dx%d map", p+"_inds", v, Unravel(i, sh.Batch, sh.Slots), sh.Height, sh.Width)
+			}
+		}
+		for _, a := range []struct {
+			name string
+			v    []float32
+			dims []int
+		}{
+			{p + "_heats", in.Heat[c], []int{sh.Stacks, sh.Batch, sh.Classes, sh.Height, sh.Width}},
+			{p + "_tags", in.Tag[c], []int{sh.Stacks, sh.Batch, sh.Slots}},
+			{p + "_regrs", in.Regr[c], []int{sh.Stacks, sh.Batch, sh.Slots, 2}},
+			{"gt_" + p + "_heat", in.GTHeat[c], []int{sh.Batch, sh.Classes, sh.Height, sh.Width}},
+			{"gt_" + p + "_regr", in.GTRegr[c], []int{sh.Batch, sh.Slots, 2}},
+		} {
+			if i, ok := firstNonFinite(a.v); ok {
+				return fmt.Errorf("%s: %v at %v", a.name, a.v[i], Unravel(i, a.dims...))
+			}
+		}
+		for i, y := range in.GTHeat[c] {
+			if y < 0 || y > 1 {
+				return fmt.Errorf("gt_%s_heat: %v at %v is outside [0, 1]", p, y, Unravel(i, sh.Batch, sh.Classes, sh.Height, sh.Width))
+			}
+		}
+	}
+	return nil
+}
+
+func firstNonFinite(v []float32) (int, bool) {
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Unravel turns a flat row-major offset into its index along each of dims.
+func Unravel(flat int, dims ...int) []int {
+	idx := make([]int, len(dims))
+	for i := len(dims) - 1; i >= 0; i-- {
+		if dims[i] > 0 {
+			idx[i] = flat % dims[i]
+			flat /= dims[i]
+		}
+	}
+	return idx
+}
