@@ -89,41 +89,12 @@ func (s Shape) StackSlotIndex(stack, image, slot int) int {
 // indices point inside the map and that no value is NaN or infinite. The
 // error names the array the way the dump does.
 func (in *Input) Validate() error {
+	if err := in.checkLengths(); err != nil {
+		return err
+	}
 	sh := in.Shape
-	if sh.Stacks < 1 || sh.Batch < 1 || sh.Classes < 1 || sh.Height < 1 || sh.Width < 1 || sh.Slots < 1 {
-		return fmt.Errorf("shape %v: every dimension must be at least 1", sh)
-	}
-	n := sh.Pixels()
 	for _, c := range Corners {
 		p := c.String()
-		checks := []struct {
-			name string
-			got  int
-			want int
-		}{
-			{p + "_heats", len(in.Heat[c]), sh.Stacks * sh.Batch * sh.Classes * n},
-			{p + "_tags", len(in.Tag[c]), sh.Stacks * sh.Batch * sh.Slots},
-			{p + "_regrs", len(in.Regr[c]), sh.Stacks * sh.Batch * sh.Slots * 2},
-			{"gt_" + p + "_heat", len(in.GTHeat[c]), sh.Batch * sh.Classes * n},
-			{"gt_" + p + "_regr", len(in.GTRegr[c]), sh.Batch * sh.Slots * 2},
-			{p + "_inds", len(in.Inds[c]), sh.Batch * sh.Slots},
-		}
-		for _, ch := range checks {
-			if ch.got != ch.want {
-				return fmt.Errorf("%s: %d values, want %d for %v", ch.name, ch.got, ch.want, sh)
-			}
-		}
-	}
-	if len(in.Mask) != sh.Batch*sh.Slots {
-		return fmt.Errorf("gt_mask: %d values, want %d for %v", len(in.Mask), sh.Batch*sh.Slots, sh)
-	}
-	for _, c := range Corners {
-		p := c.String()
-		for i, v := range in.Inds[c] {
-			if v < 0 || v >= int64(n) {
-				return fmt.Errorf("%s: index %d at %v is outside the %dx%d map", p+"_inds", v, Unravel(i, sh.Batch, sh.Slots), sh.Height, sh.Width)
-			}
-		}
 		for _, a := range []struct {
 			name string
 			v    []float32

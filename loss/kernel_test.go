@@ -1,0 +1,161 @@
+package loss
+
+import (
+	"math"
+	"testing"
+)
+
+// plainTerm is the reference's per-pixel focal term written the obvious way:
+// float64 math.Exp and math.Log, rounded to float32 where PyTorch's float32
+// tensors round (after each elementwise op), nothing else. The kernel's fast
+// path must agree with it.
+func plainTerm(x, y float32, o Options) float64 {
+	e := float32(math.Exp(-float64(x)))
+	d := float32(1 + e)
+	p := float32(1 / d)
+	lo, hi := float32(o.Eps), float32(1-o.Eps)
+	if p < lo {
+		p = lo
+	}
+	if p > hi {
+		p = hi
+	}
+	q := float32(1 - p)
+	if y == 1 {
+		lp := float32(math.Log(float64(p)))
+		return float64(float32(lp * float32(math.Pow(float64(q), o.Alpha))))
+	}
+	lq := float32(math.Log(float64(q)))
+	pa := float32(math.Pow(float64(p), o.Alpha))
+	w := float32(math.Pow(float64(float32(1-y)), o.Beta))
+	return float64(float32(float32(lq*pa) * w))
+}
+
+func termsAgree(got, want float64) bool {
+	return math.Abs(got-want) <= 1e-12 || math.Abs(got-want) <= 1e-6*math.Abs(want)
+}
+
+// TestFastMathSweep checks every per-pixel term the engine can produce, fast
+// path included, against plainTerm over logits in [-50, 50] and targets in
+// [0, 1].
+func TestFastMathSweep(t *testing.T) {
+	o := DefaultOptions()
+	k := newKernel(o)
+	if !k.fast {
+		t.Fatal("default options should take the fast path")
+	}
+	bad := 0
+	for i := 0; i <= 400000; i++ {
+		x := float32(-50 + 100*float64(i)/400000)
+		want := plainTerm(x, 0, o)
+		var got float64
+		switch {
+		case x <= k.xLo:
+			got = k.negLo
+		case x >= k.xHi:
+			got = k.negHi
+		default:
+			got = k.negBackground(x)
+		}
+		if !termsAgree(got, want) && bad < 10 {
+			bad++
+			t.Errorf("background x=%v: fast %.17g, plain %.17g", x, got, want)
+		}
+	}
+	for _, y := range []float32{0, 1e-6, 0.01, 0.3, 0.5, 0.9, 0.999, 1} {
+		for i := 0; i <= 20000; i++ {
+			x := float32(-50 + 100*float64(i)/20000)
+			got := k.point(x, y).term
+			if want := plainTerm(x, y, o); !termsAgree(got, want) && bad < 20 {
+				bad++
+				t.Errorf("y=%v x=%v: exact %.17g, plain %.17g", y, x, got, want)
+			}
+		}
+	}
+	// Row sums mix both paths: they must equal the plain sum up to the float32
+	// rounding of the final products, which the fast path skips (≤ 2e-7).
+	xs := make([]float32, 4096)
+	ys := make([]float32, 4096)
+	var want float64
+	for i := range xs {
+		xs[i] = float32(-12 + 24*math.Sin(float64(i)*0.37))
+		if i%7 == 0 {
+			ys[i] = float32(i%100) / 100
+		}
+		if ys[i] < 1 {
+			want += plainTerm(xs[i], ys[i], o)
+		}
+	}
+	if got := k.row(xs, ys).neg; !near(got, want, 2e-7, 0) {
+		t.Errorf("row sum %.17g, plain %.17g", got, want)
+	}
+}
+
+// TestClampThresholds checks the logits at which the clamp starts: below
+// xLo (and above xHi) the reference's probability is clamped, just inside it
+// is not.
+func TestClampThresholds(t *testing.T) {
+	for _, eps := range []float64{1e-4, 1e-3, 1e-6, 0.25} {
+		o := DefaultOptions()
+		o.Eps = eps
+		k := newKernel(o)
+		next := func(f float32, up bool) float32 {
+			return math.Nextafter32(f, float32(math.Copysign(math.Inf(1), map[bool]float64{true: 1, false: -1}[up])))
+		}
+		if s := sigmoid32(k.xLo); !(s < k.lo) {
+			t.Errorf("eps %v: sigmoid(xLo=%v) = %v, want < %v", eps, k.xLo, s, k.lo)
+		}
+		if s := sigmoid32(next(k.xLo, true)); s < k.lo {
+			t.Errorf("eps %v: sigmoid just above xLo = %v is still clamped", eps, s)
+		}
+		if s := sigmoid32(k.xHi); !(s > k.hi) {
+			t.Errorf("eps %v: sigmoid(xHi=%v) = %v, want > %v", eps, k.xHi, s, k.hi)
+		}
+		if s := sigmoid32(next(k.xHi, false)); s > k.hi {
+			t.Errorf("eps %v: sigmoid just below xHi = %v is still clamped", eps, s)
+		}
+	}
+	// With ε = 1e-4 the clamp starts at |logit| ≈ 9.21, as the reference doc says.
+	k := newKernel(DefaultOptions())
+	if math.Abs(float64(k.xLo)+9.21) > 0.01 || math.Abs(float64(k.xHi)-9.21) > 0.01 {
+		t.Errorf("clamp thresholds %v, %v, want ±9.21", k.xLo, k.xHi)
+	}
+}
+
+func TestFastExpAndLog(t *testing.T) {
+	for i := 0; i <= 100000; i++ {
+		x := -fastExpMax + 2*fastExpMax*float64(i)/100000
+		if got, want := fastExp(x), math.Exp(x); math.Abs(got-want) > 1e-15*want {
+			t.Fatalf("fastExp(%v) = %v, math.Exp %v", x, got, want)
+		}
+	}
+	for q := float32(1e-30); q < 1; q = math.Nextafter32(q*1.0001, 2) {
+		got, want := logFloat32(q), math.Log(float64(q))
+		if math.Abs(got-want) > 1e-13*math.Abs(want) {
+			t.Fatalf("logFloat32(%v) = %v, math.Log %v", q, got, want)
+		}
+	}
+	// Every float32 just below 1, where the series takes over.
+	for q := float32(1); q > 0.98; q = math.Nextafter32(q, 0) {
+		got, want := logFloat32(q), math.Log(float64(q))
+		if math.Abs(got-want) > 1e-13*math.Abs(want) {
+			t.Fatalf("logFloat32(%v) = %v, math.Log %v", q, got, want)
+		}
+	}
+}
+
+// TestGradientAtClamp: past |logit| ≈ 9.21 the reference's clamp stops the
+// gradient exactly.
+func TestGradientAtClamp(t *testing.T) {
+	k := newKernel(DefaultOptions())
+	for _, x := range []float32{-40, -9.3, 9.3, 40} {
+		for _, y := range []float32{0, 0.5, 1} {
+			if pt := k.point(x, y); pt.dterm != 0 || pt.clamped == 0 {
+				t.Errorf("x=%v y=%v: gradient %v clamped %v, want 0 and clamped", x, y, pt.dterm, pt.clamped)
+			}
+		}
+	}
+	if pt := k.point(-9.1, 0); pt.dterm == 0 || pt.clamped != 0 {
+		t.Errorf("x=-9.1: want a live gradient, got %v", pt.dterm)
+	}
+}

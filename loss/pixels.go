@@ -1,0 +1,103 @@
+package loss
+
+// PixelMaps is the focal loss of one heatmap plane, pixel by pixel. Pos and
+// Neg are each pixel's contribution to the total loss (normalised, divided by
+// the stacks, sign flipped so they are ≥ 0): summed over every plane of every
+// stack, image, class and corner they give Result.Weighted.Focal().
+type PixelMaps struct {
+	Height, Width int
+	Logit         []float32 // the prediction
+	Target        []float32 // y
+	Prob          []float32 // p after the clamp
+	Pos           []float64 // contribution of positives (y = 1), 0 elsewhere
+	Neg           []float64 // contribution of negatives (y < 1), 0 elsewhere
+	Weight        []float64 // focal weight: (1-p)^α on positives, p^α(1-y)^β on negatives
+	Clamped       []int8    // -1 where p was clamped to ε, +1 to 1-ε
+	Grad          []float64 // d Loss / d logit
+	PosSum        float64   // Σ Pos
+	NegSum        float64   // Σ Neg
+}
+
+// resize makes every slice hold n pixels, reusing the storage it has.
+func (m *PixelMaps) resize(h, w int) {
+	n := h * w
+	m.Height, m.Width = h, w
+	m.Prob = grow(m.Prob, n)
+	m.Pos, m.Neg, m.Weight, m.Grad = grow(m.Pos, n), grow(m.Neg, n), grow(m.Weight, n), grow(m.Grad, n)
+	m.Clamped = grow(m.Clamped, n)
+	m.PosSum, m.NegSum = 0, 0
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// Pixels fills dst with the per-pixel focal maps of one plane and returns it;
+// dst may be nil, and is reused when it is not (no allocation per call).
+func (r *Result) Pixels(dst *PixelMaps, stack, image, class int, c Corner) *PixelMaps {
+	if dst == nil {
+		dst = new(PixelMaps)
+	}
+	sh, in := r.Shape, r.in
+	n := sh.Pixels()
+	dst.resize(sh.Height, sh.Width)
+	dst.Logit = in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n]
+	dst.Target = in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n]
+	scale := 1 / (r.focalNorm(c) * r.div)
+	for i := range n {
+		pt := r.kernel.point(dst.Logit[i], dst.Target[i])
+		dst.Prob[i] = pt.prob
+		dst.Weight[i] = pt.weight
+		dst.Clamped[i] = pt.clamped
+		dst.Grad[i] = -pt.dterm * scale
+		dst.Pos[i], dst.Neg[i] = 0, 0
+		if pt.pos {
+			dst.Pos[i] = -pt.term * scale
+			dst.PosSum += dst.Pos[i]
+		} else {
+			dst.Neg[i] = -pt.term * scale
+			dst.NegSum += dst.Neg[i]
+		}
+	}
+	return dst
+}
+
+// TagGrad returns d Loss / d tag for one corner, laid out like Input.Tag
+// ([S,B,K]); slots the mask leaves out have gradient 0.
+func (r *Result) TagGrad(c Corner) []float64 {
+	sh := r.Shape
+	g := make([]float64, sh.Stacks*sh.Batch*sh.Slots)
+	for s := range sh.Stacks {
+		for b := range sh.Batch {
+			e := r.Embedding(s, b)
+			grad := e.GradTL
+			if c == BottomRight {
+				grad = e.GradBR
+			}
+			for i, k := range e.Slots {
+				g[sh.StackSlotIndex(s, b, k)] = grad[i]
+			}
+		}
+	}
+	return g
+}
+
+// RegrGrad returns d Loss / d offset for one corner, laid out like Input.Regr
+// ([S,B,K,2]).
+func (r *Result) RegrGrad(c Corner) []float64 {
+	sh := r.Shape
+	g := make([]float64, 2*sh.Stacks*sh.Batch*sh.Slots)
+	for s := range sh.Stacks {
+		for b := range sh.Batch {
+			o := r.Offsets(s, b, c)
+			for i, k := range o.Slots {
+				j := 2 * sh.StackSlotIndex(s, b, k)
+				g[j], g[j+1] = o.Grad[i][0], o.Grad[i][1]
+			}
+		}
+	}
+	return g
+}

@@ -1,0 +1,225 @@
+package loss
+
+import "fmt"
+
+// Terms are the parts of the loss: focal per corner, pull, push and offset
+// per corner.
+type Terms struct {
+	FocalTL float64
+	FocalBR float64
+	Pull    float64
+	Push    float64
+	RegrTL  float64
+	RegrBR  float64
+}
+
+// Focal returns FocalTL + FocalBR.
+func (t Terms) Focal() float64 { return t.FocalTL + t.FocalBR }
+
+// Regr returns RegrTL + RegrBR.
+func (t Terms) Regr() float64 { return t.RegrTL + t.RegrBR }
+
+// Sum returns the sum of every term.
+func (t Terms) Sum() float64 { return t.Focal() + t.Pull + t.Push + t.Regr() }
+
+func (t *Terms) add(u Terms) {
+	t.FocalTL += u.FocalTL
+	t.FocalBR += u.FocalBR
+	t.Pull += u.Pull
+	t.Push += u.Push
+	t.RegrTL += u.RegrTL
+	t.RegrBR += u.RegrBR
+}
+
+// weighted applies the loss weights and the stack divisor to unweighted terms.
+func (t Terms) weighted(o Options, div float64) Terms {
+	return Terms{
+		FocalTL: t.FocalTL / div,
+		FocalBR: t.FocalBR / div,
+		Pull:    o.PullWeight * t.Pull / div,
+		Push:    o.PushWeight * t.Push / div,
+		RegrTL:  o.RegrWeight * t.RegrTL / div,
+		RegrBR:  o.RegrWeight * t.RegrBR / div,
+	}
+}
+
+// ImageTerms is one image's share of the loss.
+type ImageTerms struct {
+	Objects  int     // N_b, valid slots of the mask
+	Weighted Terms   // share of Result.Weighted: summed over images they give it back
+	Stacks   []Terms // unweighted share, per stack
+}
+
+// Result is the loss of one training step and everything behind it.
+type Result struct {
+	Shape   Shape
+	Options Options
+
+	// Loss is the scalar the reference returns.
+	Loss float64
+	// Weighted holds each term weighted and divided by the number of stacks
+	// (summed over stacks under MMDet), so that Loss = Weighted.Sum().
+	Weighted Terms
+	// Stacks holds the unweighted terms of each stack.
+	Stacks []Terms
+	// Images holds each image's share.
+	Images []ImageTerms
+
+	NumPos  [2]int // positive pixels per corner over the batch and all classes
+	Clamped [2]int // pixels whose probability hit the clamp, per corner, all stacks
+
+	in     *Input
+	kernel *kernel
+	div    float64 // stack divisor: S for the reference, 1 for MMDet
+}
+
+// Evaluate computes the loss of in under opt. It reads in but never writes
+// to it. Values are not checked for NaN here (Input.Validate does that when a
+// dump is read); a NaN logit gives a NaN loss, as in the reference.
+func Evaluate(in *Input, opt Options) (*Result, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.checkLengths(); err != nil {
+		return nil, err
+	}
+	k := newKernel(opt)
+	return assemble(in, opt, k, focalPlanes(k, in)), nil
+}
+
+// assemble turns the focal sums of every plane into the result and adds the
+// embedding and offset terms, which are cheap enough to recompute each time.
+func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
+	sh := in.Shape
+	r := &Result{Shape: sh, Options: opt, in: in, kernel: k, div: float64(sh.Stacks)}
+	if opt.Convention == MMDet {
+		r.div = 1
+	}
+	r.Stacks = make([]Terms, sh.Stacks)
+	r.Images = make([]ImageTerms, sh.Batch)
+	for b := range r.Images {
+		r.Images[b].Stacks = make([]Terms, sh.Stacks)
+		for _, m := range in.Mask[b*sh.Slots : (b+1)*sh.Slots] {
+			if m != 0 {
+				r.Images[b].Objects++
+			}
+		}
+	}
+
+	// Focal: num_pos counts positives over the whole batch and every class;
+	// the stacks share the targets, so stack 0 gives it.
+	for i, id := range planeOrder(sh) {
+		if id.stack == 0 {
+			r.NumPos[id.corner] += planes[i].npos
+		}
+		r.Clamped[id.corner] += planes[i].clamped
+	}
+	for i, id := range planeOrder(sh) {
+		f := -(planes[i].pos + planes[i].neg) / r.focalNorm(id.corner)
+		t := &r.Images[id.image].Stacks[id.stack]
+		if id.corner == TopLeft {
+			t.FocalTL += f
+		} else {
+			t.FocalBR += f
+		}
+	}
+
+	for s := range sh.Stacks {
+		for _, c := range Corners {
+			norm := offsetNorm(opt.Convention, in.Mask, sh.Batch)
+			for b := range sh.Batch {
+				o := r.Offsets(s, b, c)
+				t := &r.Images[b].Stacks[s]
+				if c == TopLeft {
+					t.RegrTL += o.Sum / norm
+				} else {
+					t.RegrBR += o.Sum / norm
+				}
+			}
+		}
+		for b := range sh.Batch {
+			e := r.Embedding(s, b)
+			r.Images[b].Stacks[s].Pull = e.PullSum
+			r.Images[b].Stacks[s].Push = e.PushSum
+		}
+	}
+
+	for b := range r.Images {
+		for s, t := range r.Images[b].Stacks {
+			r.Stacks[s].add(t)
+			r.Images[b].Weighted.add(t.weighted(opt, r.div))
+		}
+	}
+	for _, t := range r.Stacks {
+		r.Weighted.add(t.weighted(opt, r.div))
+	}
+	r.Loss = r.Weighted.Sum()
+	return r
+}
+
+// focalNorm is what _neg_loss divides a corner's sums by: num_pos, or 1 when
+// the batch has no positive pixel. Quirk kept on purpose: in that case the
+// reference returns -Σneg un-normalised, a loss spike rather than a NaN.
+func (r *Result) focalNorm(c Corner) float64 {
+	return float64(max(r.NumPos[c], 1))
+}
+
+// Embedding returns the embedding loss of image b in stack s, object by object.
+func (r *Result) Embedding(stack, image int) Embedding {
+	sh, in := r.Shape, r.in
+	lo, hi := sh.StackSlotIndex(stack, image, 0), sh.StackSlotIndex(stack, image+1, 0)
+	mask := in.Mask[image*sh.Slots : (image+1)*sh.Slots]
+	o := r.Options
+	return embed(o.Convention, in.Tag[TopLeft][lo:hi], in.Tag[BottomRight][lo:hi], mask,
+		o.PullWeight/r.div, o.PushWeight/r.div)
+}
+
+// Offsets returns the offset loss of image b in stack s for one corner.
+func (r *Result) Offsets(stack, image int, c Corner) Offsets {
+	sh, in := r.Shape, r.in
+	lo, hi := sh.StackSlotIndex(stack, image, 0), sh.StackSlotIndex(stack, image+1, 0)
+	mask := in.Mask[image*sh.Slots : (image+1)*sh.Slots]
+	gt := in.GTRegr[c][2*image*sh.Slots : 2*(image+1)*sh.Slots]
+	scale := r.Options.RegrWeight / r.div / offsetNorm(r.Options.Convention, in.Mask, sh.Batch)
+	return offsets(in.Regr[c][2*lo:2*hi], gt, mask, scale)
+}
+
+// Input returns the input the result was computed from.
+func (r *Result) Input() *Input { return r.in }
+
+// checkLengths verifies the array lengths against the shape and the index
+// range: enough for the engine to run without panicking.
+func (in *Input) checkLengths() error {
+	sh := in.Shape
+	if sh.Stacks < 1 || sh.Batch < 1 || sh.Classes < 1 || sh.Height < 1 || sh.Width < 1 || sh.Slots < 1 {
+		return fmt.Errorf("shape %v: every dimension must be at least 1", sh)
+	}
+	n := sh.Pixels()
+	for _, c := range Corners {
+		p := c.String()
+		for _, ch := range []struct {
+			name      string
+			got, want int
+		}{
+			{p + "_heats", len(in.Heat[c]), sh.Stacks * sh.Batch * sh.Classes * n},
+			{p + "_tags", len(in.Tag[c]), sh.Stacks * sh.Batch * sh.Slots},
+			{p + "_regrs", len(in.Regr[c]), sh.Stacks * sh.Batch * sh.Slots * 2},
+			{"gt_" + p + "_heat", len(in.GTHeat[c]), sh.Batch * sh.Classes * n},
+			{"gt_" + p + "_regr", len(in.GTRegr[c]), sh.Batch * sh.Slots * 2},
+			{p + "_inds", len(in.Inds[c]), sh.Batch * sh.Slots},
+		} {
+			if ch.got != ch.want {
+				return fmt.Errorf("%s: %d values, want %d for %v", ch.name, ch.got, ch.want, sh)
+			}
+		}
+		for i, v := range in.Inds[c] {
+			if v < 0 || v >= int64(n) {
+				return fmt.Errorf("%s: index %d at %v is outside the %dx%d map", p+"_inds", v, Unravel(i, sh.Batch, sh.Slots), sh.Height, sh.Width)
+			}
+		}
+	}
+	if len(in.Mask) != sh.Batch*sh.Slots {
+		return fmt.Errorf("gt_mask: %d values, want %d for %v", len(in.Mask), sh.Batch*sh.Slots, sh)
+	}
+	return nil
+}
