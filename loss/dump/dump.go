@@ -1,0 +1,145 @@
+package dump
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"github.com/cornerloss/cornerloss/loss"
+)
+
+// DefaultMaxBytes caps the decoded arrays of a dump when Options.MaxBytes is
+// zero: well past CornerNet-104 at batch 8 (about 170 MB), well inside the
+// 4 GiB a wasm page can address.
+const DefaultMaxBytes = 2 << 30
+
+// Options tunes reading.
+type Options struct {
+	// MaxBytes caps the bytes of the decoded arrays (in the engine's
+	// types); a dump that needs more fails before any allocation.
+	// Zero means DefaultMaxBytes.
+	MaxBytes int64
+	// Progress, if set, is called after every 256 KiB of payload read,
+	// with total the sum of the stored sizes of the schema's arrays.
+	Progress func(done, total int64)
+}
+
+// Dump is a dump read and checked.
+type Dump struct {
+	Input    *loss.Input // complete, and valid by Input.Validate
+	Arrays   []ArrayInfo // the schema's arrays, as stored, in schema order
+	Warnings []string    // extra arrays, mask quirks; each starts with the array name
+	// TagsFromMaps and RegrsFromMaps say the dump held full maps, gathered
+	// at tl_inds/br_inds into Input.Tag/Regr and kept in Input.TagMap/RegrMap.
+	TagsFromMaps, RegrsFromMaps bool
+}
+
+// ArrayInfo describes one stored array.
+type ArrayInfo struct {
+	Name    string // e.g. "tl_heats"
+	Dtype   string // NumPy name, e.g. "float32"
+	Descr   string // NumPy descr as stored, byte order included, e.g. "<f4"
+	Shape   []int  // as stored
+	Fortran bool   // stored in column-major order
+}
+
+// File is one .npy file held in memory, as a browser upload gives it.
+type File struct {
+	Name string // e.g. "tl_heats.npy"; the array name is the base without ".npy"
+	Data []byte
+}
+
+// ReadFile reads a dump from an .npz file or from a directory of NAME.npy
+// files.
+func ReadFile(path string, opt Options) (*Dump, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{File: path, Problem: err.Error(), Err: err}
+	}
+	if st.IsDir() {
+		entries, warnings, err := dirEntries(path)
+		if err != nil {
+			return nil, err
+		}
+		return read(path, entries, warnings, opt)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{File: path, Problem: err.Error(), Err: err}
+	}
+	defer f.Close()
+	var magic [6]byte
+	if n, _ := f.ReadAt(magic[:], 0); n == len(magic) && bytes.Equal(magic[:], npy.Magic[:]) {
+		return nil, &Error{File: path, Problem: "a single .npy file holds one array: give the directory of the dump's .npy files, or an .npz"}
+	}
+	entries, warnings, err := zipEntries(path, f, st.Size())
+	if err != nil {
+		return nil, err
+	}
+	return read(path, entries, warnings, opt)
+}
+
+// ReadNPZ reads a dump from the bytes of an .npz file; name is what errors
+// call the file.
+func ReadNPZ(name string, data []byte, opt Options) (*Dump, error) {
+	entries, warnings, err := zipEntries(name, bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	return read(name, entries, warnings, opt)
+}
+
+// ReadNPYFiles reads a dump from .npy files held in memory.
+func ReadNPYFiles(files []File, opt Options) (*Dump, error) {
+	entries, warnings := memEntries(files)
+	return read("", entries, warnings, opt)
+}
+
+// ReadNPYPaths reads a dump from .npy files given by path.
+func ReadNPYPaths(paths []string, opt Options) (*Dump, error) {
+	entries, warnings, err := fileEntries(paths)
+	if err != nil {
+		return nil, err
+	}
+	dir := ""
+	if len(paths) > 0 {
+		dir = filepath.Dir(paths[0])
+	}
+	return read(dir, entries, warnings, opt)
+}
+
+// Summary describes the dump for the page and the CLI: shape, objects per
+// image, where tags and offsets came from, each array's dtype and shape,
+// and the warnings.
+func (d *Dump) Summary() string {
+	var b strings.Builder
+	in := d.Input
+	fmt.Fprintf(&b, "shape: %v\n", in.Shape)
+	fmt.Fprintf(&b, "objects per image:")
+	for img := range in.Batch {
+		n := 0
+		for _, v := range in.Mask[img*in.Slots : (img+1)*in.Slots] {
+			if v != 0 {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, " %d", n)
+	}
+	b.WriteString("\n")
+	source := map[bool]string{true: "maps, gathered at tl_inds/br_inds", false: "gathered"}
+	fmt.Fprintf(&b, "tags: %s; offsets: %s\n", source[d.TagsFromMaps], source[d.RegrsFromMaps])
+	for _, a := range d.Arrays {
+		order := ""
+		if a.Fortran {
+			order = ", Fortran order"
+		}
+		fmt.Fprintf(&b, "  %-11s %-8s %-6s %v%s\n", a.Name, a.Dtype, a.Descr, a.Shape, order)
+	}
+	for _, w := range d.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	return b.String()
+}

@@ -1,0 +1,43 @@
+package dump
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is a problem with one array of a dump, or with the dump as a whole
+// when Array is empty. Its message is "ARRAY: problem"; the CLI prefixes the
+// file: "cornerloss: FILE: ARRAY: problem".
+type Error struct {
+	File    string // the .npz, directory or .npy file the array came from
+	Array   string // the array name without ".npy", e.g. "tl_heats"; empty for the whole dump
+	Problem string // lowercase, no final period
+	Err     error  // the underlying error, if any
+}
+
+func (e *Error) Error() string {
+	if e.Array == "" {
+		return e.Problem
+	}
+	return e.Array + ": " + e.Problem
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// errorf builds an *Error for one array of file.
+func errorf(file, array, format string, args ...any) *Error {
+	return &Error{File: file, Array: array, Problem: fmt.Sprintf(format, args...)}
+}
+
+// wrap turns err into an *Error naming the array, keeping an *Error that
+// already names one as it is.
+func wrap(file, array string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{File: file, Array: array, Problem: err.Error(), Err: err}
+}

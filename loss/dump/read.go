@@ -1,0 +1,246 @@
+package dump
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/cornerloss/cornerloss/loss"
+)
+
+// reading is one dump on its way from entries to a loss.Input.
+type reading struct {
+	file    string // the dump as a whole, for errors that name no array
+	opt     Options
+	entries map[string]entry
+	hdr     map[string]header
+}
+
+// read checks every header, then the shapes, then the memory budget, and
+// only then decodes; so a bad dump fails before anything large is made.
+func read(file string, entries []entry, warnings []string, opt Options) (*Dump, error) {
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultMaxBytes
+	}
+	rd := &reading{file: file, opt: opt, entries: map[string]entry{}, hdr: map[string]header{}}
+	for _, e := range entries {
+		if prev, dup := rd.entries[e.name]; dup {
+			if prev.file == e.file {
+				return nil, errorf(e.file, e.name, "stored twice")
+			}
+			return nil, errorf(e.file, e.name, "given twice (%s and %s)", prev.file, e.file)
+		}
+		rd.entries[e.name] = e
+	}
+	for _, n := range schema {
+		if _, ok := rd.entries[n]; !ok {
+			return nil, errorf(file, n, "missing from the dump (found: %s)", found(entries))
+		}
+	}
+	for _, e := range entries {
+		if !slices.Contains(schema, e.name) {
+			warnings = append(warnings, fmt.Sprintf("%s: not part of the schema, ignored", e.name))
+		}
+	}
+
+	d := &Dump{Warnings: warnings}
+	var total int64
+	for _, n := range schema {
+		h, err := rd.header(n)
+		if err != nil {
+			return nil, err
+		}
+		rd.hdr[n] = h
+		total += rd.entries[n].size
+		d.Arrays = append(d.Arrays, ArrayInfo{Name: n, Dtype: h.dtype.String(), Descr: h.dtype.descr, Shape: h.shape, Fortran: h.fortran})
+	}
+	l, err := rd.layoutOf()
+	if err != nil {
+		return nil, err
+	}
+	if err := rd.budget(l); err != nil {
+		return nil, err
+	}
+	d.TagsFromMaps, d.RegrsFromMaps = l.tagMaps, l.regrMaps
+	if d.Input, err = rd.decode(l, newPayload(total, opt.Progress)); err != nil {
+		return nil, err
+	}
+	d.Warnings = append(d.Warnings, maskWarnings(d.Input.Mask, rd.hdr["gt_mask"])...)
+	if err := d.Input.Validate(); err != nil {
+		return nil, rd.validation(err)
+	}
+	return d, nil
+}
+
+// header opens one array and reads its header only.
+func (rd *reading) header(name string) (header, error) {
+	e := rd.entries[name]
+	r, err := e.open()
+	if err != nil {
+		return header{}, rd.wrap(name, err)
+	}
+	defer r.Close()
+	h, err := readHeader(r, e.size)
+	if err != nil {
+		return h, rd.wrap(name, err)
+	}
+	if err := roleOf(name).accepts(h.dtype); err != nil {
+		return h, rd.wrap(name, err)
+	}
+	return h, rd.fits(name, h)
+}
+
+// fits refuses an array that alone would pass Options.MaxBytes once
+// decoded, counting the disk-order copy a Fortran array needs.
+func (rd *reading) fits(name string, h header) error {
+	size := decodedSize(name, h)
+	if h.count > rd.opt.MaxBytes/size {
+		return rd.errorf(name, "shape %v needs %s decoded, over the %s limit", h.shape, bytesize(mulSat(h.count, size)), bytesize(rd.opt.MaxBytes))
+	}
+	return nil
+}
+
+// decodedSize returns the bytes one element of the array takes in memory
+// while it is decoded.
+func decodedSize(name string, h header) int64 {
+	size := roleOf(name).size()
+	if h.fortran {
+		size *= 2
+	}
+	return size
+}
+
+// budget refuses a dump whose decoded arrays would together pass
+// Options.MaxBytes, before any of them is allocated. Each array alone was
+// checked by fits, so the sum cannot overflow.
+func (rd *reading) budget(l layout) error {
+	var need int64
+	for _, n := range schema {
+		need += rd.hdr[n].count * decodedSize(n, rd.hdr[n])
+	}
+	gathered := int64(2 * l.Stacks * l.Batch * l.Slots * 4)
+	if l.tagMaps {
+		need += gathered
+	}
+	if l.regrMaps {
+		need += 2 * gathered
+	}
+	if need > rd.opt.MaxBytes {
+		return &Error{File: rd.file, Problem: fmt.Sprintf("the dump needs %s decoded, over the %s limit", bytesize(need), bytesize(rd.opt.MaxBytes))}
+	}
+	return nil
+}
+
+// decode reads every payload and assembles the engine's input.
+func (rd *reading) decode(l layout, p *payload) (*loss.Input, error) {
+	in := &loss.Input{Shape: l.Shape}
+	var err error
+	for _, c := range loss.Corners {
+		pre := c.String()
+		if in.Inds[c], err = read1(rd, p, pre+"_inds", toInt64); err != nil {
+			return nil, err
+		}
+		if err := checkInds(in.Inds[c], rd.hdr[pre+"_inds"].shape, l); err != nil {
+			return nil, rd.wrap(pre+"_inds", err)
+		}
+	}
+	if in.Mask, err = read1(rd, p, "gt_mask", toUint8); err != nil {
+		return nil, err
+	}
+	for _, c := range loss.Corners {
+		pre := c.String()
+		for _, v := range []struct {
+			name string
+			dst  *[]float32
+		}{
+			{pre + "_heats", &in.Heat[c]},
+			{"gt_" + pre + "_heat", &in.GTHeat[c]},
+			{"gt_" + pre + "_regr", &in.GTRegr[c]},
+			{pre + "_tags", &in.Tag[c]},
+			{pre + "_regrs", &in.Regr[c]},
+		} {
+			if *v.dst, err = rd.values(p, v.name); err != nil {
+				return nil, err
+			}
+		}
+		if l.tagMaps {
+			in.TagMap[c], in.Tag[c] = in.Tag[c], gather(in.Tag[c], in.Inds[c], l, 1)
+		}
+		if l.regrMaps {
+			in.RegrMap[c], in.Regr[c] = in.Regr[c], gather(in.Regr[c], in.Inds[c], l, 2)
+		}
+	}
+	return in, nil
+}
+
+// values reads a value array and refuses NaN and infinities, naming the
+// position as stored (Input.Validate would name the gathered one).
+func (rd *reading) values(p *payload, name string) ([]float32, error) {
+	v, err := read1(rd, p, name, toFloat32)
+	if err != nil {
+		return nil, err
+	}
+	return v, rd.wrap(name, checkFinite(v, rd.hdr[name].shape))
+}
+
+// read1 decodes the payload of one array.
+func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T, error) {
+	r, err := rd.entries[name].open()
+	if err != nil {
+		return nil, rd.wrap(name, err)
+	}
+	defer r.Close()
+	h := rd.hdr[name]
+	// Skip the header: it was checked already, and npyio leaves the
+	// payload to us (see chunkBytes).
+	if _, err := io.CopyN(io.Discard, r, h.offset); err != nil {
+		return nil, rd.wrap(name, truncated(err, "header"))
+	}
+	p.tick(int(h.offset))
+	v, err := decode(p, r, h, conv)
+	return v, rd.wrap(name, err)
+}
+
+// validation turns an Input.Validate error, which starts with the array
+// name, into an *Error.
+func (rd *reading) validation(err error) error {
+	name, problem, ok := strings.Cut(err.Error(), ": ")
+	if _, known := rd.entries[name]; !ok || !known {
+		return &Error{File: rd.file, Problem: err.Error(), Err: err}
+	}
+	return &Error{File: rd.entries[name].file, Array: name, Problem: problem, Err: err}
+}
+
+// errorf builds an *Error for a named array of the dump.
+func (rd *reading) errorf(name, format string, args ...any) error {
+	return errorf(rd.entries[name].file, name, format, args...)
+}
+
+// wrap names the array in err.
+func (rd *reading) wrap(name string, err error) error {
+	return wrap(rd.entries[name].file, name, err)
+}
+
+// mulSat multiplies without overflowing: past MaxInt64 it stays there.
+func mulSat(a, b int64) int64 {
+	if b != 0 && a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
+}
+
+// bytesize formats a byte count for people: "40.0 MiB".
+func bytesize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f, i := float64(n), -1
+	for f >= unit && i < 5 {
+		f /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %ciB", f, "KMGTPE"[i])
+}

@@ -1,0 +1,105 @@
+package dump
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// entry is one .npy array of a dump, not read yet.
+type entry struct {
+	file string // what errors name as the File
+	name string // array name, without ".npy"
+	size int64  // bytes of the whole .npy, header included
+	open func() (io.ReadCloser, error)
+}
+
+// zipEntries lists the arrays of an .npz archive. Entries that are not
+// .npy files come back as warnings.
+func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, error) {
+	zr, err := zip.NewReader(r, size)
+	// Names are only keys here, never paths: an "insecure" one is harmless.
+	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
+		return nil, nil, &Error{File: file, Problem: fmt.Sprintf("not a valid .npz (zip) archive, or a truncated one: %v", err), Err: err}
+	}
+	var entries []entry
+	var warnings []string
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		name, ok := strings.CutSuffix(f.Name, ".npy")
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("%s: not an .npy array, ignored", f.Name))
+			continue
+		}
+		if f.UncompressedSize64 > math.MaxInt64 {
+			return nil, nil, errorf(file, name, "entry declares %d bytes", f.UncompressedSize64)
+		}
+		entries = append(entries, entry{file: file, name: name, size: int64(f.UncompressedSize64), open: f.Open})
+	}
+	return entries, warnings, nil
+}
+
+// fileEntries lists .npy files given as paths.
+func fileEntries(paths []string) ([]entry, []string, error) {
+	var entries []entry
+	var warnings []string
+	for _, p := range paths {
+		name, ok := strings.CutSuffix(filepath.Base(p), ".npy")
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("%s: not an .npy file, ignored", p))
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, &Error{File: p, Array: name, Problem: err.Error(), Err: err}
+		}
+		if !st.Mode().IsRegular() {
+			return nil, nil, errorf(p, name, "not a regular file")
+		}
+		entries = append(entries, entry{file: p, name: name, size: st.Size(), open: func() (io.ReadCloser, error) {
+			return os.Open(p)
+		}})
+	}
+	return entries, warnings, nil
+}
+
+// dirEntries lists the .npy files of a directory; other files are not
+// part of the dump and are passed over in silence.
+func dirEntries(dir string) ([]entry, []string, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.npy"))
+	if err != nil {
+		return nil, nil, &Error{File: dir, Problem: err.Error(), Err: err}
+	}
+	if len(paths) == 0 {
+		return nil, nil, &Error{File: dir, Problem: "no .npy files in the directory"}
+	}
+	sort.Strings(paths)
+	return fileEntries(paths)
+}
+
+// memEntries lists .npy files held in memory.
+func memEntries(files []File) ([]entry, []string) {
+	var entries []entry
+	var warnings []string
+	for _, f := range files {
+		name, ok := strings.CutSuffix(filepath.Base(f.Name), ".npy")
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("%s: not an .npy file, ignored", f.Name))
+			continue
+		}
+		data := f.Data
+		entries = append(entries, entry{file: f.Name, name: name, size: int64(len(data)), open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(data)), nil
+		}})
+	}
+	return entries, warnings
+}
