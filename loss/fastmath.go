@@ -49,23 +49,50 @@ var logTable, logInv = func() (*[logSteps]float64, *[logSteps]float64) {
 	return &l, &v
 }()
 
-// logFloat32 returns log(q) for a positive, normal float32 q. Near 1, where
-// log q is small and a table would lose relative accuracy, it sums the series
-// of log(1-δ) with δ = 1-q exact; elsewhere it splits q into 2^e·c·(1+r) with
-// c from the table and |r| < 1/128.
-func logFloat32(q float32) float64 {
-	d := 1 - float64(q)
-	if d >= 0 && d < 1.0/64 {
-		// -log(1-δ) = δ + δ²/2 + … + δ⁷/7; the rest is below δ⁸/8 < 3e-15·δ.
-		s := d * (1 + d*(1.0/2+d*(1.0/3+d*(1.0/4+d*(1.0/5+d*(1.0/6+d*(1.0/7)))))))
-		return -s
+// halfLogSteps splits δ = 1-q in [0, 1/2] into 128 intervals of 1/256.
+const halfLogSteps = 256
+
+// halfLog[i] = log(1 - i/256), halfInv[i] = 1/(1 - i/256), for i ≤ 128.
+var halfLog, halfInv = func() (*[halfLogSteps/2 + 1]float64, *[halfLogSteps/2 + 1]float64) {
+	var l, v [halfLogSteps/2 + 1]float64
+	for i := range l {
+		c := float64(i) / halfLogSteps
+		l[i], v[i] = math.Log1p(-c), 1/(1-c)
 	}
+	return &l, &v
+}()
+
+// logUpperHalf returns log(q) for q in [1/2, 1], the 1-p of every pixel
+// whose logit is not positive, to within 1e-11 relative. It works on δ = 1-q
+// (exact for such q) with plain arithmetic: δ = c + (1-c)·t, c from the table,
+// 0 ≤ t < 1/128, and log(1-δ) = log(1-c) + log(1-t) with the series of
+// log(1-t) to t⁵. Unlike logFloat32 it needs no float-to-bits moves, which
+// are slow under WebAssembly.
+func logUpperHalf(q float32) float64 {
+	d := 1 - float64(q)
+	i := int(d * halfLogSteps)
+	t := (d - float64(i)*(1.0/halfLogSteps)) * halfInv[i]
+	t2 := t * t
+	// Estrin's scheme: shorter dependency chains than Horner's.
+	s := t + t2*(1.0/2+t*(1.0/3)) + t2*t2*(1.0/4+t*(1.0/5))
+	return halfLog[i] - s
+}
+
+// logFloat32 returns log(q) for a positive, normal float32 q to within
+// 4e-14 absolute: q = 2^e·c·(1+r) with c from the table and 0 ≤ r < 1/128,
+// and log(1+r) from its series to r⁵ (the rest is below r⁶/6). The focal
+// kernel feeds it 1-p ≤ 1-ε, where |log q| ≥ 1e-4, so the relative error
+// stays below 1e-9; nothing is rounded after it, so it need not be exact.
+// No branch: which pixels are near the clamp is data, not a pattern.
+func logFloat32(q float32) float64 {
 	b := math.Float32bits(q)
 	e := int(b>>23) - 127
 	i := (b >> 16) & (logSteps - 1)
 	m := math.Float32frombits(b&0x7fffff | 127<<23) // mantissa in [1, 2)
 	c := math.Float32frombits(b&0x7f0000 | 127<<23) // its top 7 bits
 	r := float64(m-c) * logInv[i]                   // m-c is exact
-	l := r * (1 - r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5-r*(1.0/6))))))
+	r2 := r * r
+	// Estrin's scheme: shorter dependency chains than Horner's.
+	l := r - r2*(1.0/2-r*(1.0/3)) - r2*r2*(1.0/4-r*(1.0/5))
 	return float64(e)*math.Ln2 + logTable[i] + l
 }

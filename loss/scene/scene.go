@@ -1,0 +1,166 @@
+// Package scene makes synthetic training steps: boxes and a shaped
+// prediction (peak confidence, shifted and blurred peaks, background level
+// and noise, false positives, embeddings, offsets) turned into a loss.Input
+// whose targets the reference sampler draws. The page opens on one, and the
+// benchmarks run on the COCO-sized one.
+package scene
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/target"
+)
+
+// Object is one box and what the network predicts for it.
+type Object struct {
+	Box    target.Box    // in input pixels, class 0-based
+	Peak   float64       // predicted probability at the predicted corners, in (0, 1)
+	Shift  [2]float64    // predicted peaks' displacement from the true corners (x, y), output pixels
+	Tag    [2]float64    // embedding of each corner, by loss.Corner
+	Offset [2][2]float64 // predicted sub-pixel offset (x, y) of each corner
+}
+
+// Blob is a false positive: a predicted peak where no corner is.
+type Blob struct {
+	Corner loss.Corner
+	Class  int
+	X, Y   float64 // centre, output pixels
+	Peak   float64 // probability at the centre
+}
+
+// Scene is a synthetic training step.
+type Scene struct {
+	Target     target.Params
+	Stacks     int
+	Images     [][]Object // per image
+	Blobs      [][]Blob   // per image; may be shorter than Images
+	Background float64    // background logit (CornerNet's initial bias is -2.19)
+	Noise      float64    // standard deviation of the background noise, logits
+	Blur       float64    // σ of a predicted peak, output pixels
+	Seed       uint64     // the noise pattern
+}
+
+// Limits the page and the URL decoder rely on.
+const (
+	MaxStacks = 8
+	MaxImages = 16
+)
+
+// Validate checks the scene before anything is drawn.
+func (s *Scene) Validate() error {
+	if err := s.Target.Validate(); err != nil {
+		return err
+	}
+	if s.Stacks < 1 || s.Stacks > MaxStacks {
+		return fmt.Errorf("stacks: %d is outside [1, %d]", s.Stacks, MaxStacks)
+	}
+	if len(s.Images) < 1 || len(s.Images) > MaxImages {
+		return fmt.Errorf("images: %d is outside [1, %d]", len(s.Images), MaxImages)
+	}
+	if len(s.Blobs) > len(s.Images) {
+		return fmt.Errorf("blobs: %d images of blobs for %d images", len(s.Blobs), len(s.Images))
+	}
+	for _, v := range []struct {
+		name string
+		v    float64
+	}{{"background", s.Background}, {"noise", s.Noise}, {"blur", s.Blur}} {
+		if math.IsNaN(v.v) || math.IsInf(v.v, 0) {
+			return fmt.Errorf("%s: %v is not a finite number", v.name, v.v)
+		}
+	}
+	if s.Noise < 0 || s.Blur < 0 {
+		return errors.New("noise and blur must be non-negative")
+	}
+	for b, objs := range s.Images {
+		for k, o := range objs {
+			if !(o.Peak > 0 && o.Peak < 1) {
+				return fmt.Errorf("image %d object %d: peak %v is outside (0, 1)", b, k, o.Peak)
+			}
+		}
+	}
+	for b, blobs := range s.Blobs {
+		for k, bl := range blobs {
+			if !(bl.Peak > 0 && bl.Peak < 1) || bl.Class < 0 || bl.Class >= s.Target.Categories {
+				return fmt.Errorf("image %d blob %d: peak %v or class %d out of range", b, k, bl.Peak, bl.Class)
+			}
+		}
+	}
+	return nil
+}
+
+// Shape returns the shape of the step the scene makes.
+func (s *Scene) Shape() loss.Shape {
+	return loss.Shape{
+		Stacks:  s.Stacks,
+		Batch:   len(s.Images),
+		Classes: s.Target.Categories,
+		Height:  s.Target.OutputSize[0],
+		Width:   s.Target.OutputSize[1],
+		Slots:   s.Target.MaxTagLen,
+	}
+}
+
+// Boxes returns the boxes of every image, as target.Build takes them.
+func (s *Scene) Boxes() [][]target.Box {
+	boxes := make([][]target.Box, len(s.Images))
+	for b, objs := range s.Images {
+		for _, o := range objs {
+			boxes[b] = append(boxes[b], o.Box)
+		}
+	}
+	return boxes
+}
+
+// Build draws the targets and the prediction into a new input.
+func (s *Scene) Build() (*loss.Input, *target.Set, error) {
+	if err := s.Validate(); err != nil {
+		return nil, nil, err
+	}
+	gt, err := target.Build(s.Target, s.Boxes())
+	if err != nil {
+		return nil, nil, err
+	}
+	sh := s.Shape()
+	in := &loss.Input{Shape: sh}
+	if err := gt.Apply(in); err != nil {
+		return nil, nil, err
+	}
+	n := sh.Stacks * sh.Batch * sh.Slots
+	for _, c := range loss.Corners {
+		in.Heat[c] = make([]float32, sh.Stacks*sh.Batch*sh.Classes*sh.Pixels())
+		in.Tag[c] = make([]float32, n)
+		in.Regr[c] = make([]float32, 2*n)
+	}
+	for st := range sh.Stacks {
+		for b := range sh.Batch {
+			s.WriteSlots(in, st, b)
+			for cls := range sh.Classes {
+				for _, c := range loss.Corners {
+					s.DrawPrediction(in, gt, st, b, cls, c, fullRect(sh))
+				}
+			}
+		}
+	}
+	return in, gt, nil
+}
+
+// WriteSlots writes the predicted tags and offsets of image b, stack st into
+// the input's gathered arrays (unused slots are 0).
+func (s *Scene) WriteSlots(in *loss.Input, st, b int) {
+	sh := in.Shape
+	for k := range sh.Slots {
+		i := sh.StackSlotIndex(st, b, k)
+		for _, c := range loss.Corners {
+			in.Tag[c][i], in.Regr[c][2*i], in.Regr[c][2*i+1] = 0, 0, 0
+			if k < len(s.Images[b]) {
+				o := s.Images[b][k]
+				in.Tag[c][i] = float32(o.Tag[c])
+				in.Regr[c][2*i] = float32(o.Offset[c][0])
+				in.Regr[c][2*i+1] = float32(o.Offset[c][1])
+			}
+		}
+	}
+}
