@@ -1,0 +1,76 @@
+package viz
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"testing"
+)
+
+// benchScales are the scales the panels use, each with deterministic data in
+// its range: probabilities, focal terms across 12 decades, gradients.
+var benchScales = []struct {
+	name  string
+	s     Scale
+	value func(i int) float32
+}{
+	{"linear", Linear(0, 1), func(i int) float32 { return float32(i%251) / 250 }},
+	{"log", Log(1e-12, 10), func(i int) float32 { return float32(math.Pow(10, -12*float64(i%97)/96)) }},
+	{"symmetric", Symmetric(1e-3), func(i int) float32 { return float32(i%201-100) * 1e-5 }},
+	{"symlog", SymLog(1, 1e-6), func(i int) float32 {
+		return float32(math.Copysign(math.Pow(10, -9*float64(i%89)/88), float64(i%2*2-1)))
+	}},
+}
+
+func benchPlane(n int, value func(int) float32) []float32 {
+	p := make([]float32, n)
+	for i := range p {
+		p[i] = value(i)
+	}
+	return p
+}
+
+func BenchmarkHeatmap(b *testing.B) {
+	for _, size := range []struct{ w, h, zoom int }{{128, 128, 2}, {256, 256, 1}, {128, 128, 4}} {
+		for _, bs := range benchScales {
+			name := fmt.Sprintf("%dx%d_x%d", size.w, size.h, size.zoom)
+			if bs.name != "linear" {
+				name += "_" + bs.name
+			}
+			b.Run(name, func(b *testing.B) {
+				src := benchPlane(size.w*size.h, bs.value)
+				dst := image.NewRGBA(image.Rect(0, 0, size.w*size.zoom, size.h*size.zoom))
+				b.SetBytes(int64(len(dst.Pix)))
+				b.ReportAllocs()
+				for b.Loop() {
+					Heatmap(dst, dst.Rect, src, size.w, size.h, Viridis, bs.s)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(size.w*size.h), "ns/value")
+			})
+		}
+	}
+}
+
+func BenchmarkFill(b *testing.B) {
+	const n = 65536
+	for _, bs := range benchScales {
+		b.Run(fmt.Sprintf("%s/%d", bs.name, n), func(b *testing.B) {
+			src := benchPlane(n, bs.value)
+			dst := make([]uint8, 4*n)
+			b.SetBytes(4 * n)
+			b.ReportAllocs()
+			for b.Loop() {
+				Viridis.Fill(dst, src, bs.s)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/px")
+		})
+	}
+}
+
+func BenchmarkColorbar(b *testing.B) {
+	dst := canvas(90, 256, paper)
+	b.ReportAllocs()
+	for b.Loop() {
+		DrawColorbar(dst, dst.Rect, Magma, Log(1e-12, 10), "focal term")
+	}
+}

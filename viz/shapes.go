@@ -1,0 +1,138 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+	"math"
+)
+
+// The shapes below take coordinates in pixels, continuous: pixel (i, j)
+// covers [i, i+1)×[j, j+1), so a 1-pixel line through x = i+0.5 is crisp.
+// They are anti-aliased, blended over dst with c's alpha, and clipped to
+// dst.Bounds().
+
+// FillRect fills r with c, blending when c is translucent.
+func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
+	r = r.Intersect(dst.Rect)
+	if r.Empty() {
+		return
+	}
+	k := inkOf(c)
+	if k.a != 0xffff {
+		paint(dst, r, c, func(x, y float64) float64 { return 1 })
+		return
+	}
+	px := [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		i := dst.PixOffset(r.Min.X, y)
+		put(dst.Pix[i:i+4*r.Dx()], px)
+	}
+}
+
+// Line strokes the segment from (x0, y0) to (x1, y1), width pixels wide, with
+// round caps.
+func Line(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
+	h := width / 2
+	paint(dst, box(x0, y0, x1, y1, h+1), c, func(x, y float64) float64 {
+		return h + 0.5 - segmentDist(x, y, x0, y0, x1, y1)
+	})
+}
+
+// Circle strokes the circle of radius r about (cx, cy), width pixels wide.
+func Circle(dst *image.RGBA, cx, cy, r, width float64, c color.Color) {
+	h := width / 2
+	paint(dst, box(cx-r, cy-r, cx+r, cy+r, h+1), c, func(x, y float64) float64 {
+		return h + 0.5 - math.Abs(math.Hypot(x-cx, y-cy)-r)
+	})
+}
+
+// Disk fills the circle of radius r about (cx, cy).
+func Disk(dst *image.RGBA, cx, cy, r float64, c color.Color) {
+	paint(dst, box(cx-r, cy-r, cx+r, cy+r, 1), c, func(x, y float64) float64 {
+		return r + 0.5 - math.Hypot(x-cx, y-cy)
+	})
+}
+
+// Cross draws a "+" marker centred on (cx, cy), with arms reaching arm pixels
+// from the centre, width pixels wide.
+func Cross(dst *image.RGBA, cx, cy, arm, width float64, c color.Color) {
+	h := width / 2
+	paint(dst, box(cx-arm, cy-arm, cx+arm, cy+arm, h+1), c, func(x, y float64) float64 {
+		// One coverage for the union, so the centre is not blended twice.
+		return h + 0.5 - min(segmentDist(x, y, cx-arm, cy, cx+arm, cy), segmentDist(x, y, cx, cy-arm, cx, cy+arm))
+	})
+}
+
+// Arrow draws a shaft from (x0, y0) to (x1, y1), width pixels wide, ending in
+// a filled head at (x1, y1) whose length grows with the width but never
+// exceeds half the arrow. An arrow shorter than a pixel draws a dot.
+func Arrow(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
+	dx, dy := x1-x0, y1-y0
+	n := math.Hypot(dx, dy)
+	if n < 1 {
+		Disk(dst, x1, y1, max(width, 1.5), c)
+		return
+	}
+	ux, uy := dx/n, dy/n
+	head := min(max(4*width, 6), n/2)
+	bx, by := x1-ux*head, y1-uy*head // centre of the head's base
+	half := head * 0.45
+	// The head's corners: the tip and the base's two ends.
+	tri := [3][2]float64{{x1, y1}, {bx - uy*half, by + ux*half}, {bx + uy*half, by - ux*half}}
+	h := width / 2
+	paint(dst, box(x0, y0, x1, y1, head+1), c, func(x, y float64) float64 {
+		shaft := h + 0.5 - segmentDist(x, y, x0, y0, bx+ux*0.5, by+uy*0.5)
+		return max(shaft, triangleCover(x, y, &tri))
+	})
+}
+
+// segmentDist returns the distance from (x, y) to the segment (x0, y0)–(x1, y1).
+func segmentDist(x, y, x0, y0, x1, y1 float64) float64 {
+	dx, dy := x1-x0, y1-y0
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = min(max(((x-x0)*dx+(y-y0)*dy)/l, 0), 1)
+	}
+	return math.Hypot(x-x0-t*dx, y-y0-t*dy)
+}
+
+// triangleCover approximates the share of the pixel centred on (x, y) inside
+// the triangle: 0.5 plus the signed distance to the nearest edge.
+func triangleCover(x, y float64, p *[3][2]float64) float64 {
+	// Orient the edges so that the inside is on the left.
+	area := (p[1][0]-p[0][0])*(p[2][1]-p[0][1]) - (p[1][1]-p[0][1])*(p[2][0]-p[0][0])
+	d := math.Inf(1)
+	for i := range 3 {
+		a, b := p[i], p[(i+1)%3]
+		ex, ey := b[0]-a[0], b[1]-a[1]
+		l := math.Hypot(ex, ey)
+		if l == 0 {
+			return 0
+		}
+		s := (ex*(y-a[1]) - ey*(x-a[0])) / l
+		if area < 0 {
+			s = -s
+		}
+		d = min(d, s)
+	}
+	return d + 0.5
+}
+
+// box returns the pixels within pad of the rectangle spanned by two points;
+// it is empty when a coordinate is NaN.
+func box(x0, y0, x1, y1, pad float64) image.Rectangle {
+	return image.Rect(
+		pixel(math.Floor(min(x0, x1)-pad)), pixel(math.Floor(min(y0, y1)-pad)),
+		pixel(math.Ceil(max(x0, x1)+pad)), pixel(math.Ceil(max(y0, y1)+pad)),
+	)
+}
+
+// pixel converts a whole coordinate to int, saturating far outside any image
+// and sending NaN to 0, so that box never overflows.
+func pixel(v float64) int {
+	const far = 1 << 24
+	if v != v {
+		return 0
+	}
+	return int(min(max(v, -far), far))
+}

@@ -1,0 +1,106 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"testing"
+)
+
+var red = color.RGBA{255, 0, 0, 255}
+
+// TestShapesClip draws every shape across, outside and around a clip
+// rectangle, with non-finite and huge coordinates too: nothing may change
+// outside the clip, and nothing may panic.
+func TestShapesClip(t *testing.T) {
+	img := canvas(80, 80, paper)
+	clip := image.Rect(20, 20, 60, 60)
+	sub := img.SubImage(clip).(*image.RGBA)
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, p := range [][2]float64{{40, 40}, {20, 20}, {59.9, 21}, {-30, 45}, {100, 100}, {nan, 30}, {inf, -inf}, {1e30, 5}} {
+		x, y := p[0], p[1]
+		Line(sub, x, y, 40, 40, 3, red)
+		Line(sub, x, y, x+50, y-50, 1, red)
+		Circle(sub, x, y, 25, 2, red)
+		Disk(sub, x, y, 12, red)
+		Cross(sub, x, y, 30, 2, red)
+		Arrow(sub, 40, 40, x, y, 2, red)
+		Arrow(sub, x, y, x, y, 2, red)
+		FillRect(sub, image.Rect(int(x)-50, 25, int(x)+5, 30), red)
+	}
+	if ink := inked(img, paper); !ink.In(clip) {
+		t.Errorf("ink %v outside the clip %v", ink, clip)
+	}
+}
+
+func TestLineCrisp(t *testing.T) {
+	img := canvas(20, 20, paper)
+	Line(img, 2, 10.5, 17, 10.5, 1, red) // through the centres of row 10
+	for x := 2; x < 17; x++ {
+		if c := img.RGBAAt(x, 10); c != red {
+			t.Errorf("pixel %d,10 = %v, want %v", x, c, red)
+		}
+	}
+	if ink := inked(img, paper); ink.Min.Y != 10 || ink.Max.Y != 11 {
+		t.Errorf("a one-pixel line on row 10 inks rows [%d, %d)", ink.Min.Y, ink.Max.Y)
+	}
+}
+
+func TestCircleAndDisk(t *testing.T) {
+	img := canvas(40, 40, paper)
+	Circle(img, 20, 20, 10, 2, red)
+	for _, p := range []image.Point{{29, 19}, {10, 20}, {19, 29}, {20, 10}} { // on the ring
+		if c := img.RGBAAt(p.X, p.Y); c.G > 64 {
+			t.Errorf("ring pixel %v = %v, want red", p, c)
+		}
+	}
+	for _, p := range []image.Point{{19, 19}, {0, 0}, {33, 20}} { // centre, outside
+		if c := img.RGBAAt(p.X, p.Y); c != paper {
+			t.Errorf("pixel %v = %v, want untouched", p, c)
+		}
+	}
+	Disk(img, 20, 20, 3, red)
+	if c := img.RGBAAt(19, 19); c != red {
+		t.Errorf("disk centre = %v, want red", c)
+	}
+}
+
+func TestArrowReachesTip(t *testing.T) {
+	img := canvas(40, 40, paper)
+	Arrow(img, 5.5, 20.5, 30.5, 20.5, 1, red)
+	if c := img.RGBAAt(29, 20); c.G > 64 {
+		t.Errorf("pixel before the tip = %v, want red", c)
+	}
+	if ink := inked(img, paper); ink.Max.X > 32 || ink.Min.X < 4 {
+		t.Errorf("arrow ink %v runs past its ends", ink)
+	}
+	// The head is wider than the shaft.
+	head, shaft := 0, 0
+	for y := 0; y < 40; y++ {
+		if img.RGBAAt(27, y) != paper {
+			head++
+		}
+		if img.RGBAAt(12, y) != paper {
+			shaft++
+		}
+	}
+	if head <= shaft {
+		t.Errorf("head column has %d inked pixels, shaft column %d", head, shaft)
+	}
+}
+
+func TestFillRectBlends(t *testing.T) {
+	img := canvas(4, 4, paper)
+	FillRect(img, image.Rect(1, 1, 3, 3), color.NRGBA{0, 0, 0, 128})
+	if c := img.RGBAAt(1, 1); c.R < 126 || c.R > 128 || c.A != 255 {
+		t.Errorf("half black over white = %v, want grey 127", c)
+	}
+	if c := img.RGBAAt(0, 0); c != paper {
+		t.Errorf("pixel outside the rectangle = %v", c)
+	}
+	// A colour that is not premultiplied is clamped, not overflowed.
+	FillRect(img, image.Rect(0, 0, 1, 1), color.RGBA{255, 255, 255, 100})
+	if c := img.RGBAAt(0, 0); c != paper {
+		t.Errorf("white over white = %v", c)
+	}
+}

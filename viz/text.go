@@ -1,0 +1,111 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+)
+
+//go:generate go run ./internal/fontgen -o font_data.go
+
+// LineHeight is the height in pixels of one line of text as Label draws it.
+const LineHeight = fontHeight
+
+// Align says where text sits against its anchor point.
+type Align uint8
+
+const (
+	Start  Align = iota // left of the anchor, or below it
+	Center              // centred; vertically, on the digits' middle
+	End                 // right of the anchor, or above it
+)
+
+// glyph is one bitmap glyph: the advance, the offset of its coverage box from
+// the pen on the baseline, the box size, and where its rows start in fontMask.
+type glyph struct {
+	r         rune
+	adv, x, y int8
+	w, h      uint8
+	off       uint16
+}
+
+// digitHeight is the height of '0' above the baseline, for centring numbers.
+var digitHeight = -int(lookup('0').y)
+
+// lookup returns the glyph for r, or '?' when the font lacks it.
+func lookup(r rune) *glyph {
+	if r >= ' ' && r <= '~' {
+		return &fontGlyphs[r-' ']
+	}
+	for i := int('~'-' ') + 1; i < len(fontGlyphs); i++ {
+		if fontGlyphs[i].r == r {
+			return &fontGlyphs[i]
+		}
+	}
+	return &fontGlyphs['?'-' ']
+}
+
+// TextWidth returns the advance of s in pixels, the width Label covers.
+func TextWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		w += int(lookup(r).adv)
+	}
+	return w
+}
+
+// Label draws s in colour c with its line box's top-left corner at (x, y);
+// the box is TextWidth(s) by LineHeight pixels (a 'j' overhangs its left edge
+// by a pixel). Drawing is clipped to dst.Bounds(), so a sub-image clips it to
+// a rectangle.
+func Label(dst *image.RGBA, x, y int, s string, c color.Color) {
+	k := inkOf(c)
+	if k.a == 0 {
+		return
+	}
+	b := dst.Rect
+	base := y + fontAscent
+	for _, r := range s {
+		g := lookup(r)
+		x0, y0 := x+int(g.x), base+int(g.y)
+		w := int(g.w)
+		for j := range int(g.h) {
+			py := y0 + j
+			if py < b.Min.Y || py >= b.Max.Y {
+				continue
+			}
+			row := fontMask[int(g.off)+j*w : int(g.off)+j*w+w]
+			for i := range w {
+				px := x0 + i
+				if a := row[i]; a != 0 && px >= b.Min.X && px < b.Max.X {
+					k.over(dst.Pix[dst.PixOffset(px, py):], uint32(a))
+				}
+			}
+		}
+		x += int(g.adv)
+	}
+}
+
+// Place returns the top-left corner at which Label puts s so that the anchor
+// (x, y) sits as h and v say: Start puts the text right of x and below y, End
+// left of x and above y, Center centres it (vertically on the digits).
+func Place(s string, x, y int, h, v Align) (int, int) {
+	switch h {
+	case Center:
+		x -= TextWidth(s) / 2
+	case End:
+		x -= TextWidth(s)
+	}
+	switch v {
+	case Center:
+		y -= fontAscent - (digitHeight+1)/2
+	case End:
+		y -= LineHeight
+	}
+	return x, y
+}
+
+// LabelAt draws s aligned on the anchor (x, y) as Place describes.
+func LabelAt(dst *image.RGBA, x, y int, h, v Align, s string, c color.Color) {
+	x, y = Place(s, x, y, h, v)
+	Label(dst, x, y, s, c)
+}
