@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+)
+
+func runEval(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("eval", stdout)
+	o := loss.DefaultOptions()
+	fs.Float64Var(&o.PullWeight, "pull-weight", o.PullWeight, "weight of the pull term")
+	fs.Float64Var(&o.PushWeight, "push-weight", o.PushWeight, "weight of the push term")
+	fs.Float64Var(&o.RegrWeight, "regr-weight", o.RegrWeight, "weight of the offset term")
+	fs.Float64Var(&o.Alpha, "alpha", o.Alpha, "focal exponent α")
+	fs.Float64Var(&o.Beta, "beta", o.Beta, "focal exponent β")
+	fs.Float64Var(&o.Eps, "eps", o.Eps, "probability clamp ε (reference convention)")
+	conv := fs.String("convention", "reference", "reference (the original, quirks included) or mmdet")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("eval takes one DUMP, got %d arguments", len(pos))
+	}
+	if o.Convention, err = loss.ParseConvention(*conv); err != nil {
+		return usageError{err.Error()}
+	}
+	if err := o.Validate(); err != nil {
+		return usageError{err.Error()}
+	}
+	path := pos[0]
+	d, err := dump.ReadFile(path, dump.Options{})
+	if err != nil {
+		return fileError(path, err)
+	}
+	r, err := loss.Evaluate(d.Input, o)
+	if err != nil {
+		return fileError(path, err)
+	}
+	rep := newReport(path, d, r)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return rep.writeTable(stdout)
+}
+
+// fileError prefixes an error with the file it concerns, as the CLI's
+// one-line messages promise: "FILE: ARRAY: problem".
+func fileError(path string, err error) error {
+	var de *dump.Error
+	if errors.As(err, &de) && de.File != "" {
+		path = de.File
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
