@@ -1,0 +1,62 @@
+# cornerloss: the CornerNet loss, live in the browser, and a CLI on the same
+# engine. `make serve` serves the page, `make test` runs every test.
+
+GO       ?= go
+SITE     ?= build/site
+ADDR     ?= 127.0.0.1:8080
+GOROOT   := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+NODE     := $(shell command -v node 2>/dev/null)
+# Packages free of ebiten and syscall/js: they also run as wasm under Node.
+PURE     := ./loss/... ./viz/...
+
+.PHONY: build cli site serve test vet test-native test-wasm bench bench-native bench-wasm clean
+
+build: cli site
+
+cli:
+	$(GO) build -trimpath -o build/cornerloss ./cmd/cornerloss
+
+# site writes a deployable static folder: index.html, styles, the wasm binary
+# (with gzip beside it for hosts that serve precompressed files) and the
+# wasm_exec.js of the Go toolchain that built it.
+site:
+	rm -rf $(SITE) && mkdir -p $(SITE)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SITE)/cornerloss.wasm ./wasm
+	cp web/* $(SITE)/
+	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/
+	gzip -9 -k -f $(SITE)/cornerloss.wasm
+
+serve: cli site
+	build/cornerloss serve -addr $(ADDR) -dir $(SITE)
+
+test: vet test-native test-wasm
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+
+test-native:
+	$(GO) test ./...
+
+test-wasm:
+ifdef NODE
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) $(PURE)
+else
+	@echo "test-wasm: no node on PATH, skipping the WebAssembly run of $(PURE)"
+endif
+
+bench: bench-native bench-wasm
+
+bench-native:
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./loss/...
+
+bench-wasm:
+ifdef NODE
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'Total/B=1_S=1' -benchtime 10x ./loss/
+else
+	@echo "bench-wasm: no node on PATH, skipping"
+endif
+
+clean:
+	rm -rf build
