@@ -49,12 +49,14 @@ func verticalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg co
 		return
 	}
 	frame(dst, bar, fg)
-	for y := strip.Min.Y; y < strip.Max.Y; y++ {
+	paint := strip.Intersect(dst.Rect) // a narrow r cuts the strip
+	for y := paint.Min.Y; y < paint.Max.Y; y++ {
 		t := 1 - (float64(y-strip.Min.Y)+0.5)/float64(strip.Dy())
-		FillRect(dst, image.Rect(strip.Min.X, y, strip.Max.X, y+1), m.At(t))
+		i := dst.PixOffset(paint.Min.X, y)
+		put(dst.Pix[i:i+4*paint.Dx()], m.rgba(t))
 	}
 
-	n := max(2, min(11, strip.Dy()/(digitHeight+10)))
+	n := max(3, min(11, strip.Dy()/(digitHeight+10)))
 	x := bar.Max.X + tickLen + labelGap
 	last := math.MaxInt // top of the last label's ink, labels going up
 	for _, tk := range s.Ticks(n) {
@@ -78,14 +80,20 @@ func horizontalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg 
 		return
 	}
 	frame(dst, bar, fg)
-	for x := strip.Min.X; x < strip.Max.X; x++ {
-		t := (float64(x-strip.Min.X) + 0.5) / float64(strip.Dx())
-		FillRect(dst, image.Rect(x, strip.Min.Y, x+1, strip.Max.Y), m.At(t))
+	if paint := strip.Intersect(dst.Rect); !paint.Empty() { // a low r cuts the strip
+		first := dst.Pix[dst.PixOffset(paint.Min.X, paint.Min.Y):][:4*paint.Dx()]
+		for x := range paint.Dx() {
+			t := (float64(x) + 0.5) / float64(strip.Dx())
+			*(*[4]uint8)(first[4*x:]) = m.rgba(t)
+		}
+		for y := paint.Min.Y + 1; y < paint.Max.Y; y++ {
+			copy(dst.Pix[dst.PixOffset(paint.Min.X, y):], first)
+		}
 	}
 
 	lo, hi := s.Domain()
 	wide := max(TextWidth(Format(lo)), TextWidth(Format(hi)), TextWidth("0.25")) + 8
-	n := max(2, min(11, strip.Dx()/wide))
+	n := max(3, min(11, strip.Dx()/wide))
 	y := bar.Max.Y + tickLen + labelGap
 	last := math.MinInt // right edge of the last label
 	for _, tk := range s.Ticks(n) {

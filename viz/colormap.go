@@ -85,8 +85,9 @@ func (m *Colormap) rgba(t float64) [4]uint8 {
 }
 
 // Fill colours values through the scale s into dst, four bytes (RGBA, opaque)
-// per value, as image.RGBA lays out one row. It panics if dst is shorter than
-// 4·len(values), like an out-of-range slice.
+// per value, as image.RGBA lays out one row; each pixel is exactly
+// At(s.Norm(v)). It panics if dst is shorter than 4·len(values), like an
+// out-of-range slice.
 func (m *Colormap) Fill(dst []uint8, values []float32, s Scale) {
 	m.fill(dst[:4*len(values)], values, s, 1)
 }

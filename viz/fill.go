@@ -10,6 +10,16 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 	s = s.resolved()
 	w := 4 * zoom
 	dst = dst[:w*len(values)]
+	if e := s.edges; e != nil {
+		for i, v := range values {
+			c := m.bad
+			if v == v {
+				c = m.lut[e.find(v)]
+			}
+			put(dst[i*w:i*w+w], c)
+		}
+		return
+	}
 	switch s.kind {
 	case linear:
 		for i, v := range values {

@@ -12,6 +12,7 @@ type Scale struct {
 	// or the symmetric log, then clamps it to [0, 1].
 	off, mul float64
 	thresh   float64 // SymLog's linear threshold
+	edges    *edges  // Log's and SymLog's entry boundaries, for Colormap.Fill
 }
 
 type scaleKind uint8
@@ -60,7 +61,7 @@ func Log(lo, hi float64) Scale {
 	if hi > lo {
 		s.mul = 1 / (math.Log10(hi) - s.off)
 	}
-	return s
+	return s.withEdges()
 }
 
 // Symmetric returns the diverging scale mapping [-max, max] linearly onto
@@ -78,6 +79,10 @@ func Symmetric(max float64) Scale {
 	}
 	return s
 }
+
+// Log and SymLog precompute a 1 kB table (about 20 µs natively) that makes
+// colouring by them as fast as by a linear scale: make one per range change,
+// not one per frame.
 
 // SymLog returns the diverging scale for signed values spanning decades:
 // y = sign(v)·log10(1 + |v|/thresh), nearly linear within ±thresh and
@@ -97,7 +102,7 @@ func SymLog(max, thresh float64) Scale {
 		s.lo = -max
 		s.mul = 0.5 / math.Log10(1+max/thresh)
 	}
-	return s
+	return s.withEdges()
 }
 
 // Domain returns the values that map to 0 and 1.
