@@ -15,10 +15,13 @@ import (
 // Progress step: big enough that per-read costs vanish, small enough to stay
 // in cache.
 //
-// The payload is read here in bulk rather than by npyio's typed Read, which
-// does one io.ReadFull per element (a 40 MB npz: ~X s native, ~X s as wasm,
-// against ~X s and ~X s here), and which reports nothing when a payload
-// stops exactly on an element boundary, leaving the rest zero.
+// The payload is read here in bulk, straight into the final slice, rather
+// than by npyio's typed Read behind a bufio.Reader, which makes one
+// io.ReadFull call per element. BenchmarkReadNPZ/40MB against BenchmarkNPYIO
+// (37 MB deflated, 63 MB decoded): 0.26 s against 0.32 s native, and
+// 0.94 s against 1.55 s as wasm under Node, where the page has 1.5 s.
+// npyio's Read also returns a bare io.EOF, the rest left zero, when a
+// payload stops on an element boundary.
 const chunkBytes = 256 << 10
 
 // payload reads the elements that follow the headers, counting progress

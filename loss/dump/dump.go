@@ -57,18 +57,18 @@ type File struct {
 func ReadFile(path string, opt Options) (*Dump, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, &Error{File: path, Problem: err.Error(), Err: err}
+		return nil, wrap(path, "", err)
 	}
 	if st.IsDir() {
 		entries, warnings, err := dirEntries(path)
 		if err != nil {
 			return nil, err
 		}
-		return read(path, entries, warnings, opt)
+		return readEntries(path, entries, warnings, opt)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{File: path, Problem: err.Error(), Err: err}
+		return nil, wrap(path, "", err)
 	}
 	defer f.Close()
 	var magic [6]byte
@@ -79,7 +79,7 @@ func ReadFile(path string, opt Options) (*Dump, error) {
 	if err != nil {
 		return nil, err
 	}
-	return read(path, entries, warnings, opt)
+	return readEntries(path, entries, warnings, opt)
 }
 
 // ReadNPZ reads a dump from the bytes of an .npz file; name is what errors
@@ -89,13 +89,14 @@ func ReadNPZ(name string, data []byte, opt Options) (*Dump, error) {
 	if err != nil {
 		return nil, err
 	}
-	return read(name, entries, warnings, opt)
+	return readEntries(name, entries, warnings, opt)
 }
 
-// ReadNPYFiles reads a dump from .npy files held in memory.
+// ReadNPYFiles reads a dump from .npy files held in memory. Errors about
+// the dump as a whole (an array missing) have an empty File.
 func ReadNPYFiles(files []File, opt Options) (*Dump, error) {
 	entries, warnings := memEntries(files)
-	return read("", entries, warnings, opt)
+	return readEntries("", entries, warnings, opt)
 }
 
 // ReadNPYPaths reads a dump from .npy files given by path.
@@ -108,7 +109,7 @@ func ReadNPYPaths(paths []string, opt Options) (*Dump, error) {
 	if len(paths) > 0 {
 		dir = filepath.Dir(paths[0])
 	}
-	return read(dir, entries, warnings, opt)
+	return readEntries(dir, entries, warnings, opt)
 }
 
 // Summary describes the dump for the page and the CLI: shape, objects per

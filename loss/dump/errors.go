@@ -3,6 +3,7 @@ package dump
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 )
 
 // Error is a problem with one array of a dump, or with the dump as a whole
@@ -29,8 +30,8 @@ func errorf(file, array, format string, args ...any) *Error {
 	return &Error{File: file, Array: array, Problem: fmt.Sprintf(format, args...)}
 }
 
-// wrap turns err into an *Error naming the array, keeping an *Error that
-// already names one as it is.
+// wrap turns err into an *Error naming the array, keeping an *Error as it
+// is. A failed file operation loses its path, which File holds already.
 func wrap(file, array string, err error) error {
 	if err == nil {
 		return nil
@@ -39,5 +40,10 @@ func wrap(file, array string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	return &Error{File: file, Array: array, Problem: err.Error(), Err: err}
+	problem := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		problem = pe.Err.Error()
+	}
+	return &Error{File: file, Array: array, Problem: problem, Err: err}
 }

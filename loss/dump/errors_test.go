@@ -25,7 +25,7 @@ func checkError(t *testing.T, err error, array, problem string) {
 		t.Fatalf("got %v (%T), want an *Error", err, err)
 	}
 	if e.Array != array || !strings.HasPrefix(e.Problem, problem) {
-		t.Errorf("got  %q\nwant %q", err, array+": "+problem)
+		t.Errorf("got  %q\nwant %q", err, (&Error{Array: array, Problem: problem}).Error())
 	}
 	if first := strings.Fields(e.Problem)[0]; first != "NaN" && unicode.IsUpper(rune(first[0])) || strings.HasSuffix(e.Problem, ".") {
 		t.Errorf("%q: want lowercase and no final period", e.Problem)
@@ -73,6 +73,8 @@ func TestErrors(t *testing.T) {
 		{"missing", with(files, "tl_tags", nil), "tl_tags", "missing from the dump (found: tl_heats, tl_regrs, br_heats,"},
 		{"batch", with(files, "gt_mask", zeros("|u1", 3, 128)), "gt_mask", "shape [3 128] does not match gt_tl_heat batch 2"},
 		{"rank", with(files, "gt_mask", zeros("|u1", 2, 128, 1)), "gt_mask", "shape [2 128 1] has 3 dimensions, want [B K]"},
+		{"empty heats", with(files, "tl_heats", zeros("<f4", 1, 2, 3, 0, 32)), "tl_heats", "shape [1 2 3 0 32] has an empty dimension"},
+		{"no slots", with(files, "gt_mask", zeros("|u1", 2, 0)), "gt_mask", "shape [2 0] has no slots (K = 0)"},
 		{"heats rank", with(files, "tl_heats", zeros("<f4", 2, 3, 32)), "tl_heats", "shape [2 3 32] has 3 dimensions, want [S B C H W] or [B C H W]"},
 		{"heats differ", with(files, "br_heats", zeros("<f4", 1, 2, 3, 32, 31)), "br_heats", "shape [1 2 3 32 31] does not match tl_heats shape [1 2 3 32 32]"},
 		{"classes", with(files, "gt_br_heat", zeros("<f4", 2, 4, 32, 32)), "gt_br_heat", "shape [2 4 32 32] does not match tl_heats classes 3"},
@@ -212,6 +214,40 @@ func TestArchiveErrors(t *testing.T) {
 		if n := after.TotalAlloc - before.TotalAlloc; n > 4<<20 {
 			t.Errorf("allocated %d bytes before refusing", n)
 		}
+	})
+	t.Run("gathered maps", func(t *testing.T) {
+		// Every array is small or at least under the limit, but 2^16 stacks
+		// of tag maps gathered at 2^24 slots would make 2^40 values.
+		const s, k = 1 << 16, 1 << 24
+		var arrays []File
+		var sizes []uint64
+		for _, a := range []struct {
+			name  string
+			descr string
+			shape []int
+		}{
+			{"tl_heats", "<f4", []int{s, 1, 1, 1, 1}}, {"br_heats", "<f4", []int{s, 1, 1, 1, 1}},
+			{"tl_tags", "<f4", []int{s, 1, 1, 1, 1}}, {"br_tags", "<f4", []int{s, 1, 1, 1, 1}},
+			{"tl_regrs", "<f4", []int{s, 1, 2, 1, 1}}, {"br_regrs", "<f4", []int{s, 1, 2, 1, 1}},
+			{"gt_tl_heat", "<f4", []int{1, 1, 1, 1}}, {"gt_br_heat", "<f4", []int{1, 1, 1, 1}},
+			{"gt_mask", "|u1", []int{1, k}}, {"gt_tl_regr", "<f4", []int{1, k, 2}}, {"gt_br_regr", "<f4", []int{1, k, 2}},
+			{"tl_inds", "<i8", []int{1, k}}, {"br_inds", "<i8", []int{1, k}},
+		} {
+			hdr := npyRaw(npyDict(a.descr, false, a.shape), nil)
+			n, _ := elements(a.shape)
+			d, _ := parseDtype("'" + a.descr + "'")
+			arrays = append(arrays, File{a.name + ".npy", hdr})
+			sizes = append(sizes, uint64(len(hdr))+uint64(n)*uint64(d.size))
+		}
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for i, f := range arrays {
+			w, _ := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Store, CompressedSize64: uint64(len(f.Data)), UncompressedSize64: sizes[i]})
+			w.Write(f.Data)
+		}
+		zw.Close()
+		_, err := ReadNPZ("x.npz", b.Bytes(), Options{})
+		checkError(t, err, "", "the dump needs 24.0 TiB decoded, over the 2.0 GiB limit")
 	})
 	t.Run("limit", func(t *testing.T) {
 		_, err := ReadNPZ("x.npz", npz, Options{MaxBytes: 10000})

@@ -1,6 +1,7 @@
 package dump
 
 import (
+	"errors"
 	"archive/zip"
 	"os"
 	"path/filepath"
@@ -181,6 +182,14 @@ func TestSources(t *testing.T) {
 		}
 	})
 
+	t.Run("no such file", func(t *testing.T) {
+		missing := filepath.Join(dir, "nope.npz")
+		_, err := ReadFile(missing, Options{})
+		var e *Error
+		if !errors.As(err, &e) || e.File != missing || e.Error() != "no such file or directory" {
+			t.Errorf("got %#v", err)
+		}
+	})
 	t.Run("single npy", func(t *testing.T) {
 		_, err := ReadFile(paths[0], Options{})
 		if err == nil || !strings.Contains(err.Error(), "a single .npy file holds one array") {

@@ -18,9 +18,9 @@ type reading struct {
 	hdr     map[string]header
 }
 
-// read checks every header, then the shapes, then the memory budget, and
+// readEntries checks every header, then the shapes, then the memory budget, and
 // only then decodes; so a bad dump fails before anything large is made.
-func read(file string, entries []entry, warnings []string, opt Options) (*Dump, error) {
+func readEntries(file string, entries []entry, warnings []string, opt Options) (*Dump, error) {
 	if opt.MaxBytes <= 0 {
 		opt.MaxBytes = DefaultMaxBytes
 	}
@@ -113,22 +113,24 @@ func decodedSize(name string, h header) int64 {
 }
 
 // budget refuses a dump whose decoded arrays would together pass
-// Options.MaxBytes, before any of them is allocated. Each array alone was
-// checked by fits, so the sum cannot overflow.
+// Options.MaxBytes, before any of them is allocated. The gathered tags and
+// offsets count too: their size S·B·K multiplies dimensions of different
+// arrays, so no single header bounds it. The sum is a float64, which
+// cannot overflow and is exact long past any sane limit.
 func (rd *reading) budget(l layout) error {
-	var need int64
+	var need float64
 	for _, n := range schema {
-		need += rd.hdr[n].count * decodedSize(n, rd.hdr[n])
+		need += float64(rd.hdr[n].count * decodedSize(n, rd.hdr[n]))
 	}
-	gathered := int64(2 * l.Stacks * l.Batch * l.Slots * 4)
+	gathered := 4 * float64(l.Stacks) * float64(l.Batch) * float64(l.Slots) * 2 // both corners
 	if l.tagMaps {
 		need += gathered
 	}
 	if l.regrMaps {
 		need += 2 * gathered
 	}
-	if need > rd.opt.MaxBytes {
-		return &Error{File: rd.file, Problem: fmt.Sprintf("the dump needs %s decoded, over the %s limit", bytesize(need), bytesize(rd.opt.MaxBytes))}
+	if limit := rd.opt.MaxBytes; need > float64(limit) {
+		return &Error{File: rd.file, Problem: fmt.Sprintf("the dump needs %s decoded, over the %s limit", bytesize(int64(min(need, math.MaxInt64))), bytesize(limit))}
 	}
 	return nil
 }

@@ -60,7 +60,7 @@ func fileEntries(paths []string) ([]entry, []string, error) {
 		}
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, nil, &Error{File: p, Array: name, Problem: err.Error(), Err: err}
+			return nil, nil, wrap(p, name, err)
 		}
 		if !st.Mode().IsRegular() {
 			return nil, nil, errorf(p, name, "not a regular file")
@@ -77,7 +77,7 @@ func fileEntries(paths []string) ([]entry, []string, error) {
 func dirEntries(dir string) ([]entry, []string, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.npy"))
 	if err != nil {
-		return nil, nil, &Error{File: dir, Problem: err.Error(), Err: err}
+		return nil, nil, wrap(dir, "", err)
 	}
 	if len(paths) == 0 {
 		return nil, nil, &Error{File: dir, Problem: "no .npy files in the directory"}
