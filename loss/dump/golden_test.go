@@ -1,8 +1,8 @@
 package dump
 
 import (
-	"errors"
 	"archive/zip"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
