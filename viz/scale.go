@@ -47,6 +47,11 @@ func Linear(lo, hi float64) Scale {
 // does every value at or below it, zero and negatives included. A floor that
 // is not positive becomes hi·1e-12; a non-positive or non-finite hi gives
 // [1e-12, 1].
+//
+// Log and SymLog precompute a 1 kB table of colormap entry boundaries (35 µs
+// natively, 0.2 ms in wasm) that makes Colormap.Fill by them take eight
+// comparisons a pixel instead of a logarithm: make a new scale when the range
+// changes, not every frame.
 func Log(lo, hi float64) Scale {
 	if !finite(hi) || hi <= 0 {
 		lo, hi = 1e-12, 1
@@ -79,10 +84,6 @@ func Symmetric(max float64) Scale {
 	}
 	return s
 }
-
-// Log and SymLog precompute a 1 kB table (about 20 µs natively) that makes
-// colouring by them as fast as by a linear scale: make one per range change,
-// not one per frame.
 
 // SymLog returns the diverging scale for signed values spanning decades:
 // y = sign(v)·log10(1 + |v|/thresh), nearly linear within ±thresh and
