@@ -213,3 +213,40 @@ func inputHash(in *Input) uint64 {
 	h.Write(in.Mask)
 	return h.Sum64()
 }
+
+// TestAllClassesPlane: the all-classes plane sums to the same focal share as
+// the class planes, and takes the maximum target.
+func TestAllClassesPlane(t *testing.T) {
+	sh := Shape{Stacks: 2, Batch: 2, Classes: 3, Height: 8, Width: 8, Slots: 5}
+	in := randomInput(12, sh, []int{3, 2})
+	r := mustEvaluate(t, in, DefaultOptions())
+	before := inputHash(in)
+	var m, all *PixelMaps
+	for s := range sh.Stacks {
+		for b := range sh.Batch {
+			for _, c := range Corners {
+				var sum float64
+				maxY := make([]float32, sh.Pixels())
+				for cls := range sh.Classes {
+					m = r.Pixels(m, s, b, cls, c)
+					sum += m.PosSum + m.NegSum
+					for i, y := range m.Target {
+						maxY[i] = max(maxY[i], y)
+					}
+				}
+				all = r.PixelsAllClasses(all, m, s, b, c)
+				if !near(all.PosSum+all.NegSum, sum, 1e-12, 0) {
+					t.Errorf("all-classes plane sums to %v, classes to %v", all.PosSum+all.NegSum, sum)
+				}
+				for i := range maxY {
+					if all.Target[i] != maxY[i] {
+						t.Fatalf("pixel %d: target %v, max over classes %v", i, all.Target[i], maxY[i])
+					}
+				}
+			}
+		}
+	}
+	if inputHash(in) != before {
+		t.Fatal("PixelsAllClasses wrote to the input")
+	}
+}

@@ -22,7 +22,7 @@ type PixelMaps struct {
 func (m *PixelMaps) resize(h, w int) {
 	n := h * w
 	m.Height, m.Width = h, w
-	m.Prob = grow(m.Prob, n)
+	m.Logit, m.Target, m.Prob = grow(m.Logit, n), grow(m.Target, n), grow(m.Prob, n)
 	m.Pos, m.Neg, m.Weight, m.Grad = grow(m.Pos, n), grow(m.Neg, n), grow(m.Weight, n), grow(m.Grad, n)
 	m.Clamped = grow(m.Clamped, n)
 	m.PosSum, m.NegSum = 0, 0
@@ -44,8 +44,9 @@ func (r *Result) Pixels(dst *PixelMaps, stack, image, class int, c Corner) *Pixe
 	sh, in := r.Shape, r.in
 	n := sh.Pixels()
 	dst.resize(sh.Height, sh.Width)
-	dst.Logit = in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n]
-	dst.Target = in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n]
+	// Copies, not views: dst is the caller's to keep and reuse.
+	copy(dst.Logit, in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n])
+	copy(dst.Target, in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n])
 	scale := 1 / (r.focalNorm(c) * r.div)
 	for i := range n {
 		pt := r.kernel.point(dst.Logit[i], dst.Target[i])
@@ -100,4 +101,41 @@ func (r *Result) RegrGrad(c Corner) []float64 {
 		}
 	}
 	return g
+}
+
+// PixelsAllClasses fills dst with one plane summarising every class of
+// (stack, image, corner): target, probability and weight are the maximum over
+// classes, Pos and Neg the sum (so the plane still sums to the image's focal
+// share for that corner), Clamped and Grad those of the class with the
+// largest probability. scratch, if not nil, is reused for the per-class maps.
+func (r *Result) PixelsAllClasses(dst, scratch *PixelMaps, stack, image int, c Corner) *PixelMaps {
+	if dst == nil {
+		dst = new(PixelMaps)
+	}
+	sh := r.Shape
+	n := sh.Pixels()
+	dst.resize(sh.Height, sh.Width)
+	clear(dst.Pos)
+	clear(dst.Neg)
+	for cls := range sh.Classes {
+		m := r.Pixels(scratch, stack, image, cls, c)
+		scratch = m
+		for i := range n {
+			if cls == 0 || m.Prob[i] > dst.Prob[i] {
+				dst.Prob[i], dst.Logit[i] = m.Prob[i], m.Logit[i]
+				dst.Clamped[i], dst.Grad[i] = m.Clamped[i], m.Grad[i]
+			}
+			if cls == 0 || m.Target[i] > dst.Target[i] {
+				dst.Target[i] = m.Target[i]
+			}
+			if cls == 0 || m.Weight[i] > dst.Weight[i] {
+				dst.Weight[i] = m.Weight[i]
+			}
+			dst.Pos[i] += m.Pos[i]
+			dst.Neg[i] += m.Neg[i]
+		}
+		dst.PosSum += m.PosSum
+		dst.NegSum += m.NegSum
+	}
+	return dst
 }
