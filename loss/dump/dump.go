@@ -7,12 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"github.com/cornerloss/cornerloss/loss"
 )
 
 // DefaultMaxBytes caps the decoded arrays of a dump when Options.MaxBytes is
-// zero: well past CornerNet-104 at batch 8 (about 170 MB), well inside the
+// zero: well past CornerNet-104 at batch 8 (about 250 MB), well inside the
 // 4 GiB a wasm page can address.
 const DefaultMaxBytes = 2 << 30
 
@@ -22,8 +21,9 @@ type Options struct {
 	// types); a dump that needs more fails before any allocation.
 	// Zero means DefaultMaxBytes.
 	MaxBytes int64
-	// Progress, if set, is called after every 256 KiB of payload read,
-	// with total the sum of the stored sizes of the schema's arrays.
+	// Progress, if set, is called at least every 256 KiB read, with
+	// total the sum of the stored sizes of the schema's arrays; the last
+	// call has done == total.
 	Progress func(done, total int64)
 }
 
@@ -31,7 +31,7 @@ type Options struct {
 type Dump struct {
 	Input    *loss.Input // complete, and valid by Input.Validate
 	Arrays   []ArrayInfo // the schema's arrays, as stored, in schema order
-	Warnings []string    // extra arrays, mask quirks; each starts with the array name
+	Warnings []string    // extra arrays, mask quirks; most start with the array name
 	// TagsFromMaps and RegrsFromMaps say the dump held full maps, gathered
 	// at tl_inds/br_inds into Input.Tag/Regr and kept in Input.TagMap/RegrMap.
 	TagsFromMaps, RegrsFromMaps bool
@@ -71,10 +71,6 @@ func ReadFile(path string, opt Options) (*Dump, error) {
 		return nil, wrap(path, "", err)
 	}
 	defer f.Close()
-	var magic [6]byte
-	if n, _ := f.ReadAt(magic[:], 0); n == len(magic) && bytes.Equal(magic[:], npy.Magic[:]) {
-		return nil, &Error{File: path, Problem: "a single .npy file holds one array: give the directory of the dump's .npy files, or an .npz"}
-	}
 	entries, warnings, err := zipEntries(path, f, st.Size())
 	if err != nil {
 		return nil, err

@@ -1,11 +1,16 @@
 package dump
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/golden"
 )
 
@@ -39,15 +44,25 @@ func FuzzRead(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	f.Add(uncheckedNPZ(f, synthetic(loss.Shape{Stacks: 1, Batch: 2, Classes: 1, Height: 2, Width: 3, Slots: 2}, 1)))
 	base := goldenFiles(f, "small_two_images")
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		opt := Options{MaxBytes: 64 << 20}
+		const limit = 64 << 20
+		opt := Options{MaxBytes: limit}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		d, err := ReadNPZ("fuzz.npz", data, opt)
 		checkFuzz(t, d, err)
 		name := schema[len(data)%len(schema)]
 		d, err = ReadNPYFiles(with(base, name, data), opt)
 		checkFuzz(t, d, err)
+		runtime.ReadMemStats(&after)
+		// Twice the cap for the two reads, plus the zip directory and
+		// buffers, which grow with the input only.
+		if n := after.TotalAlloc - before.TotalAlloc; n > 2*limit+8*uint64(len(data))+4<<20 {
+			t.Fatalf("allocated %d bytes for %d bytes of input", n, len(data))
+		}
 	})
 }
 
@@ -63,4 +78,30 @@ func checkFuzz(t *testing.T, d *Dump, err error) {
 		t.Fatalf("read without error but Validate says %v", err)
 	}
 	_ = d.Summary()
+}
+
+// uncheckedNPZ stores arrays uncompressed with a zero CRC, which
+// archive/zip does not check: mutations of the payload then reach the
+// decoders instead of failing the checksum.
+func uncheckedNPZ(t testing.TB, arrays []Array) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, a := range arrays {
+		var npy bytes.Buffer
+		descr := map[string]string{"[]float32": "<f4", "[]uint8": "|u1", "[]int64": "<i8"}[fmt.Sprintf("%T", a.Data)]
+		npy.Write(npyHeader(descr, a.Shape))
+		if err := writeData(&npy, a.Data); err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: a.Name + ".npy", Method: zip.Store,
+			CompressedSize64: uint64(npy.Len()), UncompressedSize64: uint64(npy.Len())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(npy.Bytes())
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -192,8 +192,8 @@ func TestSources(t *testing.T) {
 	})
 	t.Run("single npy", func(t *testing.T) {
 		_, err := ReadFile(paths[0], Options{})
-		if err == nil || !strings.Contains(err.Error(), "a single .npy file holds one array") {
-			t.Errorf("got %v", err)
-		}
+		checkError(t, err, "", "a single .npy file holds one array")
+		_, err = ReadNPZ(files[0].Name, files[0].Data, Options{})
+		checkError(t, err, "", "a single .npy file holds one array")
 	})
 }

@@ -26,63 +26,17 @@ type header struct {
 	count   int64 // elements
 }
 
-// readHeader reads the header of an .npy stream that holds size bytes in all.
-// It checks magic, version and header length against size before npyio
-// sees a byte, because npyio allocates the 32-bit length it reads and slices
-// the header without bounds checks; then it checks that dtype and shape
-// account for exactly the bytes stored, so nothing is allocated on the word
-// of a header that claims more than the file holds.
+// readHeader reads the header of an .npy stream that holds size bytes in
+// all, then checks that dtype and shape account for exactly the bytes
+// stored: nothing is allocated on the word of a header that claims more
+// than the file holds.
 func readHeader(r io.Reader, size int64) (header, error) {
 	var h header
-	var pre [12]byte
-	if size < 10 {
-		return h, fmt.Errorf("%d bytes is too short for an .npy array", size)
+	buf, err := preflight(r, size)
+	if err != nil {
+		return h, err
 	}
-	if _, err := io.ReadFull(r, pre[:10]); err != nil {
-		return h, truncated(err, "header")
-	}
-	if !bytes.Equal(pre[:6], npy.Magic[:]) {
-		return h, errors.New("not an .npy array (no \\x93NUMPY magic)")
-	}
-	var hlen int64
-	switch major, minor := pre[6], pre[7]; major {
-	case 1:
-		h.offset = 10
-		hlen = int64(binary.LittleEndian.Uint16(pre[8:10]))
-	case 2:
-		h.offset = 12
-		if size < 12 {
-			return h, fmt.Errorf("%d bytes is too short for an .npy version 2 array", size)
-		}
-		if _, err := io.ReadFull(r, pre[10:12]); err != nil {
-			return h, truncated(err, "header")
-		}
-		hlen = int64(binary.LittleEndian.Uint32(pre[8:12]))
-	default:
-		return h, fmt.Errorf("npy format version %d.%d is not supported (want 1.0 or 2.0)", major, minor)
-	}
-	switch {
-	case hlen > maxHeaderLen:
-		return h, fmt.Errorf("header length %d is over the %d-byte limit", hlen, maxHeaderLen)
-	case h.offset+hlen > size:
-		return h, fmt.Errorf("header length %d is longer than the %d bytes stored", hlen, size-h.offset)
-	}
-	buf := make([]byte, h.offset+hlen)
-	copy(buf, pre[:h.offset])
-	if _, err := io.ReadFull(r, buf[h.offset:]); err != nil {
-		return h, truncated(err, "header")
-	}
-	h.offset += hlen
-	dict := buf[len(buf)-int(hlen):]
-	if len(dict) == 0 || dict[len(dict)-1] != '\n' {
-		return h, errors.New("header does not end with a newline")
-	}
-	for _, c := range dict[:len(dict)-1] {
-		if c < 0x20 || c > 0x7e {
-			return h, fmt.Errorf("header holds the byte %#02x: not an ASCII dict", c)
-		}
-	}
-
+	h.offset = int64(len(buf))
 	parsed, err := parseHeader(buf)
 	if err != nil {
 		return h, err
@@ -103,6 +57,59 @@ func readHeader(r io.Reader, size int64) (header, error) {
 		return h, sizeMismatch(h, size)
 	}
 	return h, nil
+}
+
+// preflight reads magic, version, header length and the header dict,
+// checking each against size before npyio sees a byte: npyio allocates the
+// 32-bit length it reads and slices the dict without bounds checks. It
+// returns everything before the payload.
+func preflight(r io.Reader, size int64) ([]byte, error) {
+	var pre [12]byte
+	if size < 10 {
+		return nil, fmt.Errorf("%d bytes is too short for an .npy array", size)
+	}
+	if _, err := io.ReadFull(r, pre[:10]); err != nil {
+		return nil, truncated(err, "header")
+	}
+	if !bytes.Equal(pre[:6], npy.Magic[:]) {
+		return nil, errors.New("not an .npy array (no \\x93NUMPY magic)")
+	}
+	var prefix, hlen int64
+	switch major, minor := pre[6], pre[7]; major {
+	case 1:
+		prefix, hlen = 10, int64(binary.LittleEndian.Uint16(pre[8:10]))
+	case 2:
+		if size < 12 {
+			return nil, fmt.Errorf("%d bytes is too short for an .npy version 2 array", size)
+		}
+		if _, err := io.ReadFull(r, pre[10:12]); err != nil {
+			return nil, truncated(err, "header")
+		}
+		prefix, hlen = 12, int64(binary.LittleEndian.Uint32(pre[8:12]))
+	default:
+		return nil, fmt.Errorf("npy format version %d.%d is not supported (want 1.0 or 2.0)", major, minor)
+	}
+	switch {
+	case hlen > maxHeaderLen:
+		return nil, fmt.Errorf("header length %d is over the %d-byte limit", hlen, maxHeaderLen)
+	case prefix+hlen > size:
+		return nil, fmt.Errorf("header length %d is longer than the %d bytes stored", hlen, size-prefix)
+	}
+	buf := make([]byte, prefix+hlen)
+	copy(buf, pre[:prefix])
+	if _, err := io.ReadFull(r, buf[prefix:]); err != nil {
+		return nil, truncated(err, "header")
+	}
+	dict := buf[prefix:]
+	if len(dict) == 0 || dict[len(dict)-1] != '\n' {
+		return nil, errors.New("header does not end with a newline")
+	}
+	for _, c := range dict[:len(dict)-1] {
+		if c < 0x20 || c > 0x7e {
+			return nil, fmt.Errorf("header holds the byte %#02x: not an ASCII dict", c)
+		}
+	}
+	return buf, nil
 }
 
 // parseHeader hands a preflighted header to npyio, turning its panics on

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -91,20 +90,6 @@ func npyRaw(dict string, payload []byte) []byte {
 	b := []byte("\x93NUMPY\x01\x00")
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)))
 	return append(append(b, dict...), payload...)
-}
-
-// npyDict is the header dict NumPy writes.
-func npyDict(descr string, fortran bool, shape []int) string {
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = fmt.Sprint(d)
-	}
-	tuple := "(" + strings.Join(dims, ", ") + ")"
-	if len(shape) == 1 {
-		tuple = "(" + dims[0] + ",)"
-	}
-	order := map[bool]string{true: "True", false: "False"}[fortran]
-	return fmt.Sprintf("{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, order, tuple)
 }
 
 // npyOf encodes row-major values as an .npy of the given descr, in

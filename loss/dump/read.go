@@ -18,6 +18,9 @@ type reading struct {
 	hdr     map[string]header
 }
 
+// maxExtras is how many arrays outside the schema get a warning each.
+const maxExtras = 20
+
 // readEntries checks every header, then the shapes, then the memory budget, and
 // only then decodes; so a bad dump fails before anything large is made.
 func readEntries(file string, entries []entry, warnings []string, opt Options) (*Dump, error) {
@@ -39,10 +42,16 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 			return nil, errorf(file, n, "missing from the dump (found: %s)", found(entries))
 		}
 	}
+	extras := 0
 	for _, e := range entries {
 		if !slices.Contains(schema, e.name) {
-			warnings = append(warnings, fmt.Sprintf("%s: not part of the schema, ignored", e.name))
+			if extras++; extras <= maxExtras {
+				warnings = append(warnings, fmt.Sprintf("%s: not part of the schema, ignored", e.name))
+			}
 		}
+	}
+	if extras > maxExtras {
+		warnings = append(warnings, fmt.Sprintf("%d more arrays not part of the schema, ignored", extras-maxExtras))
 	}
 
 	d := &Dump{Warnings: warnings}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
 )
 
 // entry is one .npy array of a dump, not read yet.
@@ -24,6 +26,10 @@ type entry struct {
 // zipEntries lists the arrays of an .npz archive. Entries that are not
 // .npy files come back as warnings.
 func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, error) {
+	var magic [6]byte
+	if n, _ := r.ReadAt(magic[:], 0); n == len(magic) && bytes.Equal(magic[:], npy.Magic[:]) {
+		return nil, nil, &Error{File: file, Problem: "a single .npy file holds one array: give all the dump's .npy files, their directory, or an .npz"}
+	}
 	zr, err := zip.NewReader(r, size)
 	// Names are only keys here, never paths: an "insecure" one is harmless.
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {

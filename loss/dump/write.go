@@ -70,15 +70,7 @@ func writeNPY(zw *zip.Writer, a Array) error {
 // npyHeader returns magic, version 1.0 and the header dict, padded with
 // spaces so the data starts on a 64-byte boundary as NumPy pads it.
 func npyHeader(descr string, shape []int) []byte {
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = fmt.Sprint(d)
-	}
-	tuple := "(" + strings.Join(dims, ", ") + ")"
-	if len(shape) == 1 {
-		tuple = "(" + dims[0] + ",)"
-	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, tuple)
+	dict := npyDict(descr, false, shape)
 	const prefix = 10
 	pad := 63 - (prefix+len(dict))%64 // leaves room for the final newline
 	dict += strings.Repeat(" ", pad) + "\n"
@@ -88,6 +80,20 @@ func npyHeader(descr string, shape []int) []byte {
 	binary.Write(&b, binary.LittleEndian, uint16(len(dict)))
 	b.WriteString(dict)
 	return b.Bytes()
+}
+
+// npyDict returns the header dict as NumPy writes it, keys in its order.
+func npyDict(descr string, fortran bool, shape []int) string {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = fmt.Sprint(d)
+	}
+	tuple := "(" + strings.Join(dims, ", ") + ")"
+	if len(shape) == 1 {
+		tuple = "(" + dims[0] + ",)"
+	}
+	order := map[bool]string{true: "True", false: "False"}[fortran]
+	return fmt.Sprintf("{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, order, tuple)
 }
 
 // writeData encodes little-endian.
