@@ -6,7 +6,3 @@ import "io"
 func runRender(args []string, stdout, stderr io.Writer) error {
 	return usagef("render is not built yet")
 }
-
-func runServe(args []string, stdout, stderr io.Writer) error {
-	return usagef("serve is not built yet")
-}

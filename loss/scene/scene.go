@@ -164,3 +164,38 @@ func (s *Scene) WriteSlots(in *loss.Input, st, b int) {
 		}
 	}
 }
+
+// Clone returns a deep copy of the scene.
+func (s *Scene) Clone() *Scene {
+	c := *s
+	c.Images = make([][]Object, len(s.Images))
+	for b, objs := range s.Images {
+		c.Images[b] = append([]Object(nil), objs...)
+	}
+	c.Blobs = make([][]Blob, len(s.Blobs))
+	for b, blobs := range s.Blobs {
+		c.Blobs[b] = append([]Blob(nil), blobs...)
+	}
+	return &c
+}
+
+// SetBlobs gives image b n false positives, placed from the seed so the same
+// n always gives the same blobs.
+func (s *Scene) SetBlobs(b, n int) {
+	for len(s.Blobs) <= b {
+		s.Blobs = append(s.Blobs, nil)
+	}
+	h, w := float64(s.Target.OutputSize[0]), float64(s.Target.OutputSize[1])
+	blobs := make([]Blob, n)
+	for i := range blobs {
+		r := mix(s.Seed ^ uint64(b)<<32 ^ uint64(i)*0x9e3779b97f4a7c15)
+		blobs[i] = Blob{
+			Corner: loss.Corner(r & 1),
+			Class:  int(r>>1) % s.Target.Categories,
+			X:      float64(r>>8&0xffff) / 0xffff * (w - 1),
+			Y:      float64(r>>24&0xffff) / 0xffff * (h - 1),
+			Peak:   0.2 + 0.4*float64(r>>40&0xff)/0xff,
+		}
+	}
+	s.Blobs[b] = blobs
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+func runServe(args []string, stdout, _ io.Writer) error {
+	fs := newFlagSet("serve", stdout)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dir := fs.String("dir", "build/site", "the site folder `make site` writes")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("serve takes no arguments")
+	}
+	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
+		return fmt.Errorf("%s: no index.html (run make site first)", *dir)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "serving %s on http://%s/\n", *dir, ln.Addr())
+	return http.Serve(ln, siteHandler(*dir))
+}
+
+// siteHandler serves the static site: .wasm as application/wasm (the type
+// WebAssembly.instantiateStreaming requires), and the precompressed .gz
+// beside a file when the browser accepts gzip.
+func siteHandler(dir string) http.Handler {
+	mime.AddExtensionType(".wasm", "application/wasm")
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		name := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			if _, err := os.Stat(name + ".gz"); err == nil {
+				if ct := mime.TypeByExtension(filepath.Ext(name)); ct != "" {
+					w.Header().Set("Content-Type", ct)
+				}
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Header().Add("Vary", "Accept-Encoding")
+				http.ServeFile(w, r, name+".gz")
+				return
+			}
+		}
+		files.ServeHTTP(w, r)
+	})
+}
