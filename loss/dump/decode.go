@@ -34,7 +34,9 @@ type payload struct {
 }
 
 func newPayload(total int64, progress func(done, total int64)) *payload {
-	return &payload{buf: make([]byte, chunkBytes), total: total, progress: progress}
+	// A small dump needs no more buffer than its size (at least one float64).
+	size := max(8, min(chunkBytes, total))
+	return &payload{buf: make([]byte, size), total: total, progress: progress}
 }
 
 // tick reports n more bytes read.
