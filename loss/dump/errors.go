@@ -44,6 +44,10 @@ func wrap(file, array string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		problem = pe.Err.Error()
+		// Under js, errno texts are capitalised ("No such file or directory").
+		if len(problem) > 1 && 'A' <= problem[0] && problem[0] <= 'Z' && 'a' <= problem[1] && problem[1] <= 'z' {
+			problem = string(problem[0]+'a'-'A') + problem[1:]
+		}
 	}
 	return &Error{File: file, Array: array, Problem: problem, Err: err}
 }
