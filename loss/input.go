@@ -58,7 +58,7 @@ type Input struct {
 	Mask   []uint8      // valid slots [B,K] (gt_mask), with the uint8 meaning
 
 	// TagMap and RegrMap keep the full maps when the dump held them
-	// ([S,B,H,W] and [S,B,2,H,W]); nil when the dump was already gathered.
+	// ([S,B,1,H,W] and [S,B,2,H,W]); nil when the dump was already gathered.
 	TagMap  [2][]float32
 	RegrMap [2][]float32
 }
@@ -119,9 +119,11 @@ func (in *Input) Validate() error {
 	return nil
 }
 
+// firstNonFinite finds the first NaN or infinity: the values whose float32
+// exponent bits are all ones (cheaper than math.IsNaN and math.IsInf).
 func firstNonFinite(v []float32) (int, bool) {
 	for i, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+		if math.Float32bits(x)&0x7f800000 == 0x7f800000 {
 			return i, true
 		}
 	}
