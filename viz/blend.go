@@ -3,6 +3,7 @@ package viz
 import (
 	"image"
 	"image/color"
+	"math"
 )
 
 // ink is a colour ready for blending: alpha-premultiplied 16-bit channels, as
@@ -45,17 +46,54 @@ func coverage(f float64) uint32 {
 // cov gives for the pixel's centre. It serves the overlay shapes, which touch
 // a few hundred pixels each; planes go through Colormap.fill instead.
 func paint(dst *image.RGBA, box image.Rectangle, c color.Color, cov func(x, y float64) float64) {
+	paintRows(dst, box, c, nil, cov)
+}
+
+// span says which pixel centres of the row at y a thin shape can cover:
+// those with x in [lo, hi] but not in the hole (holeLo, holeHi). It may
+// say more than the shape covers, never less; lo > hi means none.
+type span func(y float64) (lo, hi, holeLo, holeHi float64)
+
+// paintRows is paint for shapes much thinner than their box (a long
+// diagonal line, a ring): it evaluates cov only where rows says the shape
+// can reach, which gives the same pixels for a fraction of the work. A nil
+// rows means the whole box.
+func paintRows(dst *image.RGBA, box image.Rectangle, c color.Color, rows span, cov func(x, y float64) float64) {
 	box = box.Intersect(dst.Rect)
 	k := inkOf(c)
 	if k.a == 0 {
 		return
 	}
-	for y := box.Min.Y; y < box.Max.Y; y++ {
-		i := dst.PixOffset(box.Min.X, y)
-		for x := box.Min.X; x < box.Max.X; x, i = x+1, i+4 {
+	run := func(x0, x1, y int) {
+		i := dst.PixOffset(x0, y)
+		for x := x0; x < x1; x, i = x+1, i+4 {
 			if a := coverage(cov(float64(x)+0.5, float64(y)+0.5)); a > 0 {
 				k.over(dst.Pix[i:], a)
 			}
 		}
+	}
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		if rows == nil {
+			run(box.Min.X, box.Max.X, y)
+			continue
+		}
+		lo, hi, hlo, hhi := rows(float64(y) + 0.5)
+		if !(lo <= hi) {
+			continue
+		}
+		// Pixel x has its centre at x+0.5: the centres in [lo, hi] are
+		// the x in [lo-0.5, hi-0.5].
+		x0 := max(box.Min.X, pixel(math.Ceil(lo-0.5)))
+		x1 := min(box.Max.X, pixel(math.Floor(hi-0.5))+1)
+		if hlo < hhi {
+			h0 := max(x0, pixel(math.Floor(hlo-0.5))+1) // first centre past holeLo
+			h1 := min(x1, pixel(math.Ceil(hhi-0.5)))    // first centre at or past holeHi
+			if h0 < h1 {
+				run(x0, h0, y)
+				run(h1, x1, y)
+				continue
+			}
+		}
+		run(x0, x1, y)
 	}
 }

@@ -18,7 +18,7 @@ func TestEdgesExact(t *testing.T) {
 		}
 		down, up := float32(math.Inf(-1)), float32(math.Inf(1))
 		for k := 1; k < 256; k++ {
-			e := s.edges[k]
+			e := s.edges.at[k]
 			for _, v := range []float32{math.Nextafter32(e, down), e, math.Nextafter32(e, up)} {
 				if v != v || math.IsInf(float64(v), 0) {
 					continue

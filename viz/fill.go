@@ -1,29 +1,35 @@
 package viz
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // fill writes the colour of each value zoom times in a row into dst, which
 // must hold exactly 4·zoom·len(values) bytes. The scale's kind is switched on
-// once, outside the loops, so a pixel costs a multiply-add (or a log10), a
-// clamp and one 4-byte table copy.
+// once, outside the loops, so a pixel costs a multiply-add (or a log10, or a
+// table look-up), a clamp and one 4-byte store; the row is coloured at zoom
+// 1 and then spread in place, which keeps the loops free of calls.
 func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 	s = s.resolved()
-	w := 4 * zoom
-	dst = dst[:w*len(values)]
+	n := len(values)
+	dst = dst[:4*zoom*n]
+	row := dst[:4*n]
 	if e := s.edges; e != nil {
 		for i, v := range values {
 			c := m.bad
 			if v == v {
 				c = m.lut[e.find(v)]
 			}
-			put(dst[i*w:i*w+w], c)
+			*(*[4]uint8)(row[4*i:]) = c
 		}
+		spread(dst, n, zoom)
 		return
 	}
 	switch s.kind {
 	case linear:
 		for i, v := range values {
-			put(dst[i*w:i*w+w], m.rgba((float64(v)-s.off)*s.mul))
+			*(*[4]uint8)(row[4*i:]) = m.rgba((float64(v) - s.off) * s.mul)
 		}
 	case logarithmic:
 		for i, v := range values {
@@ -31,22 +37,56 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 			if float64(v) > s.lo || v != v {
 				t = (math.Log10(float64(v)) - s.off) * s.mul
 			}
-			put(dst[i*w:i*w+w], m.rgba(t))
+			*(*[4]uint8)(row[4*i:]) = m.rgba(t)
 		}
 	case symmetric:
 		for i, v := range values {
-			put(dst[i*w:i*w+w], m.rgba(float64(v)*s.mul+0.5))
+			*(*[4]uint8)(row[4*i:]) = m.rgba(float64(v)*s.mul + 0.5)
 		}
 	case symlog:
 		for i, v := range values {
-			put(dst[i*w:i*w+w], m.rgba(symlogY(float64(v), s.thresh)*s.mul+0.5))
+			*(*[4]uint8)(row[4*i:]) = m.rgba(symlogY(float64(v), s.thresh)*s.mul + 0.5)
+		}
+	}
+	spread(dst, n, zoom)
+}
+
+// spread widens the n pixels at the start of dst to zoom copies of each, in
+// place: from the last pixel back, so that none is overwritten before it is
+// read.
+func spread(dst []uint8, n, zoom int) {
+	switch zoom {
+	case 1:
+	case 2:
+		for i := n - 1; i >= 0; i-- {
+			u := uint64(binary.LittleEndian.Uint32(dst[4*i:]))
+			binary.LittleEndian.PutUint64(dst[8*i:], u|u<<32)
+		}
+	default:
+		w := 4 * zoom
+		for i := n - 1; i >= 0; i-- {
+			put(dst[i*w:i*w+w], *(*[4]uint8)(dst[4*i:]))
 		}
 	}
 }
 
-// put repeats the colour c across px, a whole number of RGBA pixels.
+// put repeats the colour c across px, a whole number of RGBA pixels: two
+// pixels a store for a zoom block, by doubling copies for a long row.
 func put(px []uint8, c [4]uint8) {
-	for j := 0; j+4 <= len(px); j += 4 {
-		*(*[4]uint8)(px[j:]) = c
+	if len(px) < 64 {
+		u := uint64(binary.LittleEndian.Uint32(c[:]))
+		u |= u << 32
+		for ; len(px) >= 8; px = px[8:] {
+			binary.LittleEndian.PutUint64(px, u)
+		}
+		if len(px) >= 4 {
+			binary.LittleEndian.PutUint32(px, uint32(u))
+		}
+		return
+	}
+	px = px[:len(px)&^3]
+	*(*[4]uint8)(px) = c
+	for n := 4; n < len(px); n *= 2 {
+		copy(px[n:], px[:n])
 	}
 }

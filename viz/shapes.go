@@ -33,7 +33,7 @@ func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 // round caps.
 func Line(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
 	h := width / 2
-	paint(dst, box(x0, y0, x1, y1, h+1), c, func(x, y float64) float64 {
+	paintRows(dst, box(x0, y0, x1, y1, h+1), c, capsuleRows(x0, y0, x1, y1, h+1), func(x, y float64) float64 {
 		return h + 0.5 - segmentDist(x, y, x0, y0, x1, y1)
 	})
 }
@@ -41,15 +41,15 @@ func Line(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
 // Circle strokes the circle of radius r about (cx, cy), width pixels wide.
 func Circle(dst *image.RGBA, cx, cy, r, width float64, c color.Color) {
 	h := width / 2
-	paint(dst, box(cx-r, cy-r, cx+r, cy+r, h+1), c, func(x, y float64) float64 {
-		return h + 0.5 - math.Abs(math.Hypot(x-cx, y-cy)-r)
+	paintRows(dst, box(cx-r, cy-r, cx+r, cy+r, h+1), c, ringRows(cx, cy, r-h-1, r+h+1), func(x, y float64) float64 {
+		return h + 0.5 - math.Abs(dist(x-cx, y-cy)-r)
 	})
 }
 
 // Disk fills the circle of radius r about (cx, cy).
 func Disk(dst *image.RGBA, cx, cy, r float64, c color.Color) {
 	paint(dst, box(cx-r, cy-r, cx+r, cy+r, 1), c, func(x, y float64) float64 {
-		return r + 0.5 - math.Hypot(x-cx, y-cy)
+		return r + 0.5 - dist(x-cx, y-cy)
 	})
 }
 
@@ -78,12 +78,68 @@ func Arrow(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
 	bx, by := x1-ux*head, y1-uy*head // centre of the head's base
 	half := head * 0.45
 	// The head's corners: the tip and the base's two ends.
-	tri := [3][2]float64{{x1, y1}, {bx - uy*half, by + ux*half}, {bx + uy*half, by - ux*half}}
+	corners := [3][2]float64{{x1, y1}, {bx - uy*half, by + ux*half}, {bx + uy*half, by - ux*half}}
+	tri := newTriangle(corners)
 	h := width / 2
-	paint(dst, box(x0, y0, x1, y1, head+1), c, func(x, y float64) float64 {
-		shaft := h + 0.5 - segmentDist(x, y, x0, y0, bx+ux*0.5, by+uy*0.5)
-		return max(shaft, triangleCover(x, y, &tri))
+	sx, sy := bx+ux*0.5, by+uy*0.5 // where the shaft ends, inside the head
+	shaftRows := capsuleRows(x0, y0, sx, sy, h+1)
+	// The head covers pixels within half a pixel of the triangle.
+	hb := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range corners {
+		hb = [4]float64{min(hb[0], p[0]-1), min(hb[1], p[1]-1), max(hb[2], p[0]+1), max(hb[3], p[1]+1)}
+	}
+	rows := func(y float64) (lo, hi, _, _ float64) {
+		lo, hi, _, _ = shaftRows(y)
+		if y >= hb[1] && y <= hb[3] {
+			lo, hi = min(lo, hb[0]), max(hi, hb[2])
+		}
+		return lo, hi, 0, 0
+	}
+	paintRows(dst, box(x0, y0, x1, y1, head+1), c, rows, func(x, y float64) float64 {
+		shaft := h + 0.5 - segmentDist(x, y, x0, y0, sx, sy)
+		if head := tri.cover(x, y); head > shaft {
+			return head
+		}
+		return shaft
 	})
+}
+
+// capsuleRows spans the points within r of the segment (x0, y0)–(x1, y1):
+// on the row at y, those near the part of the segment within r of the row.
+func capsuleRows(x0, y0, x1, y1, r float64) span {
+	return func(y float64) (lo, hi, _, _ float64) {
+		ta, tb := 0.0, 1.0
+		if dy := y1 - y0; dy != 0 {
+			ta, tb = (y-r-y0)/dy, (y+r-y0)/dy
+			if ta > tb {
+				ta, tb = tb, ta
+			}
+			ta, tb = max(ta, 0), min(tb, 1)
+		} else if math.Abs(y-y0) > r {
+			return 1, 0, 0, 0
+		}
+		if ta > tb {
+			return 1, 0, 0, 0
+		}
+		xa, xb := x0+ta*(x1-x0), x0+tb*(x1-x0)
+		return min(xa, xb) - r, max(xa, xb) + r, 0, 0
+	}
+}
+
+// ringRows spans the points between the radii rin and rout of (cx, cy).
+func ringRows(cx, cy, rin, rout float64) span {
+	return func(y float64) (lo, hi, holeLo, holeHi float64) {
+		dy := math.Abs(y - cy)
+		if dy > rout {
+			return 1, 0, 0, 0
+		}
+		o := math.Sqrt(rout*rout - dy*dy)
+		if dy >= rin {
+			return cx - o, cx + o, 0, 0
+		}
+		in := math.Sqrt(rin*rin - dy*dy)
+		return cx - o, cx + o, cx - in, cx + in
+	}
 }
 
 // segmentDist returns the distance from (x, y) to the segment (x0, y0)–(x1, y1).
@@ -91,29 +147,62 @@ func segmentDist(x, y, x0, y0, x1, y1 float64) float64 {
 	dx, dy := x1-x0, y1-y0
 	t := 0.0
 	if l := dx*dx + dy*dy; l > 0 {
-		t = min(max(((x-x0)*dx+(y-y0)*dy)/l, 0), 1)
+		// Compared by hand: the builtin float min and max are calls in wasm.
+		switch t = ((x-x0)*dx + (y-y0)*dy) / l; {
+		case t < 0:
+			t = 0
+		case t > 1:
+			t = 1
+		}
 	}
-	return math.Hypot(x-x0-t*dx, y-y0-t*dy)
+	return dist(x-x0-t*dx, y-y0-t*dy)
 }
 
-// triangleCover approximates the share of the pixel centred on (x, y) inside
-// the triangle: 0.5 plus the signed distance to the nearest edge.
-func triangleCover(x, y float64, p *[3][2]float64) float64 {
+// dist is the length of (dx, dy). The shapes' coordinates are saturated
+// far inside float64's range, so the plain square root is safe, and in
+// wasm it is much cheaper than math.Hypot's scaling.
+func dist(dx, dy float64) float64 { return math.Sqrt(dx*dx + dy*dy) }
+
+// triangle is a filled triangle ready for coverage tests: a corner of each
+// edge and the edge's unit normal pointing inside.
+type triangle struct {
+	at, in [3][2]float64
+	ok     bool // false for a degenerate triangle, which covers nothing
+}
+
+func newTriangle(p [3][2]float64) triangle {
+	t := triangle{at: p, ok: true}
 	// Orient the edges so that the inside is on the left.
 	area := (p[1][0]-p[0][0])*(p[2][1]-p[0][1]) - (p[1][1]-p[0][1])*(p[2][0]-p[0][0])
-	d := math.Inf(1)
 	for i := range 3 {
 		a, b := p[i], p[(i+1)%3]
 		ex, ey := b[0]-a[0], b[1]-a[1]
 		l := math.Hypot(ex, ey)
 		if l == 0 {
-			return 0
+			t.ok = false
+			return t
 		}
-		s := (ex*(y-a[1]) - ey*(x-a[0])) / l
+		nx, ny := -ey/l, ex/l
 		if area < 0 {
-			s = -s
+			nx, ny = -nx, -ny
 		}
-		d = min(d, s)
+		t.in[i] = [2]float64{nx, ny}
+	}
+	return t
+}
+
+// cover approximates the share of the pixel centred on (x, y) inside the
+// triangle: 0.5 plus the signed distance to the nearest edge.
+func (t *triangle) cover(x, y float64) float64 {
+	if !t.ok {
+		return 0
+	}
+	d := math.Inf(1)
+	for i := range 3 {
+		s := (x-t.at[i][0])*t.in[i][0] + (y-t.at[i][1])*t.in[i][1]
+		if s < d {
+			d = s
+		}
 	}
 	return d + 0.5
 }
