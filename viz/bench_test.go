@@ -5,6 +5,9 @@ import (
 	"image"
 	"math"
 	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/scene"
 )
 
 // benchScales are the scales the panels use, each with deterministic data in
@@ -73,4 +76,23 @@ func BenchmarkColorbar(b *testing.B) {
 	for b.Loop() {
 		DrawColorbar(dst, dst.Rect, Magma, Log(1e-12, 10), "focal term")
 	}
+}
+
+// BenchmarkDrawPanels draws every panel of a frame into the cells of a
+// 1600×900 Grid, as the page does when all panels change at once.
+func BenchmarkDrawPanels(b *testing.B) {
+	b.Run("scene_default", func(b *testing.B) {
+		f := sceneFrame(b, scene.Default(), 1, 0, 1, loss.TopLeft)
+		f.Selected = 1
+		size := image.Pt(1600, 900)
+		dst := image.NewRGBA(image.Rectangle{Max: size})
+		cells := Grid(size, f.Maps.Height, f.Maps.Width)
+		b.SetBytes(int64(len(dst.Pix)))
+		b.ReportAllocs()
+		for b.Loop() {
+			for p, r := range cells {
+				DrawPanel(dst, r, Panel(p), f)
+			}
+		}
+	})
 }

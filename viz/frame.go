@@ -32,7 +32,9 @@ type Object struct {
 }
 
 // Frame is what one frame of panels shows: one plane of one image of one
-// stack, and that image's objects.
+// stack, and that image's objects. NewFrame fills it; a Frame is not safe
+// for drawing from several goroutines at once until it has been drawn or
+// refreshed once (DrawPanel may fill its cache).
 type Frame struct {
 	Result    *loss.Result
 	Stack     int
@@ -44,4 +46,6 @@ type Frame struct {
 	Offsets   [2]loss.Offsets // of (Stack, Image), by corner
 	Objects   []Object        // of Image, in slot order
 	Selected  int             // index into Objects of the selected object; -1 for none
+
+	d derived // what the panels compute once per frame (see Refresh)
 }

@@ -1,0 +1,235 @@
+package viz
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/cornerloss/cornerloss/loss"
+)
+
+// NewFrame computes what the panels show of one view of r: the pixel maps
+// of plane (stack, image, class, c), with class -1 for the summary of every
+// class (loss.Result.PixelsAllClasses), the embedding and offset terms of
+// (stack, image), and what the panels derive from them (see Refresh).
+// objects are the image's objects in slot order, as ObjectsFromInput or
+// ObjectsFromTargets give them; nothing is selected.
+//
+// A view outside r's shape makes a frame without maps whose panels say
+// which index is out of range, rather than a panic.
+func NewFrame(r *loss.Result, stack, image, class int, c loss.Corner, objects []Object) *Frame {
+	f := &Frame{Selected: -1}
+	f.Reset(r, stack, image, class, c, objects)
+	return f
+}
+
+// Reset makes f show another view or another result, as NewFrame does, but
+// reusing f's buffers: the page calls it after each recomputation. Selected
+// is kept while it still names one of objects.
+func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, objects []Object) {
+	f.Result, f.Stack, f.Image, f.Class, f.Corner, f.Objects = r, stack, image, class, c, objects
+	if f.Selected >= len(objects) || f.Selected < -1 {
+		f.Selected = -1
+	}
+	f.Maps, f.Embedding, f.Offsets = nil, loss.Embedding{}, [2]loss.Offsets{}
+	if f.check() == "" {
+		if class < 0 {
+			f.d.maps = r.PixelsAllClasses(f.d.maps, f.d.scratch, stack, image, c)
+			if f.d.scratch == nil {
+				f.d.scratch = new(loss.PixelMaps)
+			}
+		} else {
+			f.d.maps = r.Pixels(f.d.maps, stack, image, class, c)
+		}
+		f.Maps = f.d.maps
+		f.Embedding = r.Embedding(stack, image)
+		for _, k := range loss.Corners {
+			f.Offsets[k] = r.Offsets(stack, image, k)
+		}
+	}
+	f.Refresh()
+}
+
+// check returns why the view cannot be shown, or "".
+func (f *Frame) check() string {
+	r := f.Result
+	if r == nil {
+		return "no result"
+	}
+	sh := r.Shape
+	for _, v := range []struct {
+		name     string
+		v, lo, n int
+	}{
+		{"stack", f.Stack, 0, sh.Stacks},
+		{"image", f.Image, 0, sh.Batch},
+		{"class", f.Class, -1, sh.Classes},
+	} {
+		if v.v < v.lo || v.v >= v.n {
+			return fmt.Sprintf("%s %d is outside [%d, %d]", v.name, v.v, v.lo, v.n-1)
+		}
+	}
+	if f.Corner != loss.TopLeft && f.Corner != loss.BottomRight {
+		return fmt.Sprintf("corner %d is neither tl nor br", int(f.Corner))
+	}
+	return ""
+}
+
+// derived is what the panels compute once per frame rather than once per
+// drawing: planes in float32 for Heatmap, the scales with their tables, the
+// positive pixels, the predicted corners and a few counts.
+type derived struct {
+	maps, scratch *loss.PixelMaps // buffers Reset reuses
+	of            *loss.PixelMaps // the Maps the rest was derived from
+	done          bool
+	problem       string // why there are no maps, for the panels to say
+
+	focal, weight, grad, clamped []float32
+	focalScale, weightScale      Scale
+	gradScale, pushScale         Scale
+
+	positives  []int  // pixels with y exactly 1
+	peaks      []peak // predicted corners, most probable first
+	low, high  int    // clamped pixels
+	maxProb    float32
+	gradLo     float64 // most negative and most positive gradient
+	gradHi     float64
+	gradThresh float64 // where gradScale turns from linear to logarithmic
+	weightLo   float64 // smallest positive weight
+	weightHi   float64
+}
+
+// peak is a predicted corner: a local maximum of the probability.
+type peak struct {
+	x, y int
+	p    float32
+}
+
+// Decoding, as CornerNet's _decode does: a pixel is a predicted corner when
+// it equals the maximum of its 3×3 neighbourhood (max-pool NMS) and its
+// probability exceeds peakThreshold; at most maxPeaks are kept.
+const (
+	peakThreshold = 0.1
+	maxPeaks      = 20
+)
+
+// Refresh recomputes what the panels derive from Maps, Embedding and
+// Offsets. NewFrame and Reset call it; call it yourself after changing those
+// fields in place (DrawPanel notices a new Maps pointer, not new values
+// behind the same pointer). Objects and Selected are read at drawing time
+// and need no refresh.
+func (f *Frame) Refresh() {
+	d := &f.d
+	d.of, d.done = f.Maps, true
+	d.problem = f.check()
+	switch {
+	case d.problem != "":
+	case f.Maps == nil:
+		d.problem = "no maps"
+	default:
+		d.mapPlanes(f.Maps)
+	}
+	top := 0.0
+	for _, v := range f.Embedding.Push {
+		top = max(top, math.Abs(v))
+	}
+	d.pushScale = Symmetric(top)
+}
+
+// ready refreshes f when it was built by hand or given new Maps.
+func (f *Frame) ready() {
+	if !f.d.done || f.d.of != f.Maps {
+		f.Refresh()
+	}
+}
+
+func (d *derived) mapPlanes(m *loss.PixelMaps) {
+	n := m.Height * m.Width
+	d.focal, d.weight = grow(d.focal, n), grow(d.weight, n)
+	d.grad, d.clamped = grow(d.grad, n), grow(d.clamped, n)
+	d.positives, d.low, d.high, d.maxProb = d.positives[:0], 0, 0, 0
+	var focalHi float64
+	d.gradLo, d.gradHi = 0, 0
+	d.weightLo, d.weightHi = math.Inf(1), 0
+	for i := range n {
+		v := m.Pos[i] + m.Neg[i]
+		d.focal[i] = float32(v)
+		focalHi = max(focalHi, v)
+		w := m.Weight[i]
+		d.weight[i] = float32(w)
+		if w > 0 {
+			d.weightLo = min(d.weightLo, w)
+			d.weightHi = max(d.weightHi, w)
+		}
+		g := m.Grad[i]
+		d.grad[i] = float32(g)
+		d.gradLo, d.gradHi = min(d.gradLo, g), max(d.gradHi, g)
+		d.clamped[i] = float32(m.Clamped[i])
+		switch m.Clamped[i] {
+		case -1:
+			d.low++
+		case 1:
+			d.high++
+		}
+		if m.Target[i] == 1 {
+			d.positives = append(d.positives, i)
+		}
+		d.maxProb = max(d.maxProb, m.Prob[i])
+	}
+	if d.weightHi == 0 {
+		d.weightLo = 0
+	}
+	d.focalScale = Log(focalHi*1e-6, focalHi)
+	d.weightScale = Log(d.weightHi*1e-6, d.weightHi)
+	// Gradients span decades on both sides of 0: the positives pull hard,
+	// the background pushes gently. Linear within a ten-thousandth of the
+	// largest, logarithmic beyond.
+	g := max(-d.gradLo, d.gradHi)
+	d.gradThresh = g * 1e-4
+	d.gradScale = SymLog(g, d.gradThresh)
+	d.peaks = findPeaks(d.peaks[:0], m.Prob, m.Height, m.Width)
+}
+
+// findPeaks appends the predicted corners of a probability plane to dst.
+func findPeaks(dst []peak, prob []float32, h, w int) []peak {
+	for y := range h {
+		for x := range w {
+			v := prob[y*w+x]
+			if v <= peakThreshold || !isLocalMax(prob, h, w, x, y) {
+				continue
+			}
+			dst = append(dst, peak{x, y, v})
+		}
+	}
+	slices.SortStableFunc(dst, func(a, b peak) int {
+		switch {
+		case a.p > b.p:
+			return -1
+		case a.p < b.p:
+			return 1
+		}
+		return 0
+	})
+	return dst[:min(len(dst), maxPeaks)]
+}
+
+// isLocalMax reports whether no 3×3 neighbour of (x, y) is larger: the
+// pixels max_pool2d(kernel 3, padding 1) leaves unchanged.
+func isLocalMax(prob []float32, h, w, x, y int) bool {
+	v := prob[y*w+x]
+	for j := max(0, y-1); j <= min(h-1, y+1); j++ {
+		for i := max(0, x-1); i <= min(w-1, x+1); i++ {
+			if prob[j*w+i] > v {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
