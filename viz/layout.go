@@ -72,20 +72,27 @@ var (
 
 // Grid lays out every panel in a canvas of the given size, for h×w maps. The
 // six maps take equal cells in a block at the top left, at the largest zoom
-// that leaves the other three a comfortable size, or failing that a usable
-// one (zoom 2 for a 128×128 map when there is room, up to mapSide pixels for
-// a small map); the embedding, push and offsets panels share the strip to
+// that leaves the other three a comfortable size while the maps keep at
+// least half of mapSide pixels, or failing that a usable size (zoom 2 for a
+// 128×128 map when there is room, up to mapSide pixels for a small map);
+// the embedding, push and offsets panels share the strip to
 // the right of the block and the strip under it, whichever split gives the
 // smallest of them the most area. When not even zoom 1 fits, every panel
 // gets an equal cell and the maps are clipped. Rectangles never overlap and
 // stay inside size.
 func Grid(size image.Point, h, w int) [NumPanels]image.Rectangle {
 	h, w = max(h, 1), max(w, 1)
-	for _, least := range [...]image.Point{comfyOther, minOther} {
-		for zoom := max(1, mapSide/max(h, w)); zoom >= 1; zoom-- {
-			if g, ok := gridAt(size, heatCell(h, w, zoom), least); ok {
-				return g
-			}
+	top := max(1, mapSide/max(h, w))
+	// Comfortable other panels, unless that leaves a map under half of
+	// mapSide when it could be larger; then usable ones.
+	for zoom := top; zoom >= 1 && (zoom*max(h, w) >= mapSide/2 || zoom == 1); zoom-- {
+		if g, ok := gridAt(size, heatCell(h, w, zoom), comfyOther); ok {
+			return g
+		}
+	}
+	for zoom := top; zoom >= 1; zoom-- {
+		if g, ok := gridAt(size, heatCell(h, w, zoom), minOther); ok {
+			return g
 		}
 	}
 	return uniformGrid(size)

@@ -94,19 +94,18 @@ func markerArm(zoom int) float64 { return min(max(1.5*float64(zoom)+2, 4), 14) }
 // overlay draws on a map: every shown object's Gaussian radius and its true
 // corner of the frame's corner type, the predicted corners, the selected
 // object's box and drag handle, and slot labels when there are few objects.
-// An object is shown when its class is the frame's, or in the all-classes
-// view.
 func overlay(dst *image.RGBA, l heatLayout, f *Frame) {
 	arm := markerArm(l.zoom)
 	c := f.Corner
 	shown := 0
 	for _, o := range f.Objects {
-		if f.Class < 0 || o.Class == f.Class {
+		if f.shows(o) {
 			shown++
 		}
 	}
-	for _, o := range f.Objects {
-		if (f.Class >= 0 && o.Class != f.Class) || o.Radius < 0 {
+	// Radius circles for a few objects; with many they would hide the map.
+	for i, o := range f.Objects {
+		if !f.shows(o) || o.Radius < 0 || (shown > maxCircles && i != f.Selected) {
 			continue
 		}
 		cx, cy := l.center(o.Corner[c].X, o.Corner[c].Y)
@@ -122,7 +121,7 @@ func overlay(dst *image.RGBA, l heatLayout, f *Frame) {
 	}
 	gap := float64(l.zoom)/2 + 1.5
 	for _, o := range f.Objects {
-		if f.Class >= 0 && o.Class != f.Class {
+		if !f.shows(o) {
 			continue
 		}
 		cx, cy := l.center(o.Corner[c].X, o.Corner[c].Y)
@@ -130,14 +129,25 @@ func overlay(dst *image.RGBA, l heatLayout, f *Frame) {
 		hollowCross(dst, cx, cy, gap, arm, 2, objectColor(o.Slot))
 	}
 	if i := f.Selected; i >= 0 && i < len(f.Objects) {
-		if o := f.Objects[i]; f.Class < 0 || o.Class == f.Class {
+		if o := f.Objects[i]; f.shows(o) {
 			handle(dst, l, o, c)
 		}
 	}
-	if shown <= 16 {
+	if shown <= maxLabels {
 		slotLabels(dst, l, f, arm)
 	}
 }
+
+// With more objects on a map than these, their radius circles (but the
+// selected one's) and their slot labels are left out.
+const (
+	maxCircles = 24
+	maxLabels  = 16
+)
+
+// shows reports whether the maps mark object o: it is of the frame's
+// class, or the frame shows all classes.
+func (f *Frame) shows(o Object) bool { return f.Class < 0 || o.Class == f.Class }
 
 // handle draws the selected object's box, from its exact top-left to its
 // exact bottom-right corner, and a square handle on the corner the page
@@ -162,9 +172,23 @@ func handle(dst *image.RGBA, l heatLayout, o Object, c loss.Corner) {
 	// and of the predicted corners around it.
 	cx, cy := l.center(o.Corner[c].X, o.Corner[c].Y)
 	d := float64(l.zoom)/2 + 3
-	x, y := int(cx-d)-handleSide, int(cy-d)-handleSide
+	before, after := func(v float64) int { return int(v-d) - handleSide }, func(v float64) int { return int(v+d) + 1 }
+	x, y := before(cx), before(cy)
 	if c == loss.BottomRight {
-		x, y = int(cx+d)+1, int(cy+d)+1
+		x, y = after(cx), after(cy)
+	}
+	// At the map's edge, the grip goes on the other side of the corner.
+	switch {
+	case x < l.plane.Min.X:
+		x = after(cx)
+	case x+handleSide > l.plane.Max.X:
+		x = before(cx)
+	}
+	switch {
+	case y < l.plane.Min.Y:
+		y = after(cy)
+	case y+handleSide > l.plane.Max.Y:
+		y = before(cy)
 	}
 	b := image.Rect(x, y, x+handleSide, y+handleSide)
 	FillRect(dst, b.Inset(-1), textColor)
@@ -237,10 +261,10 @@ func diamondAngle(x, y float64) float64 {
 // slotLabels writes "#k" beside each shown object's corner, leaving out a
 // label that would cover one already written.
 func slotLabels(dst *image.RGBA, l heatLayout, f *Frame, arm float64) {
-	var done [16]image.Rectangle
+	var done [maxLabels]image.Rectangle
 	n := 0
 	for _, o := range f.Objects {
-		if (f.Class >= 0 && o.Class != f.Class) || n == len(done) {
+		if !f.shows(o) || n == len(done) {
 			continue
 		}
 		cx, cy := l.center(o.Corner[f.Corner].X, o.Corner[f.Corner].Y)
@@ -347,6 +371,10 @@ func footer(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 		line(0, fmt.Sprintf("pos (1−p)^%s · neg p^%s(1−y)^%s", a, a, b), fmt.Sprintf("(1−p)^%s · p^%s(1−y)^%s", a, a, b))
 		line(1, fmt.Sprintf("range %s … %s", Format(d.weightLo), Format(d.weightHi)))
 	case PanelClamped:
+		if o.Convention == loss.MMDet {
+			line(0, "mmdet: no clamp, 1e-12 inside the logs", "mmdet: no clamp")
+			break
+		}
 		line(0, "low: p = eps · high: p = 1 − eps", "low p=eps · high p=1−eps")
 		line(1, fmt.Sprintf("zero gradient where clamped (eps = %s)", Format(o.Eps)), "zero gradient there")
 	case PanelGrad:

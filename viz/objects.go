@@ -2,6 +2,7 @@ package viz
 
 import (
 	"image"
+	"math"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/target"
@@ -41,7 +42,7 @@ func ObjectsFromInput(in *loss.Input, image int) []Object {
 			plane := in.GTHeat[loss.TopLeft][sh.TargetIndex(image, cls, 0, 0):][:sh.Pixels()]
 			if plane[q.Y*sh.Width+q.X] == 1 {
 				o.Class = cls
-				o.Radius = rowExtent(plane[q.Y*sh.Width:][:sh.Width], q.X)
+				o.Radius = bumpRadius(plane[q.Y*sh.Width:][:sh.Width], q.X)
 				break
 			}
 		}
@@ -53,38 +54,33 @@ func ObjectsFromInput(in *loss.Input, image int) []Object {
 // pointOf turns a flat index y·w + x into (x, y).
 func pointOf(ind, w int) image.Point { return image.Pt(ind%w, ind/w) }
 
-// rowExtent estimates the radius of the Gaussian bump peaking at x in row: a
-// bump of radius r is non-zero exactly r pixels to each side (its edge value
-// is about e^-4.5), falling all the way. Each side counts the pixels that
-// stay positive and keep falling; a side cut by the map's edge says nothing,
-// and of two sides the shorter wins, since an overlapping bump can only
-// lengthen a side (drawing takes the element-wise max).
-func rowExtent(row []float32, x int) int {
-	side := func(step int) (n int, cut bool) {
-		prev := row[x]
-		for j := x + step; ; j += step {
-			if j < 0 || j >= len(row) {
-				return n, true
-			}
-			v := row[j]
-			if v <= 0 || v >= prev {
-				return n, false
-			}
-			prev = v
-			n++
+// bumpRadius estimates the radius of the Gaussian bump peaking at x in row.
+// The reference kernel of radius r has σ = (2r+1)/6, so the value one pixel
+// along the row from the peak, exp(-1/(2σ²)), pins r. Overlapping bumps are
+// drawn with an element-wise max, which can only raise a value: of the two
+// neighbours the lower is the truer. A bump whose neighbours are 0 has
+// radius 0.
+func bumpRadius(row []float32, x int) int {
+	v := float32(math.Inf(1))
+	if x > 0 {
+		v = row[x-1]
+	}
+	if x+1 < len(row) {
+		v = min(v, row[x+1])
+	}
+	if !(v > 0 && v < 1) {
+		return 0
+	}
+	sigma := math.Sqrt(-1 / (2 * math.Log(float64(v))))
+	guess := int(math.Round((6*sigma - 1) / 2))
+	best, miss := 0, math.Inf(1)
+	for r := max(1, guess-1); r <= guess+1; r++ {
+		s := float64(2*r+1) / 6
+		if d := math.Abs(float64(float32(math.Exp(-1/(2*s*s)))) - float64(v)); d < miss {
+			best, miss = r, d
 		}
 	}
-	l, lcut := side(-1)
-	r, rcut := side(1)
-	switch {
-	case lcut && rcut:
-		return max(l, r)
-	case lcut:
-		return r
-	case rcut:
-		return l
-	}
-	return min(l, r)
+	return best
 }
 
 // ObjectsFromTargets returns the objects of one image of a target set built

@@ -48,7 +48,7 @@ func arrangeOffsets(n, w, h, lastSlot int) offsetGrid {
 		header := 0
 		if g.text {
 			g.labelW = TextWidth(slotName(lastSlot)) + 6
-			g.box = max(g.box, TextWidth("0.000")+8)
+			g.box = max(g.box, TextWidth("8.88e-8")+8) // the widest Format of a loss
 			header = LineHeight
 		}
 		g.cell = image.Pt(g.labelW+2*g.box+12, sq+2*g.margin+2)

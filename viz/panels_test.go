@@ -1,13 +1,16 @@
 package viz
 
 import (
+	"fmt"
 	"image"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/target"
 	"github.com/cornerloss/cornerloss/viz/viztest"
 )
 
@@ -46,8 +49,9 @@ func goldenFrame(t testing.TB, name string, stack, img, class int, c loss.Corner
 	return NewFrame(r, stack, img, class, c, ObjectsFromInput(d.Input, img))
 }
 
-// TestSnapshotRender renders every panel of the default scene and of two
-// reference cases; -update rewrites the snapshots.
+// TestSnapshotRender renders every panel of the default scene, of two
+// reference cases and of a scene with 128 objects; -update rewrites the
+// snapshots.
 func TestSnapshotRender(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -62,6 +66,11 @@ func TestSnapshotRender(t *testing.T) {
 		{"render_small_two_images", func(t *testing.T) *Frame {
 			return goldenFrame(t, "small_two_images", 0, 0, 1, loss.BottomRight)
 		}, image.Pt(1280, 800)},
+		{"render_many_objects", func(t *testing.T) *Frame {
+			f := sceneFrame(t, manyObjects(), 0, 0, -1, loss.BottomRight)
+			f.Selected = 5
+			return f
+		}, image.Pt(1280, 800)},
 		{"render_single_object_push_quirk", func(t *testing.T) *Frame {
 			f := goldenFrame(t, "single_object_push_quirk", 0, 0, -1, loss.TopLeft)
 			f.Selected = 0
@@ -71,5 +80,195 @@ func TestSnapshotRender(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			viztest.CheckGolden(t, tc.name, Render(tc.f(t), tc.size))
 		})
+	}
+}
+
+// manyObjects is a scene with 128 objects in one image, every slot used.
+func manyObjects() *scene.Scene {
+	s := scene.Default()
+	rng := rand.New(rand.NewPCG(7, 11))
+	var objs []scene.Object
+	for k := range 128 {
+		w, h := 30+rng.Float64()*150, 30+rng.Float64()*150
+		x0, y0 := rng.Float64()*(505-w), rng.Float64()*(505-h)
+		tag := float64(k)*0.3 + rng.NormFloat64()*0.2
+		objs = append(objs, scene.Object{
+			Box:    target.Box{X0: x0, Y0: y0, X1: x0 + w, Y1: y0 + h, Class: k % 3},
+			Peak:   0.2 + 0.6*rng.Float64(),
+			Tag:    [2]float64{tag + rng.NormFloat64()*0.1, tag + rng.NormFloat64()*0.1},
+			Offset: [2][2]float64{{rng.Float64(), rng.Float64()}, {rng.Float64(), rng.Float64()}},
+		})
+	}
+	s.Images = [][]scene.Object{objs}
+	s.Blobs = nil
+	s.Stacks = 1
+	return s
+}
+
+// testFrames returns frames that cover the cases the panels must handle.
+func testFrames(t *testing.T) map[string]*Frame {
+	t.Helper()
+	mmdet := func() *Frame {
+		gc, err := golden.Load("single_object_push_quirk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := dump.ReadFile(gc.NPZ(), dump.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := loss.DefaultOptions()
+		o.Convention = loss.MMDet
+		r, err := loss.Evaluate(d.Input, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewFrame(r, 0, 1, 1, loss.BottomRight, ObjectsFromInput(d.Input, 1))
+	}
+	return map[string]*Frame{
+		"scene class 1":     sceneFrame(t, scene.Default(), 1, 0, 1, loss.TopLeft),
+		"scene all classes": sceneFrame(t, scene.Default(), 0, 1, -1, loss.BottomRight),
+		"128 objects":       sceneFrame(t, manyObjects(), 0, 0, -1, loss.TopLeft),
+		"no objects":        goldenFrame(t, "empty_image_in_batch", 0, 0, 2, loss.TopLeft),
+		"batch of one":      goldenFrame(t, "batch_of_one", 0, 0, 3, loss.BottomRight),
+		"two stacks":        goldenFrame(t, "two_stacks", 1, 1, -1, loss.TopLeft),
+		"one object":        goldenFrame(t, "single_object_push_quirk", 0, 1, 1, loss.TopLeft),
+		"mmdet":             mmdet(),
+		"stack out of range": func() *Frame {
+			f := goldenFrame(t, "small_two_images", 0, 0, 0, loss.TopLeft)
+			f.Reset(f.Result, 5, 0, 0, loss.TopLeft, f.Objects)
+			return f
+		}(),
+	}
+}
+
+// TestPanelsRead renders every test frame at several sizes and fails on
+// text the font cannot print and on a panel left blank.
+func TestPanelsRead(t *testing.T) {
+	var missing []rune
+	onMissing = func(r rune) { missing = append(missing, r) }
+	defer func() { onMissing = nil }()
+	for name, f := range testFrames(t) {
+		for _, size := range []image.Point{{1600, 900}, {800, 600}, {2560, 1440}} {
+			img := Render(f, size)
+			for p, r := range Grid(size, f.Result.Shape.Height, f.Result.Shape.Width) {
+				// Below the title, something other than the background.
+				body := image.Rect(r.Min.X+pad, r.Min.Y+pad+titleH, r.Max.X-pad, r.Max.Y-pad)
+				if inked(img.SubImage(body).(*image.RGBA), panelColor).Empty() {
+					t.Errorf("%s at %v: %s is blank", name, size, Panel(p).Title())
+				}
+			}
+		}
+		if len(missing) > 0 {
+			t.Errorf("%s: the font lacks %q", name, string(missing))
+			missing = nil
+		}
+	}
+}
+
+// TestPanelMessages: with no objects, or a view outside the result, the
+// panels say so instead of plotting.
+func TestPanelMessages(t *testing.T) {
+	frames := testFrames(t)
+	r := image.Rect(20, 30, 20+400, 30+300)
+	body := image.Rect(r.Min.X+pad, r.Min.Y+pad+titleH, r.Max.X-pad, r.Max.Y-pad)
+	for _, tc := range []struct {
+		frame string
+		p     Panel
+		msg   string
+	}{
+		{"no objects", PanelEmbedding, "image 0 has no objects: no pull, no push"},
+		{"no objects", PanelPush, "image 0 has no objects: no push"},
+		{"no objects", PanelOffsets, "image 0 has no objects: no offset loss"},
+		{"stack out of range", PanelFocal, "stack 5 is outside [0, 0]"},
+		{"stack out of range", PanelPush, "stack 5 is outside [0, 0]"},
+	} {
+		f := frames[tc.frame]
+		got := canvas(450, 350, paper)
+		DrawPanel(got, r, tc.p, f)
+		want := canvas(450, 350, paper)
+		FillRect(want, r, panelColor)
+		frame(want, r, edgeColor)
+		title(want, r, tc.p, f)
+		message(want, body, tc.msg)
+		if !equalImages(got, want) {
+			t.Errorf("%s: %s does not show only %q", tc.frame, tc.p.Title(), tc.msg)
+		}
+	}
+	// A nil frame and an unknown panel draw a message, not a panic.
+	img := canvas(300, 200, paper)
+	DrawPanel(img, img.Rect, PanelGrad, nil)
+	DrawPanel(img, img.Rect, NumPanels, frames["scene class 1"])
+	Render(nil, image.Pt(640, 480))
+}
+
+func equalImages(a, b *image.RGBA) bool {
+	return a.Rect == b.Rect && string(a.Pix) == string(b.Pix)
+}
+
+// TestShows: a class view marks that class's objects, the all-classes view
+// every object.
+func TestShows(t *testing.T) {
+	f := sceneFrame(t, scene.Default(), 0, 0, 1, loss.TopLeft)
+	var classes []int
+	for _, o := range f.Objects {
+		if f.shows(o) {
+			classes = append(classes, o.Class)
+		}
+	}
+	if fmt.Sprint(classes) != "[1 1]" {
+		t.Errorf("class 1 view shows classes %v, want [1 1]", classes)
+	}
+	f.Reset(f.Result, 0, 0, -1, loss.TopLeft, f.Objects)
+	for _, o := range f.Objects {
+		if !f.shows(o) {
+			t.Errorf("all-classes view hides slot %d", o.Slot)
+		}
+	}
+}
+
+// TestReset: a frame reset to another view draws what a new frame of that
+// view draws, and keeps the selection.
+func TestReset(t *testing.T) {
+	a := sceneFrame(t, scene.Default(), 0, 0, 1, loss.TopLeft)
+	a.Selected = 2
+	b := NewFrame(a.Result, 1, 0, -1, loss.BottomRight, a.Objects)
+	b.Selected = 2
+	a.Reset(a.Result, 1, 0, -1, loss.BottomRight, a.Objects)
+	if a.Selected != 2 {
+		t.Errorf("Reset dropped the selection: %d", a.Selected)
+	}
+	size := image.Pt(1280, 800)
+	if !equalImages(Render(a, size), Render(b, size)) {
+		t.Error("a reset frame renders differently from a new one")
+	}
+	a.Reset(a.Result, 0, 0, 0, loss.TopLeft, a.Objects[:1])
+	if a.Selected != -1 {
+		t.Errorf("selection %d kept past the objects", a.Selected)
+	}
+}
+
+// TestPeaks: predicted corners are the 3×3 local maxima above the
+// threshold, most probable first.
+func TestPeaks(t *testing.T) {
+	const h, w = 6, 7
+	p := make([]float32, h*w)
+	p[1*w+1] = 0.5
+	p[1*w+2] = 0.4 // beside a larger one: suppressed
+	p[4*w+5] = 0.9
+	p[0*w+6] = 0.1 // at the threshold: not a corner
+	p[5*w+0] = 0.3
+	got := fmt.Sprint(findPeaks(nil, p, h, w))
+	if want := "[{5 4 0.9} {1 1 0.5} {0 5 0.3}]"; got != want {
+		t.Errorf("peaks %s, want %s", got, want)
+	}
+	many := make([]float32, 40*40)
+	for i := range many {
+		if i%3 == 0 && i/40%3 == 0 {
+			many[i] = 0.5
+		}
+	}
+	if n := len(findPeaks(nil, many, 40, 40)); n != maxPeaks {
+		t.Errorf("%d peaks kept, want %d", n, maxPeaks)
 	}
 }

@@ -1,0 +1,151 @@
+package viz
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/scene"
+)
+
+// gridSizes are the canvases Grid must handle: laptop to large desktop, a
+// few odd ones, and ones too small for any map.
+var gridSizes = []image.Point{
+	{800, 600}, {1024, 768}, {1280, 720}, {1280, 800}, {1366, 768}, {1440, 900},
+	{1600, 900}, {1920, 1080}, {2560, 1440}, {3840, 2160},
+	{900, 1400}, {1000, 500}, {601, 433}, {300, 200}, {10, 10}, {0, 0},
+}
+
+// TestGrid checks every size against several map shapes: no two panels
+// overlap, every panel stays inside the canvas, and the maps get the zoom
+// promised for a 128×128 map.
+func TestGrid(t *testing.T) {
+	shapes := [][2]int{{128, 128}, {32, 32}, {24, 24}, {40, 48}, {32, 40}, {96, 160}, {1, 1}}
+	sizes := append([]image.Point{}, gridSizes...)
+	for w := 800; w <= 2560; w += 97 {
+		sizes = append(sizes, image.Pt(w, w*9/16), image.Pt(w, w*3/4))
+	}
+	for _, sz := range sizes {
+		for _, sh := range shapes {
+			g := Grid(sz, sh[0], sh[1])
+			canvas := image.Rectangle{Max: sz}
+			for p, r := range g {
+				if !r.In(canvas) && !r.Empty() {
+					t.Errorf("%v %v: %s at %v leaves the canvas", sz, sh, Panel(p).Title(), r)
+				}
+				if r.Empty() && sz.X >= 100 && sz.Y >= 100 {
+					t.Errorf("%v %v: %s is empty", sz, sh, Panel(p).Title())
+				}
+				for q := p + 1; q < len(g); q++ {
+					if r.Overlaps(g[q]) {
+						t.Errorf("%v %v: %s %v overlaps %s %v", sz, sh, Panel(p).Title(), r, Panel(q).Title(), g[q])
+					}
+				}
+			}
+		}
+	}
+	for _, tc := range []struct {
+		size image.Point
+		zoom int
+	}{
+		{image.Pt(800, 600), 1}, {image.Pt(1024, 768), 1}, {image.Pt(1600, 900), 2},
+		{image.Pt(1920, 1080), 2}, {image.Pt(2560, 1440), 2},
+	} {
+		g := Grid(tc.size, 128, 128)
+		for _, p := range heatPanels {
+			if _, z := MapRect(g[p], 128, 128); z != tc.zoom {
+				t.Errorf("%v: %s at zoom %d, want %d", tc.size, p.Title(), z, tc.zoom)
+			}
+		}
+		for _, p := range otherPanels {
+			if d := g[p].Size(); d.X < minOther.X || d.Y < minOther.Y {
+				t.Errorf("%v: %s is %v, smaller than %v", tc.size, p.Title(), d, minOther)
+			}
+		}
+	}
+}
+
+// TestMapRect draws panels whose target plane is 0 but for one pixel, in
+// rectangles anywhere on the canvas, and checks that the pixel's block is
+// where MapRect says and nowhere else.
+func TestMapRect(t *testing.T) {
+	for _, tc := range []struct {
+		h, w int
+		r    image.Rectangle
+		x, y int
+	}{
+		{128, 128, image.Rect(0, 0, 330, 320), 0, 0},
+		{128, 128, image.Rect(337, 411, 337+330, 411+320), 127, 127},
+		{128, 128, image.Rect(50, 60, 260, 260), 64, 3},
+		{24, 24, image.Rect(13, 7, 13+316, 7+303), 5, 17},
+		{40, 48, image.Rect(1000, 1, 1000+400, 1+300), 47, 39},
+		{32, 40, image.Rect(3, 500, 3+900, 500+260), 0, 31},
+	} {
+		name := fmt.Sprintf("%dx%d in %v", tc.h, tc.w, tc.r)
+		f := planeFrame(t, tc.h, tc.w)
+		f.Maps.Target[tc.y*tc.w+tc.x] = 1
+		f.Refresh()
+		dst := canvas(tc.r.Max.X+10, tc.r.Max.Y+10, paper)
+		DrawPanel(dst, tc.r, PanelTarget, f)
+		plane, zoom := MapRect(tc.r, tc.h, tc.w)
+		if zoom < 1 || plane.Dx() != tc.w*zoom || plane.Dy() != tc.h*zoom {
+			t.Fatalf("%s: MapRect %v at zoom %d", name, plane, zoom)
+		}
+		if !plane.In(tc.r) {
+			t.Errorf("%s: map %v leaves the panel", name, plane)
+		}
+		hot, cold := Viridis.At(1), Viridis.At(0)
+		block := image.Rectangle{Min: plane.Min.Add(image.Pt(tc.x*zoom, tc.y*zoom))}
+		block.Max = block.Min.Add(image.Pt(zoom, zoom))
+		for y := plane.Min.Y; y < plane.Max.Y; y++ {
+			for x := plane.Min.X; x < plane.Max.X; x++ {
+				want := cold
+				if (image.Point{x, y}).In(block) {
+					want = hot
+				}
+				if got := dst.RGBAAt(x, y); got != want {
+					t.Fatalf("%s: pixel %d,%d = %v, want %v (block %v)", name, x, y, got, want, block)
+				}
+			}
+		}
+	}
+}
+
+// planeFrame returns a frame of h×w maps with no objects, no predicted
+// corners and a target of 0 everywhere, for tests that read the map back.
+func planeFrame(t *testing.T, h, w int) *Frame {
+	t.Helper()
+	s := scene.Default()
+	s.Target.OutputSize = [2]int{h, w}
+	s.Target.InputSize = [2]int{4 * h, 4 * w}
+	s.Images = [][]scene.Object{{}}
+	s.Blobs = nil
+	f := sceneFrame(t, s, 0, 0, 0, loss.TopLeft)
+	clear(f.Maps.Target)
+	clear(f.Maps.Prob)
+	return f
+}
+
+// TestDrawPanelStaysInside draws every panel of several frames into a
+// rectangle away from the origin and checks that nothing outside it changed.
+func TestDrawPanelStaysInside(t *testing.T) {
+	sentinel := color.RGBA{1, 2, 3, 255}
+	for name, f := range testFrames(t) {
+		for p := range NumPanels {
+			for _, r := range []image.Rectangle{image.Rect(31, 17, 31+340, 17+330), image.Rect(5, 9, 5+150, 9+90)} {
+				dst := canvas(400, 380, sentinel)
+				DrawPanel(dst, r, p, f)
+				b := dst.Bounds()
+				for y := b.Min.Y; y < b.Max.Y; y++ {
+					for x := b.Min.X; x < b.Max.X; x++ {
+						if !(image.Point{x, y}).In(r) && dst.RGBAAt(x, y) != sentinel {
+							t.Fatalf("%s: %s in %v drew at %d,%d", name, p.Title(), r, x, y)
+						}
+					}
+				}
+			}
+		}
+	}
+}
