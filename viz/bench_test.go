@@ -96,3 +96,18 @@ func BenchmarkDrawPanels(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFrameReset recomputes a frame's maps and what the panels derive
+// from them, as the page does after each change of the loss, for one class
+// and for the all-classes summary.
+func BenchmarkFrameReset(b *testing.B) {
+	for _, class := range []int{1, -1} {
+		b.Run(fmt.Sprintf("scene_default/class=%d", class), func(b *testing.B) {
+			f := sceneFrame(b, scene.Default(), 1, 0, class, loss.TopLeft)
+			b.ReportAllocs()
+			for b.Loop() {
+				f.Reset(f.Result, 1, 0, class, loss.TopLeft, f.Objects)
+			}
+		})
+	}
+}

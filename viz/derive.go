@@ -34,10 +34,10 @@ func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, ob
 	f.Maps, f.Embedding, f.Offsets = nil, loss.Embedding{}, [2]loss.Offsets{}
 	if f.check() == "" {
 		if class < 0 {
-			f.d.maps = r.PixelsAllClasses(f.d.maps, f.d.scratch, stack, image, c)
 			if f.d.scratch == nil {
 				f.d.scratch = new(loss.PixelMaps)
 			}
+			f.d.maps = r.PixelsAllClasses(f.d.maps, f.d.scratch, stack, image, c)
 		} else {
 			f.d.maps = r.Pixels(f.d.maps, stack, image, class, c)
 		}

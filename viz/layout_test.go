@@ -75,19 +75,24 @@ func TestMapRect(t *testing.T) {
 		h, w int
 		r    image.Rectangle
 		x, y int
+		cut  image.Point // a canvas smaller than the panel, when set
 	}{
-		{128, 128, image.Rect(0, 0, 330, 320), 0, 0},
-		{128, 128, image.Rect(337, 411, 337+330, 411+320), 127, 127},
-		{128, 128, image.Rect(50, 60, 260, 260), 64, 3},
-		{24, 24, image.Rect(13, 7, 13+316, 7+303), 5, 17},
-		{40, 48, image.Rect(1000, 1, 1000+400, 1+300), 47, 39},
-		{32, 40, image.Rect(3, 500, 3+900, 500+260), 0, 31},
+		{128, 128, image.Rect(0, 0, 330, 320), 0, 0, image.Point{}},
+		{128, 128, image.Rect(337, 411, 337+330, 411+320), 127, 127, image.Point{}},
+		{128, 128, image.Rect(50, 60, 260, 260), 64, 3, image.Point{}},
+		{24, 24, image.Rect(13, 7, 13+316, 7+303), 5, 17, image.Point{}},
+		{40, 48, image.Rect(1000, 1, 1000+400, 1+300), 47, 39, image.Point{}},
+		{32, 40, image.Rect(3, 500, 3+900, 500+260), 0, 31, image.Point{}},
+		{128, 128, image.Rect(-40, -30, -40+330, -30+320), 100, 90, image.Pt(200, 250)},
 	} {
 		name := fmt.Sprintf("%dx%d in %v", tc.h, tc.w, tc.r)
 		f := planeFrame(t, tc.h, tc.w)
 		f.Maps.Target[tc.y*tc.w+tc.x] = 1
 		f.Refresh()
 		dst := canvas(tc.r.Max.X+10, tc.r.Max.Y+10, paper)
+		if tc.cut != (image.Point{}) {
+			dst = canvas(tc.cut.X, tc.cut.Y, paper)
+		}
 		DrawPanel(dst, tc.r, PanelTarget, f)
 		plane, zoom := MapRect(tc.r, tc.h, tc.w)
 		if zoom < 1 || plane.Dx() != tc.w*zoom || plane.Dy() != tc.h*zoom {
@@ -99,8 +104,12 @@ func TestMapRect(t *testing.T) {
 		hot, cold := Viridis.At(1), Viridis.At(0)
 		block := image.Rectangle{Min: plane.Min.Add(image.Pt(tc.x*zoom, tc.y*zoom))}
 		block.Max = block.Min.Add(image.Pt(zoom, zoom))
-		for y := plane.Min.Y; y < plane.Max.Y; y++ {
-			for x := plane.Min.X; x < plane.Max.X; x++ {
+		seen := plane.Intersect(dst.Rect)
+		if !block.In(seen) {
+			t.Fatalf("%s: block %v is not on the canvas", name, block)
+		}
+		for y := seen.Min.Y; y < seen.Max.Y; y++ {
+			for x := seen.Min.X; x < seen.Max.X; x++ {
 				want := cold
 				if (image.Point{x, y}).In(block) {
 					want = hot

@@ -60,16 +60,18 @@ func (p Panel) Title() string {
 func (p Panel) isMap() bool { return p >= PanelTarget && p <= PanelGrad }
 
 // DrawPanel draws panel p of frame f inside r of dst: background and
-// border, a title line naming the view, and the content. Nothing is drawn
-// outside r ∩ dst.Bounds(), and r need not start at (0, 0). A heatmap panel
-// puts its map where MapRect says. The first call on a frame fills its
+// border, a title line naming the view, and the content. r need not start
+// at (0, 0); the panel is laid out in r and clipped to r ∩ dst.Bounds(),
+// outside which nothing changes. A heatmap panel puts its map where
+// MapRect(r, …) says. The first call on a frame fills its
 // cache (see Frame.Refresh); later calls allocate only a few strings.
 func DrawPanel(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
-	r = r.Intersect(dst.Rect)
-	if r.Empty() {
+	// Lay out in r, draw in r ∩ dst.
+	clip := r.Intersect(dst.Rect)
+	if clip.Empty() {
 		return
 	}
-	dst = dst.SubImage(r).(*image.RGBA)
+	dst = dst.SubImage(clip).(*image.RGBA)
 	problem := "nothing to show"
 	switch {
 	case f == nil:
@@ -118,6 +120,7 @@ func fillAround(dst *image.RGBA, r, hole image.Rectangle, c color.Color) {
 // Render draws every panel of f on one image of the given size, laid out
 // by Grid: what `cornerloss render` writes and the page exports.
 func Render(f *Frame, size image.Point) *image.RGBA {
+	size = image.Pt(max(size.X, 0), max(size.Y, 0))
 	img := image.NewRGBA(image.Rectangle{Max: size})
 	FillRect(img, img.Rect, canvasColor)
 	h, w := 1, 1

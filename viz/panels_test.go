@@ -29,8 +29,8 @@ func sceneFrame(t testing.TB, s *scene.Scene, stack, img, class int, c loss.Corn
 }
 
 // goldenFrame returns a frame of a reference case, evaluated with its
-// weights.
-func goldenFrame(t testing.TB, name string, stack, img, class int, c loss.Corner) *Frame {
+// weights and then whatever edit changes in the options.
+func goldenFrame(t testing.TB, name string, stack, img, class int, c loss.Corner, edit ...func(*loss.Options)) *Frame {
 	t.Helper()
 	gc, err := golden.Load(name)
 	if err != nil {
@@ -42,6 +42,9 @@ func goldenFrame(t testing.TB, name string, stack, img, class int, c loss.Corner
 	}
 	o := loss.DefaultOptions()
 	o.PullWeight, o.PushWeight, o.RegrWeight = gc.Weights.Pull, gc.Weights.Push, gc.Weights.Regr
+	for _, e := range edit {
+		e(&o)
+	}
 	r, err := loss.Evaluate(d.Input, o)
 	if err != nil {
 		t.Fatal(err)
@@ -108,23 +111,6 @@ func manyObjects() *scene.Scene {
 // testFrames returns frames that cover the cases the panels must handle.
 func testFrames(t *testing.T) map[string]*Frame {
 	t.Helper()
-	mmdet := func() *Frame {
-		gc, err := golden.Load("single_object_push_quirk")
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := dump.ReadFile(gc.NPZ(), dump.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := loss.DefaultOptions()
-		o.Convention = loss.MMDet
-		r, err := loss.Evaluate(d.Input, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return NewFrame(r, 0, 1, 1, loss.BottomRight, ObjectsFromInput(d.Input, 1))
-	}
 	return map[string]*Frame{
 		"scene class 1":     sceneFrame(t, scene.Default(), 1, 0, 1, loss.TopLeft),
 		"scene all classes": sceneFrame(t, scene.Default(), 0, 1, -1, loss.BottomRight),
@@ -133,7 +119,8 @@ func testFrames(t *testing.T) map[string]*Frame {
 		"batch of one":      goldenFrame(t, "batch_of_one", 0, 0, 3, loss.BottomRight),
 		"two stacks":        goldenFrame(t, "two_stacks", 1, 1, -1, loss.TopLeft),
 		"one object":        goldenFrame(t, "single_object_push_quirk", 0, 1, 1, loss.TopLeft),
-		"mmdet":             mmdet(),
+		"mmdet": goldenFrame(t, "single_object_push_quirk", 0, 1, 1, loss.BottomRight,
+			func(o *loss.Options) { o.Convention = loss.MMDet }),
 		"stack out of range": func() *Frame {
 			f := goldenFrame(t, "small_two_images", 0, 0, 0, loss.TopLeft)
 			f.Reset(f.Result, 5, 0, 0, loss.TopLeft, f.Objects)
