@@ -179,23 +179,24 @@ func (s *Scene) Clone() *Scene {
 	return &c
 }
 
-// SetBlobs gives image b n false positives, placed from the seed so the same
-// n always gives the same blobs.
+// SetBlobs gives image b n false positives: it keeps the first n it has and
+// places any new ones from the seed, so the same n always gives the same
+// blobs.
 func (s *Scene) SetBlobs(b, n int) {
 	for len(s.Blobs) <= b {
 		s.Blobs = append(s.Blobs, nil)
 	}
 	h, w := float64(s.Target.OutputSize[0]), float64(s.Target.OutputSize[1])
-	blobs := make([]Blob, n)
-	for i := range blobs {
+	blobs := s.Blobs[b][:min(n, len(s.Blobs[b])):min(n, len(s.Blobs[b]))]
+	for i := len(blobs); i < n; i++ {
 		r := mix(s.Seed ^ uint64(b)<<32 ^ uint64(i)*0x9e3779b97f4a7c15)
-		blobs[i] = Blob{
+		blobs = append(blobs, Blob{
 			Corner: loss.Corner(r & 1),
 			Class:  int(r>>1) % s.Target.Categories,
 			X:      float64(r>>8&0xffff) / 0xffff * (w - 1),
 			Y:      float64(r>>24&0xffff) / 0xffff * (h - 1),
 			Peak:   0.2 + 0.4*float64(r>>40&0xff)/0xff,
-		}
+		})
 	}
 	s.Blobs[b] = blobs
 }

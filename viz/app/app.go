@@ -1,0 +1,227 @@
+// Package app is the page's state and behaviour in plain Go: the step on
+// screen (the synthetic scene the user edits, or an uploaded dump), the loss
+// options, the view, the selection, and everything computed from them. The
+// wasm package turns DOM and canvas events into calls on App and draws what
+// it reports; everything here tests natively.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/target"
+	"github.com/cornerloss/cornerloss/viz"
+)
+
+// View selects what the panels show.
+type View struct {
+	Stack  int
+	Image  int
+	Class  int // -1: all classes
+	Corner loss.Corner
+}
+
+// App is the page's state.
+type App struct {
+	Scene    *scene.Scene // the synthetic scene; nil while a dump is shown
+	Dump     *dump.Dump   // the uploaded dump; nil while the scene is shown
+	DumpName string
+	Options  loss.Options
+	View     View
+	Selected int // object of the viewed image, -1 for none
+
+	in      *loss.Input
+	set     *target.Set // the scene's targets
+	result  *loss.Result
+	frame   *viz.Frame
+	history []float64 // the total after each change, for the sparkline
+	version int       // bumped by every change that alters what is drawn
+
+	size   image.Point // canvas size
+	grid   [viz.NumPanels]image.Rectangle
+	drag   drag
+	hover  *Hover
+	status string
+}
+
+// historyLen is how many totals the sparkline keeps.
+const historyLen = 120
+
+// New returns an app showing the default scene.
+func New() *App {
+	a := &App{Options: loss.DefaultOptions(), View: View{Class: 0}, Selected: -1}
+	if err := a.setScene(scene.Default()); err != nil {
+		panic(err) // the default scene is valid by construction; its test says so
+	}
+	return a
+}
+
+// Version changes whenever what is drawn changes: the wasm layer re-renders
+// when it differs from the version it last drew.
+func (a *App) Version() int { return a.version }
+
+// Result returns the loss of the step on screen.
+func (a *App) Result() *loss.Result { return a.result }
+
+// Frame returns what the panels show.
+func (a *App) Frame() *viz.Frame { return a.frame }
+
+// Input returns the step on screen.
+func (a *App) Input() *loss.Input { return a.in }
+
+// Status returns the last message for the page's status line.
+func (a *App) Status() string { return a.status }
+
+// History returns the totals of the last changes, oldest first.
+func (a *App) History() []float64 { return a.history }
+
+// setScene makes s the step on screen.
+func (a *App) setScene(s *scene.Scene) error {
+	in, set, err := s.Build()
+	if err != nil {
+		return err
+	}
+	a.Scene, a.Dump, a.DumpName = s, nil, ""
+	a.in, a.set = in, set
+	a.clampView()
+	return a.recompute()
+}
+
+// LoadDump reads an uploaded dump, one .npz or several .npy files, and shows
+// it. On error the step on screen stays as it was.
+func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
+	if len(files) == 0 {
+		return errors.New("no file")
+	}
+	var d *dump.Dump
+	var err error
+	name := files[0].Name
+	if len(files) == 1 && !isNPY(name) {
+		d, err = dump.ReadNPZ(name, files[0].Data, opt)
+	} else {
+		name = fmt.Sprintf("%d .npy files", len(files))
+		d, err = dump.ReadNPYFiles(files, opt)
+	}
+	if err != nil {
+		a.status = name + ": " + err.Error()
+		return err
+	}
+	return a.ShowDump(name, d)
+}
+
+// ShowDump shows a dump read elsewhere (the page reads off the event loop).
+// On error the step on screen stays as it was.
+func (a *App) ShowDump(name string, d *dump.Dump) error {
+	prev := *a
+	a.Scene, a.set, a.Dump, a.DumpName, a.in = nil, nil, d, name, d.Input
+	a.Selected = -1
+	a.clampView()
+	if err := a.recompute(); err != nil {
+		*a = prev
+		a.status = name + ": " + err.Error()
+		return err
+	}
+	a.status = fmt.Sprintf("%s: %v", name, d.Input.Shape)
+	if len(d.Warnings) > 0 {
+		a.status += "; " + d.Warnings[0]
+	}
+	return nil
+}
+
+// Recompute evaluates the step on screen from scratch: the page's bench.
+func (a *App) Recompute() error { return a.recompute() }
+
+// UseScene goes back to a synthetic scene (the default one when s is nil).
+func (a *App) UseScene(s *scene.Scene) error {
+	if s == nil {
+		s = scene.Default()
+	}
+	a.Selected = -1
+	if err := a.setScene(s); err != nil {
+		return err
+	}
+	a.status = "synthetic scene"
+	return nil
+}
+
+func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }
+
+// clampView keeps the view inside the shape of the step on screen.
+func (a *App) clampView() {
+	sh := a.in.Shape
+	a.View.Stack = min(max(a.View.Stack, 0), sh.Stacks-1)
+	a.View.Image = min(max(a.View.Image, 0), sh.Batch-1)
+	if a.View.Class >= sh.Classes {
+		a.View.Class = sh.Classes - 1
+	}
+	if a.View.Class < -1 {
+		a.View.Class = -1
+	}
+	if a.Selected >= len(a.objects()) {
+		a.Selected = -1
+	}
+}
+
+// recompute evaluates the loss and rebuilds the frame.
+func (a *App) recompute() error {
+	r, err := loss.Evaluate(a.in, a.Options)
+	if err != nil {
+		return err
+	}
+	a.result = r
+	a.rebuildFrame()
+	a.history = append(a.history, r.Loss)
+	if len(a.history) > historyLen {
+		a.history = a.history[len(a.history)-historyLen:]
+	}
+	return nil
+}
+
+// rebuildFrame recomputes what the panels show for the current view.
+func (a *App) rebuildFrame() {
+	v := a.View
+	a.frame = viz.NewFrame(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
+	a.frame.Selected = a.Selected
+	a.version++
+}
+
+// objects returns the overlays of the viewed image.
+func (a *App) objects() []viz.Object {
+	if a.set != nil {
+		return viz.ObjectsFromTargets(a.set, a.View.Image)
+	}
+	return viz.ObjectsFromInput(a.in, a.View.Image)
+}
+
+// SetView changes what is shown; values outside the shape are clamped.
+func (a *App) SetView(v View) {
+	if v.Image != a.View.Image {
+		a.Selected = -1
+	}
+	a.View = v
+	a.clampView()
+	a.rebuildFrame()
+}
+
+// SetOptions changes the loss options.
+func (a *App) SetOptions(o loss.Options) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	a.Options = o
+	return a.recompute()
+}
+
+// Select makes object k of the viewed image the selected one (-1: none).
+func (a *App) Select(k int) {
+	if k < -1 || k >= len(a.objects()) {
+		k = -1
+	}
+	a.Selected = k
+	a.frame.Selected = k
+	a.version++
+}

@@ -1,0 +1,292 @@
+package app
+
+import (
+	"image"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/golden"
+	"github.com/cornerloss/cornerloss/viz"
+)
+
+func TestDefaultScene(t *testing.T) {
+	a := New()
+	if a.Scene == nil || a.Result() == nil || a.Frame() == nil {
+		t.Fatal("the default scene did not build")
+	}
+	if l := a.Result().Loss; !(l > 0) || math.IsInf(l, 0) {
+		t.Fatalf("loss %v", l)
+	}
+	if a.URLState() == "" {
+		t.Error("a scene must have a link state")
+	}
+}
+
+// TestControlsRoundTrip: every control accepts the value it shows, and
+// refuses values outside its range without changing anything.
+func TestControlsRoundTrip(t *testing.T) {
+	a := New()
+	a.Select(0)
+	for _, c := range Controls() {
+		if c.Kind == Button {
+			continue
+		}
+		before := a.Result().Loss
+		v := c.Get(a)
+		if err := a.Apply(c.ID, v); err != nil {
+			t.Errorf("%s: applying its own value %q: %v", c.ID, v, err)
+		}
+		if got := a.Result().Loss; got != before {
+			t.Errorf("%s: re-applying %q changed the loss %v → %v", c.ID, v, before, got)
+		}
+		if c.Kind == Number || c.Kind == Range {
+			for _, bad := range []string{"abc", "NaN", formatValue(c.Max + 1e6), formatValue(c.Min - 1e6)} {
+				if err := a.Apply(c.ID, bad); err == nil {
+					t.Errorf("%s: accepted %q", c.ID, bad)
+				}
+				if got := a.Result().Loss; got != before {
+					t.Errorf("%s: refused %q but the loss changed", c.ID, bad)
+				}
+			}
+		}
+	}
+	if err := a.Apply("no-such-control", "1"); err == nil {
+		t.Error("an unknown control was accepted")
+	}
+}
+
+func TestWeightControls(t *testing.T) {
+	a := New()
+	pull, total := a.Result().Weighted.Pull, a.Result().Loss
+	if err := a.Apply("pull-weight", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Result().Weighted.Pull; !golden.Close(got, 10*pull) {
+		t.Errorf("pull %v at weight 1, want %v", got, 10*pull)
+	}
+	if got := a.Result().Loss; !golden.Close(got, total+9*pull) {
+		t.Errorf("total %v, want %v", got, total+9*pull)
+	}
+	if err := a.Apply("convention", "mmdet"); err != nil || a.Options.Convention != loss.MMDet {
+		t.Errorf("convention: %v, %v", err, a.Options.Convention)
+	}
+	if err := a.Apply("convention", "pytorch"); err == nil {
+		t.Error("an unknown convention was accepted")
+	}
+}
+
+// TestDragCorner drags the top-left corner of object 0 on the target panel
+// and checks that its targets moved with it.
+func TestDragCorner(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	o := a.objects()[0]
+	a.SetView(View{Class: o.Class, Corner: loss.TopLeft})
+	r, zoom := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
+	at := func(x, y float64) image.Point {
+		return image.Pt(r.Min.X+int(x*float64(zoom)), r.Min.Y+int(y*float64(zoom)))
+	}
+	e := o.Exact[loss.TopLeft]
+	a.PointerDown(at(e[0], e[1]))
+	if a.Selected != 0 || !a.Dragging() {
+		t.Fatalf("pressing on the corner selected %d (dragging %v)", a.Selected, a.Dragging())
+	}
+	if err := a.PointerMove(at(e[0]+10.5, e[1]+6.5)); err != nil {
+		t.Fatal(err)
+	}
+	a.PointerUp()
+	moved := a.objects()[0]
+	want := image.Pt(o.Corner[loss.TopLeft].X+10, o.Corner[loss.TopLeft].Y+6)
+	if got := moved.Corner[loss.TopLeft]; got != want {
+		t.Errorf("corner at %v after the drag, want %v", got, want)
+	}
+	sh := a.in.Shape
+	if y := a.in.GTHeat[loss.TopLeft][sh.TargetIndex(0, o.Class, want.Y, want.X)]; y != 1 {
+		t.Errorf("target at the new corner %v, want 1", y)
+	}
+	if got := a.in.Inds[loss.TopLeft][0]; got != int64(want.Y*sh.Width+want.X) {
+		t.Errorf("tl_inds[0] %d, want %d", got, want.Y*sh.Width+want.X)
+	}
+	// The bottom-right corner did not move.
+	if moved.Corner[loss.BottomRight] != o.Corner[loss.BottomRight] {
+		t.Errorf("br corner moved from %v to %v", o.Corner[loss.BottomRight], moved.Corner[loss.BottomRight])
+	}
+}
+
+func TestAddDeleteObject(t *testing.T) {
+	a := New()
+	n := len(a.Scene.Images[0])
+	if err := a.AddObject(); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Scene.Images[0]) != n+1 || a.Selected != n || a.Result().Images[0].Objects != n+1 {
+		t.Fatalf("after add: %d objects, selected %d", len(a.Scene.Images[0]), a.Selected)
+	}
+	if err := a.DeleteObject(0); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Scene.Images[0]) != n || a.Result().Images[0].Objects != n {
+		t.Fatalf("after delete: %d objects", len(a.Scene.Images[0]))
+	}
+	if err := a.DeleteObject(99); err == nil {
+		t.Error("deleting a missing object succeeded")
+	}
+}
+
+// TestURLRoundTrip: a link rebuilds the same scene, options and view.
+func TestURLRoundTrip(t *testing.T) {
+	a := New()
+	a.Select(1)
+	for id, v := range map[string]string{"push-weight": "0.5", "obj-peak": "0.33", "background": "-6", "blobs": "3", "corner": "br"} {
+		if err := a.Apply(id, v); err != nil {
+			t.Fatal(id, err)
+		}
+	}
+	a.MoveCorner(1, loss.TopLeft, 70.3, 20.7)
+	state := a.URLState()
+	b := New()
+	if err := b.RestoreURLState(state); err != nil {
+		t.Fatal(err)
+	}
+	if !near(b.Result().Loss, a.Result().Loss, 1e-5) {
+		t.Errorf("restored loss %v, original %v", b.Result().Loss, a.Result().Loss)
+	}
+	if b.View != a.View || b.Selected != a.Selected || b.Options != a.Options {
+		t.Errorf("restored view %+v sel %d opts %+v, want %+v %d %+v", b.View, b.Selected, b.Options, a.View, a.Selected, a.Options)
+	}
+	if again := b.URLState(); again != state {
+		t.Error("the state of a restored link differs from the link")
+	}
+}
+
+// TestURLRejectsHostileState: a malformed or oversized link changes nothing.
+func TestURLRejectsHostileState(t *testing.T) {
+	a := New()
+	good := a.URLState()
+	before := a.Result().Loss
+	for name, s := range map[string]string{
+		"garbage":   "!!!not base64!!!",
+		"not flate": "AAAA",
+		"too long":  strings.Repeat("A", maxURLLen+1),
+		"truncated": good[:len(good)/2],
+	} {
+		if err := a.RestoreURLState(s); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+		if a.Result().Loss != before {
+			t.Errorf("%s: the scene changed", name)
+		}
+	}
+	// A well-formed state asking for a huge map.
+	u := urlState{V: 1, Target: [7]float64{512, 512, 100000, 100000, 80, 0.3, -1}, Formula: "fixed", K: 128, Stacks: 1,
+		Images: [][][]float64{{}}, Options: [6]float64{0.1, 0.1, 1, 2, 4, 1e-4}, Conv: "reference"}
+	if _, _, _, err := u.decode(); err == nil {
+		t.Error("a 100000×100000 map was accepted")
+	}
+}
+
+func TestLoadDump(t *testing.T) {
+	c, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(c.NPZ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New()
+	before := a.Result().Loss
+	if err := a.LoadDump([]dump.File{{Name: "cut.npz", Data: data[:len(data)/2]}}, dump.Options{}); err == nil {
+		t.Fatal("a truncated dump was accepted")
+	}
+	if a.Scene == nil || a.Result().Loss != before {
+		t.Fatal("a failed upload changed what is shown")
+	}
+	if !strings.Contains(a.Status(), "cut.npz") {
+		t.Errorf("status %q does not name the file", a.Status())
+	}
+	if err := a.LoadDump([]dump.File{{Name: "small_two_images.npz", Data: data}}, dump.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !golden.Close(a.Result().Loss, c.Loss) {
+		t.Errorf("dump loss %v, reference %v", a.Result().Loss, c.Loss)
+	}
+	if a.URLState() != "" {
+		t.Error("a dump cannot travel in a link")
+	}
+	if err := a.MoveBox(0, 1, 1); err == nil {
+		t.Error("a dump was edited like a scene")
+	}
+	// The view clamps to the dump's shape.
+	a.SetView(View{Stack: 9, Image: 9, Class: 99})
+	if v := a.View; v.Stack != 0 || v.Image != 1 || v.Class != 2 {
+		t.Errorf("view %+v not clamped to S=1 B=2 C=3", v)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	a := New()
+	a.SetView(View{Class: 0})
+	steps := []struct {
+		key  string
+		want func(*App) bool
+	}{
+		{"ArrowRight", func(a *App) bool { return a.View.Class == 1 }},
+		{"ArrowLeft", func(a *App) bool { return a.View.Class == 0 }},
+		{"ArrowLeft", func(a *App) bool { return a.View.Class == -1 }},
+		{"ArrowLeft", func(a *App) bool { return a.View.Class == 2 }},
+		{"a", func(a *App) bool { return a.View.Class == -1 }},
+		{"c", func(a *App) bool { return a.View.Corner == loss.BottomRight }},
+		{"s", func(a *App) bool { return a.View.Stack == 1 }},
+		{"ArrowDown", func(a *App) bool { return a.View.Image == 1 }},
+		{"Tab", func(a *App) bool { return a.Selected == 0 }},
+		{"Escape", func(a *App) bool { return a.Selected == -1 }},
+	}
+	for i, s := range steps {
+		if _, ok, err := a.Key(s.key); !ok || err != nil {
+			t.Fatalf("step %d %s: handled %v, %v", i, s.key, ok, err)
+		}
+		if !s.want(a) {
+			t.Fatalf("step %d %s: view %+v selected %d", i, s.key, a.View, a.Selected)
+		}
+	}
+	if act, _, _ := a.Key("e"); act != ActionExport {
+		t.Error("e does not export")
+	}
+	if _, ok, _ := a.Key("z"); ok {
+		t.Error("an unbound key was handled")
+	}
+}
+
+// TestHover: the hover reports the frame's own values at the pixel.
+func TestHover(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	r, zoom := viz.MapRect(a.Grid()[viz.PanelFocal], a.in.Height, a.in.Width)
+	x, y := 17, 33
+	if err := a.PointerMove(image.Pt(r.Min.X+x*zoom+1, r.Min.Y+y*zoom+1)); err != nil {
+		t.Fatal(err)
+	}
+	h := a.Hover()
+	if h == nil || h.X != x || h.Y != y || h.Panel != viz.PanelFocal {
+		t.Fatalf("hover %+v, want pixel (%d, %d) of the focal panel", h, x, y)
+	}
+	m := a.Frame().Maps
+	i := y*m.Width + x
+	if h.Prob != m.Prob[i] || h.Neg != m.Neg[i] || h.Grad != m.Grad[i] || h.Target != m.Target[i] {
+		t.Errorf("hover %+v differs from the maps at %d", h, i)
+	}
+	if s := h.String(); !strings.Contains(s, "dL/dlogit") {
+		t.Errorf("hover text %q", s)
+	}
+	a.PointerMove(image.Pt(-5, -5))
+	if a.Hover() != nil {
+		t.Error("the hover stays off the maps")
+	}
+}
+
+func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Abs(b) }

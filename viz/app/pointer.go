@@ -1,0 +1,195 @@
+package app
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"strings"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz"
+)
+
+// drag is a pointer interaction in progress on a map panel.
+type drag struct {
+	active bool
+	object int
+	corner loss.Corner
+	move   bool       // moving the whole box rather than one corner
+	last   [2]float64 // previous map position, for moves
+}
+
+// handleReach is how close, in screen pixels, a press must be to a corner
+// to grab it.
+const handleReach = 8
+
+// SetCanvas lays the panels out for a canvas of the given size.
+func (a *App) SetCanvas(size image.Point) {
+	if size == a.size {
+		return
+	}
+	a.size = size
+	a.grid = viz.Grid(size, a.in.Height, a.in.Width)
+	a.version++
+}
+
+// Grid returns where each panel sits on the canvas.
+func (a *App) Grid() [viz.NumPanels]image.Rectangle { return a.grid }
+
+// heatmaps lists the panels that show a map.
+var heatmaps = []viz.Panel{viz.PanelTarget, viz.PanelProb, viz.PanelFocal, viz.PanelWeight, viz.PanelClamped, viz.PanelGrad}
+
+// mapAt finds the map under canvas point p: the panel, the position in
+// output-map pixels (fractional) and the zoom.
+func (a *App) mapAt(p image.Point) (viz.Panel, float64, float64, int, bool) {
+	for _, pn := range heatmaps {
+		r, zoom := viz.MapRect(a.grid[pn], a.in.Height, a.in.Width)
+		if p.In(r) && zoom > 0 {
+			x := float64(p.X-r.Min.X) / float64(zoom)
+			y := float64(p.Y-r.Min.Y) / float64(zoom)
+			return pn, x, y, zoom, true
+		}
+	}
+	return 0, 0, 0, 0, false
+}
+
+// visible reports whether object o is drawn in the current view.
+func (a *App) visible(o viz.Object) bool { return a.View.Class < 0 || o.Class == a.View.Class }
+
+// PointerDown starts a drag when p grabs a corner of the viewed corner type
+// or lands inside a box of the scene, and selects that object; a press
+// elsewhere on a map clears the selection.
+func (a *App) PointerDown(p image.Point) {
+	_, x, y, zoom, ok := a.mapAt(p)
+	if !ok {
+		return
+	}
+	objs := a.objects()
+	best, bestD := -1, float64(handleReach)
+	for k, o := range objs {
+		if !a.visible(o) {
+			continue
+		}
+		e := o.Exact[a.View.Corner]
+		if d := math.Hypot(e[0]-x, e[1]-y) * float64(zoom); d <= bestD {
+			best, bestD = k, d
+		}
+	}
+	if best >= 0 {
+		a.Select(best)
+		a.drag = drag{active: a.Scene != nil, object: best, corner: a.View.Corner}
+		return
+	}
+	smallest, area := -1, math.Inf(1)
+	for k, o := range objs {
+		tl, br := o.Exact[loss.TopLeft], o.Exact[loss.BottomRight]
+		if a.visible(o) && x >= tl[0] && x <= br[0] && y >= tl[1] && y <= br[1] {
+			if s := (br[0] - tl[0]) * (br[1] - tl[1]); s < area {
+				smallest, area = k, s
+			}
+		}
+	}
+	a.Select(smallest)
+	if smallest >= 0 {
+		a.drag = drag{active: a.Scene != nil, object: smallest, move: true, last: [2]float64{x, y}}
+	}
+}
+
+// PointerMove drags what PointerDown grabbed, or updates the hover.
+func (a *App) PointerMove(p image.Point) error {
+	pn, x, y, _, ok := a.mapAt(p)
+	if a.drag.active {
+		if !ok {
+			return nil
+		}
+		if a.drag.move {
+			dx, dy := x-a.drag.last[0], y-a.drag.last[1]
+			if dx == 0 && dy == 0 {
+				return nil
+			}
+			a.drag.last = [2]float64{x, y}
+			return a.MoveBox(a.drag.object, dx, dy)
+		}
+		return a.MoveCorner(a.drag.object, a.drag.corner, x, y)
+	}
+	if !ok {
+		a.hover = nil
+		return nil
+	}
+	a.hover = a.hoverAt(pn, int(x), int(y))
+	return nil
+}
+
+// PointerUp ends a drag.
+func (a *App) PointerUp() { a.drag = drag{} }
+
+// Dragging reports whether a drag is in progress.
+func (a *App) Dragging() bool { return a.drag.active }
+
+// Hover describes the pixel under the pointer, nil when it is off the maps.
+type Hover struct {
+	Panel   viz.Panel
+	X, Y    int
+	Class   int // the class shown there (for the all-classes view, the most probable)
+	Logit   float32
+	Target  float32
+	Prob    float32
+	Pos     float64 // contribution to the loss if positive
+	Neg     float64 // contribution if negative
+	Weight  float64
+	Grad    float64
+	Clamped int8
+}
+
+// Hover returns the pixel under the pointer, or nil.
+func (a *App) Hover() *Hover { return a.hover }
+
+func (a *App) hoverAt(pn viz.Panel, x, y int) *Hover {
+	m := a.frame.Maps
+	if x < 0 || y < 0 || x >= m.Width || y >= m.Height {
+		return nil
+	}
+	i := y*m.Width + x
+	cls := a.View.Class
+	if cls < 0 {
+		cls = a.argmaxClass(x, y)
+	}
+	return &Hover{Panel: pn, X: x, Y: y, Class: cls, Logit: m.Logit[i], Target: m.Target[i], Prob: m.Prob[i],
+		Pos: m.Pos[i], Neg: m.Neg[i], Weight: m.Weight[i], Grad: m.Grad[i], Clamped: m.Clamped[i]}
+}
+
+// argmaxClass returns the class with the largest logit at (x, y) in the view.
+func (a *App) argmaxClass(x, y int) int {
+	sh, v := a.in.Shape, a.View
+	best, bestL := 0, float32(math.Inf(-1))
+	for c := range sh.Classes {
+		if l := a.in.Heat[v.Corner][sh.HeatIndex(v.Stack, v.Image, c, y, x)]; l > bestL {
+			best, bestL = c, l
+		}
+	}
+	return best
+}
+
+// String formats the hover for the page's tooltip, one value a line.
+func (h *Hover) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "x %d  y %d  class %d\n", h.X, h.Y, h.Class)
+	fmt.Fprintf(&b, "target y  %.6g\n", h.Target)
+	fmt.Fprintf(&b, "logit     %.6g\n", h.Logit)
+	fmt.Fprintf(&b, "p         %.6g", h.Prob)
+	switch h.Clamped {
+	case -1:
+		b.WriteString("  (clamped to ε)")
+	case 1:
+		b.WriteString("  (clamped to 1-ε)")
+	}
+	b.WriteString("\n")
+	if h.Target == 1 {
+		fmt.Fprintf(&b, "term      %.6g  (positive)\n", h.Pos)
+	} else {
+		fmt.Fprintf(&b, "term      %.6g  (negative)\n", h.Neg)
+	}
+	fmt.Fprintf(&b, "weight    %.6g\n", h.Weight)
+	fmt.Fprintf(&b, "dL/dlogit %.6g", h.Grad)
+	return b.String()
+}

@@ -1,0 +1,212 @@
+package app
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/target"
+)
+
+// The synthetic scene, the options and the view live in the URL's fragment,
+// so a link reproduces what is on screen. The state is compact JSON (boxes
+// as number arrays), deflated, in base64url.
+
+// urlState is the JSON form of the page's state.
+type urlState struct {
+	V       int           `json:"v"`
+	Target  [7]float64    `json:"t"` // in h, in w, out h, out w, categories, iou, radius
+	Formula string        `json:"f"`
+	K       int           `json:"k"`
+	Stacks  int           `json:"s"`
+	Pred    [4]float64    `json:"p"` // background, noise, blur, seed
+	Images  [][][]float64 `json:"i"` // per object: x0 y0 x1 y1 class peak sx sy tag_tl tag_br otl_x otl_y obr_x obr_y
+	Blobs   [][][]float64 `json:"b"` // per blob: corner class x y peak
+	Options [6]float64    `json:"o"` // pull, push, regr weights, α, β, ε
+	Conv    string        `json:"c"`
+	View    [4]int        `json:"w"` // stack, image, class, corner
+	Sel     int           `json:"x"`
+}
+
+// Limits on a scene read from a URL, checked before anything is allocated:
+// a link must not make the page build a gigantic step.
+const (
+	maxURLLen     = 64 << 10
+	maxOutputSide = 512
+	maxInputSide  = 8192
+	maxCategories = 128
+	maxURLStacks  = 4
+	maxURLImages  = 8
+	maxURLObjects = 128
+)
+
+// URLState returns the fragment that reproduces the synthetic scene, the
+// options and the view; "" while a dump is shown (a dump cannot travel in a
+// link).
+func (a *App) URLState() string {
+	s := a.Scene
+	if s == nil {
+		return ""
+	}
+	p := s.Target
+	u := urlState{
+		V:       1,
+		Target:  [7]float64{float64(p.InputSize[0]), float64(p.InputSize[1]), float64(p.OutputSize[0]), float64(p.OutputSize[1]), float64(p.Categories), p.GaussianIOU, float64(p.GaussianRadius)},
+		Formula: p.Formula.String(),
+		K:       p.MaxTagLen,
+		Stacks:  s.Stacks,
+		Pred:    [4]float64{s.Background, s.Noise, s.Blur, float64(s.Seed)},
+		Options: [6]float64{a.Options.PullWeight, a.Options.PushWeight, a.Options.RegrWeight, a.Options.Alpha, a.Options.Beta, a.Options.Eps},
+		Conv:    a.Options.Convention.String(),
+		View:    [4]int{a.View.Stack, a.View.Image, a.View.Class, int(a.View.Corner)},
+		Sel:     a.Selected,
+	}
+	for _, objs := range s.Images {
+		img := [][]float64{}
+		for _, o := range objs {
+			b := o.Box
+			img = append(img, round([]float64{b.X0, b.Y0, b.X1, b.Y1, float64(b.Class), o.Peak, o.Shift[0], o.Shift[1],
+				o.Tag[0], o.Tag[1], o.Offset[0][0], o.Offset[0][1], o.Offset[1][0], o.Offset[1][1]}))
+		}
+		u.Images = append(u.Images, img)
+	}
+	for _, blobs := range s.Blobs {
+		img := [][]float64{}
+		for _, bl := range blobs {
+			img = append(img, round([]float64{float64(bl.Corner), float64(bl.Class), bl.X, bl.Y, bl.Peak}))
+		}
+		u.Blobs = append(u.Blobs, img)
+	}
+	js, _ := json.Marshal(u)
+	var buf bytes.Buffer
+	zw, _ := flate.NewWriter(&buf, flate.BestCompression)
+	zw.Write(js)
+	zw.Close()
+	return base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}
+
+// round keeps 6 significant digits: enough to rebuild the same targets
+// (boxes are read back to well under a pixel) and short in a URL.
+func round(v []float64) []float64 {
+	for i, x := range v {
+		if x != 0 && !math.IsNaN(x) && !math.IsInf(x, 0) {
+			p := math.Pow(10, 5-math.Floor(math.Log10(math.Abs(x))))
+			v[i] = math.Round(x*p) / p
+		}
+	}
+	return v
+}
+
+// RestoreURLState makes the state in fragment the one on screen. A malformed
+// or oversized state is an error and changes nothing.
+func (a *App) RestoreURLState(fragment string) error {
+	if len(fragment) > maxURLLen {
+		return errors.New("link state: too long")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(fragment)
+	if err != nil {
+		return fmt.Errorf("link state: %w", err)
+	}
+	js, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), 4*maxURLLen+1))
+	if err != nil {
+		return fmt.Errorf("link state: %w", err)
+	}
+	if len(js) > 4*maxURLLen {
+		return errors.New("link state: too long")
+	}
+	var u urlState
+	if err := json.Unmarshal(js, &u); err != nil {
+		return fmt.Errorf("link state: %w", err)
+	}
+	s, o, v, err := u.decode()
+	if err != nil {
+		return fmt.Errorf("link state: %w", err)
+	}
+	prev := *a
+	a.Options, a.View, a.Selected = o, v, u.Sel
+	if err := a.setScene(s); err != nil {
+		*a = prev
+		return fmt.Errorf("link state: %w", err)
+	}
+	a.Select(u.Sel)
+	return nil
+}
+
+func (u *urlState) decode() (*scene.Scene, loss.Options, View, error) {
+	var o loss.Options
+	var v View
+	if u.V != 1 {
+		return nil, o, v, fmt.Errorf("version %d", u.V)
+	}
+	t := u.Target
+	for i, lim := range []float64{maxInputSide, maxInputSide, maxOutputSide, maxOutputSide, maxCategories} {
+		if !(t[i] >= 1 && t[i] <= lim) || t[i] != math.Trunc(t[i]) {
+			return nil, o, v, fmt.Errorf("size %v out of range", t[i])
+		}
+	}
+	f, err := target.ParseFormula(u.Formula)
+	if err != nil {
+		return nil, o, v, err
+	}
+	if u.K < 1 || u.K > maxURLObjects || u.Stacks < 1 || u.Stacks > maxURLStacks ||
+		len(u.Images) < 1 || len(u.Images) > maxURLImages || len(u.Blobs) > len(u.Images) {
+		return nil, o, v, errors.New("counts out of range")
+	}
+	s := &scene.Scene{
+		Target: target.Params{
+			InputSize: [2]int{int(t[0]), int(t[1])}, OutputSize: [2]int{int(t[2]), int(t[3])}, Categories: int(t[4]),
+			GaussianIOU: t[5], GaussianRadius: int(t[6]), Formula: f, MaxTagLen: u.K,
+		},
+		Stacks: u.Stacks, Background: u.Pred[0], Noise: u.Pred[1], Blur: u.Pred[2], Seed: uint64(u.Pred[3]),
+	}
+	for _, img := range u.Images {
+		if len(img) > u.K {
+			return nil, o, v, errors.New("more objects than max_tag_len")
+		}
+		var objs []scene.Object
+		for _, x := range img {
+			if len(x) != 14 || x[4] != math.Trunc(x[4]) {
+				return nil, o, v, errors.New("malformed object")
+			}
+			objs = append(objs, scene.Object{
+				Box:    target.Box{X0: x[0], Y0: x[1], X1: x[2], Y1: x[3], Class: int(x[4])},
+				Peak:   x[5],
+				Shift:  [2]float64{x[6], x[7]},
+				Tag:    [2]float64{x[8], x[9]},
+				Offset: [2][2]float64{{x[10], x[11]}, {x[12], x[13]}},
+			})
+		}
+		s.Images = append(s.Images, objs)
+	}
+	for _, img := range u.Blobs {
+		var blobs []scene.Blob
+		for _, x := range img {
+			if len(x) != 5 || (x[0] != 0 && x[0] != 1) || x[1] != math.Trunc(x[1]) {
+				return nil, o, v, errors.New("malformed blob")
+			}
+			blobs = append(blobs, scene.Blob{Corner: loss.Corner(x[0]), Class: int(x[1]), X: x[2], Y: x[3], Peak: x[4]})
+		}
+		s.Blobs = append(s.Blobs, blobs)
+	}
+	conv, err := loss.ParseConvention(u.Conv)
+	if err != nil {
+		return nil, o, v, err
+	}
+	oo := u.Options
+	o = loss.Options{PullWeight: oo[0], PushWeight: oo[1], RegrWeight: oo[2], Alpha: oo[3], Beta: oo[4], Eps: oo[5], Convention: conv}
+	if err := o.Validate(); err != nil {
+		return nil, o, v, err
+	}
+	if u.View[3] != 0 && u.View[3] != 1 {
+		return nil, o, v, errors.New("bad corner")
+	}
+	v = View{Stack: u.View[0], Image: u.View[1], Class: u.View[2], Corner: loss.Corner(u.View[3])}
+	return s, o, v, s.Validate()
+}

@@ -1,0 +1,230 @@
+//go:build !js
+
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/cornerloss/cornerloss/loss/golden"
+)
+
+// TestPageLoadsAndDraws: the default scene opens with no console error,
+// shows numbers and draws a canvas that is not blank, and the page asks
+// for nothing but its own files.
+func TestPageLoadsAndDraws(t *testing.T) {
+	b := newBrowser(t)
+	var mu sync.Mutex
+	var requests []string
+	go func() {
+		for ev, err := range chromedp.Events(b.ctx, network.RequestWillBeSent) {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			requests = append(requests, ev.Request.URL)
+			mu.Unlock()
+		}
+	}()
+	b.open("")
+	total := b.value("loss-total")
+	if !(total > 0) {
+		t.Errorf("loss-total %v, want a positive number", total)
+	}
+	sum := b.value("loss-focal") + b.value("loss-pull") + b.value("loss-push") + b.value("loss-regr")
+	if !golden.Close(sum, total) {
+		t.Errorf("terms sum to %v, total %v", sum, total)
+	}
+	shot := b.screenshot("default-scene")
+	if n := distinctColours(t, shot, image.Rect(400, 0, 1700, 1000)); n < 50 {
+		t.Errorf("the canvas area has %d distinct colours: nothing drawn?", n)
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, u := range requests {
+		if !strings.HasPrefix(u, siteURL) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("the page requested %s, outside its own site", u)
+		}
+	}
+}
+
+// TestGoldenUploads uploads every reference dump through #dump-input with
+// its weights set and checks the totals against the reference.
+func TestGoldenUploads(t *testing.T) {
+	cases, err := golden.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	b.open("")
+	for _, c := range cases {
+		b.setNumber("pull-weight", c.Weights.Pull)
+		b.setNumber("push-weight", c.Weights.Push)
+		b.setNumber("regr-weight", c.Weights.Regr)
+		b.upload(c.NPZ(), "ok")
+		for _, x := range []struct {
+			id   string
+			want float64
+		}{{"loss-total", c.Loss}, {"loss-focal", c.Focal}, {"loss-pull", c.Pull}, {"loss-push", c.Push}, {"loss-regr", c.Regr}} {
+			if got := b.value(x.id); !golden.Close(got, x.want) {
+				t.Errorf("%s: #%s = %.10g, reference %.10g", c.Name, x.id, got, x.want)
+			}
+		}
+	}
+	b.screenshot("golden-" + cases[len(cases)-1].Name)
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// TestBadUploadKeepsPage: a bad file sets data-state=error with a message
+// naming the problem, leaves the previous numbers, and a good file
+// afterwards works.
+func TestBadUploadKeepsPage(t *testing.T) {
+	good, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(good.NPZ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bad := map[string][]byte{
+		"truncated.npz": src[:len(src)/2],
+		"garbage.npz":   []byte("not a zip"),
+	}
+	b := newBrowser(t)
+	b.open("")
+	before := b.value("loss-total")
+	for name, data := range bad {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.upload(p, "error")
+		if status := eval[string](b, `document.getElementById("status").textContent`); !strings.Contains(status, name) {
+			t.Errorf("%s: status %q does not name the file", name, status)
+		}
+		if got := b.value("loss-total"); got != before {
+			t.Errorf("%s: total changed from %v to %v after a failed upload", name, before, got)
+		}
+	}
+	b.screenshot("bad-upload")
+	b.setNumber("pull-weight", good.Weights.Pull)
+	b.upload(good.NPZ(), "ok")
+	if got := b.value("loss-total"); !golden.Close(got, good.Loss) {
+		t.Errorf("after the bad files: total %v, reference %v", got, good.Loss)
+	}
+}
+
+// TestEditingAWeightChangesTotals: changing #pull-weight rescales pull and
+// the total follows.
+func TestEditingAWeightChangesTotals(t *testing.T) {
+	b := newBrowser(t)
+	b.open("")
+	pull, total := b.value("loss-pull"), b.value("loss-total")
+	b.setNumber("pull-weight", 1) // from 0.1
+	b.waitFor(fmt.Sprintf(`Number(document.getElementById("loss-total").dataset.value) !== %v`, total), 10*time.Second)
+	if got := b.value("loss-pull"); !golden.Close(got, 10*pull) {
+		t.Errorf("pull %v at weight 1, want 10 × %v", got, pull)
+	}
+	if got, want := b.value("loss-total"), total+9*pull; !golden.Close(got, want) {
+		t.Errorf("total %v, want %v", got, want)
+	}
+	// Switching the convention recomputes everything; mmdet sums the two
+	// stacks of the default scene where the reference averages them.
+	before := b.value("loss-total")
+	b.setSelect("convention", "mmdet")
+	b.waitFor(fmt.Sprintf(`Number(document.getElementById("loss-total").dataset.value) !== %v`, before), 10*time.Second)
+	// (Not exactly twice: mmdet divides by N, the reference by N + 1e-4.)
+	if got := b.value("loss-pull"); math.Abs(got-2*10*pull) > 1e-3*got {
+		t.Errorf("mmdet pull %v, want about twice the reference's %v (stacks summed)", got, 10*pull)
+	}
+}
+
+// value reads a total's full-precision data-value.
+func (b *browser) value(id string) float64 {
+	b.t.Helper()
+	s := eval[string](b, `document.getElementById("`+id+`").dataset.value`)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		b.t.Fatalf("#%s data-value %q: %v", id, s, err)
+	}
+	return v
+}
+
+// setNumber types a value into a number input and fires change, as a
+// person leaving the field does, then waits until the page applied it.
+func (b *browser) setNumber(id string, v float64) {
+	b.t.Helper()
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	b.do(chromedp.Evaluate[chromedp.Void](`(() => { const e = document.getElementById("` + id + `");
+		e.value = "` + s + `"; e.dispatchEvent(new Event("change", {bubbles: true})); })()`))
+	b.settle()
+}
+
+func (b *browser) setSelect(id, v string) {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`(() => { const e = document.getElementById("` + id + `");
+		e.value = "` + v + `"; e.dispatchEvent(new Event("change", {bubbles: true})); })()`))
+	b.settle()
+}
+
+// settle waits for two animation frames: the page applies queued events in
+// its next update.
+func (b *browser) settle() {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, chromedp.EvalAsValue, chromedp.EvalAwaitPromise))
+}
+
+// upload gives path to #dump-input and waits for the page to report state.
+func (b *browser) upload(path, state string) {
+	b.t.Helper()
+	name := filepath.Base(path)
+	b.do(chromedp.Evaluate[chromedp.Void](`document.body.dataset.dump = ""; document.body.dataset.state = ""`))
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), []string{path}))
+	b.waitFor(`document.body.dataset.dump === "`+name+`" && document.body.dataset.state !== ""`, 60*time.Second)
+	if got := eval[string](b, `document.body.dataset.state`); got != state {
+		status := eval[string](b, `document.getElementById("status").textContent`)
+		b.t.Fatalf("%s: data-state %q, want %q (status %q)", name, got, state, status)
+	}
+	b.settle()
+}
+
+// distinctColours counts the colours of a screenshot inside r.
+func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
+	data, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[3]uint32]bool{}
+	r = r.Intersect(img.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y += 3 {
+		for x := r.Min.X; x < r.Max.X; x += 3 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{cr >> 8, cg >> 8, cb >> 8}] = true
+		}
+	}
+	return len(seen)
+}

@@ -1,0 +1,261 @@
+//go:build !js
+
+// Package e2e tests the page in a real headless Chromium: it builds the
+// site, serves it on loopback and drives it with chromedp. Without a
+// Chromium the tests skip, unless CORNERLOSS_REQUIRE_BROWSER=1 (as in CI),
+// where they fail.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+var (
+	siteURL  string // where the site is served
+	chrome   string // the browser binary
+	artifact string // where screenshots go
+	setupErr error
+)
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		var cleanup func()
+		cleanup, setupErr = setup()
+		if cleanup != nil {
+			defer cleanup()
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// moduleRoot is the repository root, from this file's path.
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// setup finds a browser, builds the site and serves it.
+func setup() (func(), error) {
+	chrome = findChrome()
+	if chrome == "" {
+		return nil, errNoBrowser
+	}
+	root := moduleRoot()
+	artifact = filepath.Join(root, "build", "e2e")
+	if err := os.MkdirAll(artifact, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "cornerloss-site")
+	if err != nil {
+		return nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	if err := buildSite(root, dir); err != nil {
+		return cleanup, err
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	siteURL = srv.URL
+	return func() { srv.Close(); cleanup() }, nil
+}
+
+var errNoBrowser = fmt.Errorf("no Chromium found (set CHROME or install chromium)")
+
+func findChrome() string {
+	if c := os.Getenv("CHROME"); c != "" {
+		return c
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// buildSite does what `make site` does, into dir.
+func buildSite(root, dir string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "cornerloss.wasm"), "./wasm")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the wasm: %v\n%s", err, out)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return err
+	}
+	copies := map[string]string{
+		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
+	}
+	web, _ := filepath.Glob(filepath.Join(root, "web", "*"))
+	for _, f := range web {
+		copies[f] = filepath.Base(f)
+	}
+	for src, name := range copies {
+		if err := copyFile(src, filepath.Join(dir, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// browser starts a headless Chromium for one test with the flags this
+// machine needs (see shared/docs/platform.md) and collects what the page
+// writes to its console.
+type browser struct {
+	ctx     context.Context
+	t       *testing.T
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	if setupErr != nil {
+		if setupErr == errNoBrowser && os.Getenv("CORNERLOSS_REQUIRE_BROWSER") != "1" {
+			t.Skip(setupErr)
+		}
+		t.Fatal(setupErr)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("use-gl", "angle"),
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1700, 1000),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	b := &browser{ctx: ctx, t: t}
+	if err := chromedp.Do(ctx); err != nil { // start the browser and the tab
+		t.Fatal(err)
+	}
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.console = append(b.console, m)
+			b.mu.Unlock()
+		}
+	}()
+	return b
+}
+
+// do runs steps, failing the test on error.
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// eval evaluates a JS expression.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// waitFor polls a JS condition until it holds.
+func (b *browser) waitFor(cond string, timeout time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			status, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("status") ? document.getElementById("status").textContent : ""`))
+			b.t.Fatalf("timed out waiting for %s (status %q, console %v)", cond, status, b.messages())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// open loads the page and waits for the first drawn frame.
+func (b *browser) open(query string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(siteURL + "/" + query))
+	b.waitFor(`document.body.dataset.ready === "1"`, 60*time.Second)
+}
+
+func (b *browser) messages() []chromedp.ConsoleMessage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]chromedp.ConsoleMessage(nil), b.console...)
+}
+
+// errors returns the console errors and exceptions so far.
+func (b *browser) errors() []string {
+	var errs []string
+	for _, m := range b.messages() {
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			errs = append(errs, m.String())
+		}
+	}
+	return errs
+}
+
+// screenshot saves the page as build/e2e/NAME.png and returns the path.
+func (b *browser) screenshot(name string) string {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	p := filepath.Join(artifact, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", p)
+	return p
+}

@@ -1,0 +1,229 @@
+//go:build js && wasm
+
+// Command wasm is the cornerloss page: Ebitengine draws the panels that
+// package viz renders, the DOM holds the controls and the numbers, and
+// package app (plain Go) holds the state. Build it with `make site`.
+//
+// Every JS callback only queues work; Update runs it, so the state changes
+// in one place and a callback never blocks. No panic escapes Update, Draw or
+// a callback: it becomes a message in #status and the page keeps running.
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"runtime/debug"
+	"sync"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/app"
+)
+
+func main() {
+	g := newGame()
+	ebiten.SetScreenClearedEveryFrame(false)
+	ebiten.SetRunnableOnUnfocused(true)
+	ebiten.SetWindowTitle("cornerloss")
+	if err := ebiten.RunGame(g); err != nil {
+		g.page.setStatus("stopped: "+err.Error(), true)
+	}
+}
+
+// game is the ebiten.Game of the page.
+type game struct {
+	app   *app.App
+	page  *page
+	queue queue
+
+	size     image.Point // canvas size, from Layout
+	panels   [viz.NumPanels]panelImage
+	rendered int // app version the panel images hold
+	drawn    int // app version last drawn on screen
+	hover    *app.Hover
+	hoverOn  bool // the hover box is drawn
+	redraw   bool // something besides the panels changed on screen
+	ready    bool
+
+	cursor  image.Point
+	pressed bool
+
+	bench *benchRun
+}
+
+// panelImage is one panel: its place on the canvas, its pixels in Go and on
+// the GPU. Both are made when the layout changes, never per frame.
+type panelImage struct {
+	rect image.Rectangle
+	rgba *image.RGBA
+	img  *ebiten.Image
+}
+
+var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
+
+func newGame() *game {
+	g := &game{app: app.New(), rendered: -1, drawn: -1}
+	g.page = newPage(&g.queue)
+	g.page.bind(g)
+	g.startup()
+	return g
+}
+
+// queue holds work from JS callbacks until the next Update.
+type queue struct {
+	mu    sync.Mutex
+	items []func()
+}
+
+func (q *queue) push(f func()) {
+	q.mu.Lock()
+	q.items = append(q.items, f)
+	q.mu.Unlock()
+}
+
+func (q *queue) take() []func() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	items := q.items
+	q.items = nil
+	return items
+}
+
+// guard turns a panic into a status message: the page keeps running.
+func (g *game) guard(where string) {
+	if p := recover(); p != nil {
+		msg := fmt.Sprintf("internal error in %s: %v", where, p)
+		consoleWarn(msg + "\n" + string(debug.Stack()))
+		g.page.setStatus(msg, true)
+	}
+}
+
+// Update runs queued work, follows the pointer, and re-renders the panels
+// whose data changed.
+func (g *game) Update() error {
+	defer g.guard("update")
+	for _, f := range g.queue.take() {
+		g.run(f)
+	}
+	g.app.SetCanvas(g.size)
+	g.pointer()
+	if v := g.app.Version(); v != g.rendered {
+		g.render()
+		g.page.refresh(g.app)
+		g.rendered = v
+	}
+	if g.bench != nil && g.ready {
+		g.bench.step(g)
+	}
+	return nil
+}
+
+// run runs one queued item under its own guard, so one failing item does
+// not drop the others.
+func (g *game) run(f func()) {
+	defer g.guard("event")
+	f()
+}
+
+// pointer turns the mouse into presses, drags and the hover.
+func (g *game) pointer() {
+	x, y := ebiten.CursorPosition()
+	p := image.Pt(x, y)
+	pressed := ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
+	switch {
+	case pressed && !g.pressed:
+		g.app.PointerDown(p)
+	case !pressed && g.pressed:
+		g.app.PointerUp()
+	}
+	if p != g.cursor || pressed != g.pressed {
+		if err := g.app.PointerMove(p); err != nil {
+			g.page.setStatus(err.Error(), true)
+		}
+		if h := g.app.Hover(); h != g.hover {
+			g.hover = h
+			g.redraw = true
+			g.page.showHover(h, p)
+		}
+	}
+	g.cursor, g.pressed = p, pressed
+}
+
+// render draws every panel into its buffer and uploads it.
+func (g *game) render() {
+	grid := g.app.Grid()
+	f := g.app.Frame()
+	for i := range g.panels {
+		pi := &g.panels[i]
+		r := grid[i]
+		if r.Empty() {
+			pi.rect = r
+			continue
+		}
+		if pi.rgba == nil || pi.rect.Size() != r.Size() {
+			if pi.img != nil {
+				pi.img.Deallocate()
+			}
+			pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
+			pi.img = ebiten.NewImage(r.Dx(), r.Dy())
+		}
+		pi.rect = r
+		viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), viz.Panel(i), f)
+		pi.img.WritePixels(pi.rgba.Pix)
+	}
+}
+
+// Draw puts the panels on screen; a frame where nothing changed draws
+// nothing.
+func (g *game) Draw(screen *ebiten.Image) {
+	defer g.guard("draw")
+	if g.drawn == g.rendered && !g.redraw {
+		return
+	}
+	screen.Fill(background)
+	for _, pi := range g.panels {
+		if pi.img == nil || pi.rect.Empty() {
+			continue
+		}
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(float64(pi.rect.Min.X), float64(pi.rect.Min.Y))
+		screen.DrawImage(pi.img, op)
+	}
+	g.drawHover(screen)
+	g.drawn, g.redraw = g.rendered, false
+	if !g.ready && g.rendered >= 0 {
+		g.ready = true
+		g.page.setReady()
+	}
+}
+
+// drawHover outlines the hovered pixel on every map panel.
+func (g *game) drawHover(screen *ebiten.Image) {
+	h := g.hover
+	if h == nil {
+		return
+	}
+	in := g.app.Input()
+	for _, pn := range []viz.Panel{viz.PanelTarget, viz.PanelProb, viz.PanelFocal, viz.PanelWeight, viz.PanelClamped, viz.PanelGrad} {
+		r, zoom := viz.MapRect(g.panels[pn].rect, in.Height, in.Width)
+		if zoom <= 0 {
+			continue
+		}
+		x := float32(r.Min.X + h.X*zoom)
+		y := float32(r.Min.Y + h.Y*zoom)
+		vector.StrokeRect(screen, x-1, y-1, float32(zoom)+2, float32(zoom)+2, 1.5, color.RGBA{255, 255, 255, 255}, false)
+		vector.StrokeRect(screen, x-2, y-2, float32(zoom)+4, float32(zoom)+4, 1, color.RGBA{0, 0, 0, 255}, false)
+	}
+}
+
+// Layout keeps one canvas pixel per CSS pixel.
+func (g *game) Layout(w, h int) (int, int) {
+	if s := image.Pt(w, h); s != g.size {
+		g.size = s
+		g.redraw = true
+	}
+	return w, h
+}

@@ -1,0 +1,318 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/cornerloss/cornerloss/viz/app"
+)
+
+// page is the DOM side: the control panel built from app.Controls, the
+// numbers, the status line and the hover box.
+type page struct {
+	q        *queue
+	body     el
+	status   el
+	progress el
+	summary  el
+	hover    el
+	controls []*controlEl
+	lastURL  string
+}
+
+// controlEl is one control's DOM elements.
+type controlEl struct {
+	c       app.Control
+	input   el // input, select or button
+	output  el // the value beside a range; zero for other kinds
+	choices string
+}
+
+func newPage(q *queue) *page {
+	return &page{
+		q:        q,
+		body:     el{document.Get("body")},
+		status:   byID("status"),
+		progress: byID("progress"),
+		summary:  byID("dump-summary"),
+		hover:    byID("hover"),
+	}
+}
+
+// on listens to an event and queues f for the next Update.
+func (p *page) on(target js.Value, typ string, f func(ev js.Value)) {
+	listen(target, typ, func(ev js.Value) { p.q.push(func() { f(ev) }) })
+}
+
+// bind builds the controls and wires every event to the game.
+func (p *page) bind(g *game) {
+	form := byID("controls")
+	groups := map[app.Group]el{}
+	for _, c := range app.Controls() {
+		fs, ok := groups[c.Group]
+		if !ok {
+			fs = create("fieldset")
+			legend := create("legend")
+			legend.text(string(c.Group))
+			fs.appendChild(legend)
+			form.appendChild(fs)
+			groups[c.Group] = fs
+		}
+		fs.appendChild(p.controlElement(c))
+	}
+	for _, ce := range p.controls {
+		typ := map[app.Kind]string{app.Number: "change", app.Select: "change", app.Range: "input", app.Button: "click"}[ce.c.Kind]
+		p.on(ce.input.v, typ, func(js.Value) {
+			v := ce.input.get("value").String()
+			if err := g.app.Apply(ce.c.ID, v); err != nil {
+				p.setStatus(err.Error(), true)
+				p.setControl(ce, g.app) // show the value that holds
+			}
+		})
+	}
+	p.on(byID("dump-input").v, "change", func(ev js.Value) { g.readFiles(ev.Get("target").Get("files")) })
+	p.on(byID("use-scene").v, "click", func(js.Value) {
+		if err := g.app.UseScene(nil); err != nil {
+			p.setStatus(err.Error(), true)
+			return
+		}
+		p.showSummary("")
+		p.setStatus(g.app.Status(), false)
+	})
+	p.on(byID("export-png").v, "click", func(js.Value) { g.exportPNG() })
+	p.bindKeys(g)
+	p.bindDrop(g)
+	keys := byID("key-list")
+	for _, s := range app.Shortcuts() {
+		tr := create("tr")
+		tr.html("<td>" + escape(s.Key) + "</td><td>" + escape(s.Help) + "</td>")
+		keys.appendChild(tr)
+	}
+}
+
+// controlElement builds one labelled input.
+func (p *page) controlElement(c app.Control) el {
+	label := create("label")
+	if c.Title != "" {
+		label.attr("title", c.Title)
+	}
+	ce := &controlEl{c: c}
+	switch c.Kind {
+	case app.Button:
+		label.attr("class", "button")
+		b := create("button")
+		b.attr("type", "button")
+		b.attr("id", c.ID)
+		b.text(c.Label)
+		label.appendChild(b)
+		ce.input = b
+	case app.Select:
+		label.appendChild(el{document.Call("createTextNode", c.Label)})
+		s := create("select")
+		s.attr("id", c.ID)
+		label.appendChild(s)
+		label.appendChild(create("span"))
+		ce.input = s
+	default:
+		label.appendChild(el{document.Call("createTextNode", c.Label)})
+		in := create("input")
+		in.attr("id", c.ID)
+		in.attr("type", map[app.Kind]string{app.Number: "number", app.Range: "range"}[c.Kind])
+		in.attr("min", formatAttr(c.Min))
+		in.attr("max", formatAttr(c.Max))
+		in.attr("step", formatAttr(c.Step))
+		label.appendChild(in)
+		out := create("output")
+		label.appendChild(out)
+		ce.input = in
+		if c.Kind == app.Range {
+			ce.output = out
+		}
+	}
+	p.controls = append(p.controls, ce)
+	return label
+}
+
+func formatAttr(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// setControl shows the app's value, choices and availability in a control.
+// A number input the user is typing in keeps what they typed.
+func (p *page) setControl(ce *controlEl, a *app.App) {
+	enabled := ce.c.Enabled == nil || ce.c.Enabled(a)
+	ce.input.set("disabled", !enabled)
+	if ce.c.Choices != nil {
+		var b, key strings.Builder
+		for _, ch := range ce.c.Choices(a) {
+			fmt.Fprintf(&b, `<option value="%s">%s</option>`, escape(ch.Value), escape(ch.Label))
+			key.WriteString(ch.Value + "\x00" + ch.Label + "\x00")
+		}
+		if key.String() != ce.choices {
+			ce.input.html(b.String())
+			ce.choices = key.String()
+		}
+	}
+	if ce.c.Get == nil {
+		return
+	}
+	v := ce.c.Get(a)
+	typing := ce.c.Kind == app.Number && document.Get("activeElement").Equal(ce.input.v)
+	if !typing && ce.input.get("value").String() != v {
+		ce.input.set("value", v)
+	}
+	if ce.output.ok() {
+		ce.output.text(v)
+	}
+}
+
+// refresh shows the app's numbers and control values.
+func (p *page) refresh(a *app.App) {
+	for _, ce := range p.controls {
+		p.setControl(ce, a)
+	}
+	t := a.Totals()
+	for _, x := range []struct {
+		id string
+		v  float64
+	}{{"loss-total", t.Loss}, {"loss-focal", t.Focal}, {"loss-pull", t.Pull}, {"loss-push", t.Push}, {"loss-regr", t.Regr}} {
+		e := byID(x.id)
+		e.attr("data-value", strconv.FormatFloat(x.v, 'g', -1, 64))
+		e.text(strconv.FormatFloat(x.v, 'g', 7, 64))
+	}
+	for i, bar := range queryAll("#share-bar span") {
+		if i < len(t.Shares) {
+			bar.style("width", fmt.Sprintf("%.3f%%", 100*t.Shares[i]))
+		}
+	}
+	p.sparkline(a.History())
+	p.images(t)
+	p.terms(t)
+	if u := a.URLState(); u != p.lastURL {
+		p.lastURL = u
+		loc := js.Global().Get("location")
+		target := loc.Get("pathname").String() + loc.Get("search").String()
+		if u != "" {
+			target += "#" + u
+		}
+		js.Global().Get("history").Call("replaceState", nil, "", target)
+	}
+}
+
+// sparkline draws the recent totals.
+func (p *page) sparkline(h []float64) {
+	line := query("#sparkline polyline")
+	if len(h) < 2 {
+		line.attr("points", "")
+		return
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range h {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	span := hi - lo
+	if span == 0 {
+		span = 1
+	}
+	var b strings.Builder
+	for i, v := range h {
+		fmt.Fprintf(&b, "%.1f,%.1f ", 320*float64(i)/float64(len(h)-1), 40-36*(v-lo)/span)
+	}
+	line.attr("points", b.String())
+}
+
+// images fills the per-image table and the quirk list.
+func (p *page) images(t app.Totals) {
+	var b strings.Builder
+	b.WriteString("<tr><th>image</th><th>N</th><th>loss</th><th>pull</th><th>push</th><th>offset</th><th>flags</th></tr>")
+	for _, r := range t.Images {
+		cls := ""
+		if r.Viewed {
+			cls = ` class="viewed"`
+		}
+		fmt.Fprintf(&b, `<tr%s><td>%d</td><td>%d</td><td>%.4g</td><td>%.4g</td><td>%.4g</td><td>%.4g</td><td class="flags">%s</td></tr>`,
+			cls, r.Image, r.Objects, r.Loss, r.Pull, r.Push, r.Regr, escape(strings.Join(r.Flags, " ")))
+	}
+	byID("images").html(b.String())
+	b.Reset()
+	for _, q := range t.Quirks {
+		fmt.Fprintf(&b, `<li data-quirk="%s">%s</li>`, escape(q.Name), escape(q.Detail))
+	}
+	byID("quirks").html(b.String())
+}
+
+// terms writes each term's formula and live values.
+func (p *page) terms(t app.Totals) {
+	var b strings.Builder
+	for _, term := range t.Terms {
+		fmt.Fprintf(&b, `<div class="term" id="term-%s"><b>%s</b><div class="formula">%s</div><div class="live">%s</div></div>`,
+			escape(term.ID), escape(term.Name), escape(term.Formula), escape(term.Live))
+	}
+	byID("terms").html(b.String())
+}
+
+// setStatus shows a message in #status; errors also go to the console as
+// warnings (not errors: a bad upload is the user's, not the page's).
+func (p *page) setStatus(msg string, isErr bool) {
+	p.status.text(msg)
+	if isErr {
+		consoleWarn("cornerloss: " + msg)
+	}
+}
+
+// setUploadState records the outcome of an upload on the body, for people
+// (the status colour) and for automated checks.
+func (p *page) setUploadState(name, state string) {
+	p.body.attr("data-dump", name)
+	p.body.attr("data-state", state)
+}
+
+func (p *page) setReady() { p.body.attr("data-ready", "1") }
+
+// showHover places the value box near the pointer, or hides it.
+func (p *page) showHover(h *app.Hover, at image.Point) {
+	if h == nil {
+		p.hover.hidden(true)
+		return
+	}
+	p.hover.hidden(false)
+	p.hover.text(h.String())
+	r := query("canvas").v.Call("getBoundingClientRect")
+	x, y := r.Get("left").Float()+float64(at.X)+16, r.Get("top").Float()+float64(at.Y)+16
+	win := js.Global()
+	if x > win.Get("innerWidth").Float()-230 {
+		x -= 260
+	}
+	if y > win.Get("innerHeight").Float()-160 {
+		y -= 180
+	}
+	p.hover.style("left", fmt.Sprintf("%.0fpx", x))
+	p.hover.style("top", fmt.Sprintf("%.0fpx", y))
+}
+
+// setProgress shows the progress bar at frac (0..1) with a message; a
+// negative frac hides it.
+func (p *page) setProgress(msg string, frac float64) {
+	if frac < 0 {
+		p.progress.hidden(true)
+		return
+	}
+	p.progress.hidden(false)
+	p.progress.set("value", frac)
+	p.status.text(msg)
+}
+
+// showSummary shows the dump's shapes and dtypes ("" hides it).
+func (p *page) showSummary(s string) {
+	p.summary.text(s)
+	p.summary.hidden(s == "")
+}
+
+// escape escapes text for innerHTML.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}

@@ -1,0 +1,167 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+	"time"
+
+	"github.com/cornerloss/cornerloss/loss/dump"
+)
+
+// maxUpload caps what the page reads: a wasm page addresses 4 GiB, and the
+// decoded arrays need about as much again as the file.
+const (
+	maxUpload    = 1 << 30
+	maxDumpBytes = 3 << 29
+)
+
+// upload is one upload in flight.
+type upload struct {
+	gen    int
+	name   string
+	total  float64
+	loaded []float64
+	files  []dump.File
+	left   int
+	funcs  []js.Func
+}
+
+var uploads int // generation: a newer upload makes older results stale
+
+// readFiles reads the chosen files with FileReader, showing progress, then
+// parses them in a goroutine that lets the browser draw meanwhile; the dump
+// reaches the app through the queue. The page keeps the previous data until
+// the new one is read and checked.
+func (g *game) readFiles(files js.Value) {
+	n := files.Length()
+	if n == 0 {
+		return
+	}
+	uploads++
+	u := &upload{gen: uploads, loaded: make([]float64, n), files: make([]dump.File, n), left: n}
+	u.name = files.Index(0).Get("name").String()
+	if n > 1 {
+		u.name = fmt.Sprintf("%d files", n)
+	}
+	for i := range n {
+		u.total += files.Index(i).Get("size").Float()
+	}
+	if u.total > maxUpload {
+		g.uploadFailed(u, fmt.Sprintf("%.0f MB is more than this page reads (%d MB)", u.total/1e6, maxUpload>>20))
+		return
+	}
+	g.page.setProgress(fmt.Sprintf("reading %s", u.name), 0)
+	for i := range n {
+		g.readFile(u, i, files.Index(i))
+	}
+}
+
+// readFile starts one FileReader.
+func (g *game) readFile(u *upload, i int, f js.Value) {
+	name := f.Get("name").String()
+	fr := js.Global().Get("FileReader").New()
+	callback := func(h func(args []js.Value)) js.Func {
+		fn := js.FuncOf(func(this js.Value, args []js.Value) any {
+			defer func() {
+				if r := recover(); r != nil {
+					consoleWarn(fmt.Sprint("cornerloss: reading: ", r))
+				}
+			}()
+			h(args)
+			return nil
+		})
+		u.funcs = append(u.funcs, fn)
+		return fn
+	}
+	fr.Set("onprogress", callback(func(args []js.Value) {
+		u.loaded[i] = args[0].Get("loaded").Float()
+		var sum float64
+		for _, l := range u.loaded {
+			sum += l
+		}
+		g.page.setProgress(fmt.Sprintf("reading %s: %.1f of %.1f MB", u.name, sum/1e6, u.total/1e6), sum/u.total/2)
+	}))
+	fr.Set("onerror", callback(func([]js.Value) {
+		g.queue.push(func() { g.uploadFailed(u, name+": the browser could not read the file") })
+	}))
+	fr.Set("onload", callback(func([]js.Value) {
+		arr := js.Global().Get("Uint8Array").New(fr.Get("result"))
+		b := make([]byte, arr.Get("length").Int())
+		js.CopyBytesToGo(b, arr)
+		u.files[i] = dump.File{Name: name, Data: b}
+		u.left--
+		if u.left == 0 {
+			for _, fn := range u.funcs {
+				fn.Release()
+			}
+			go g.parse(u)
+		}
+	}))
+	fr.Call("readAsArrayBuffer", f)
+}
+
+// parse reads the dump off the browser's event loop: it sleeps a moment
+// every 50 ms of work so progress shows and the page stays responsive.
+func (g *game) parse(u *upload) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint("internal error while reading: ", r)
+			g.queue.push(func() { g.uploadFailed(u, msg) })
+		}
+	}()
+	last := time.Now()
+	opt := dump.Options{MaxBytes: maxDumpBytes, Progress: func(done, total int64) {
+		if time.Since(last) > 50*time.Millisecond && total > 0 {
+			g.page.setProgress(fmt.Sprintf("checking %s: %d%%", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
+			time.Sleep(time.Millisecond)
+			last = time.Now()
+		}
+	}}
+	d, name, err := parseFiles(u.files, opt)
+	u.files = nil
+	g.queue.push(func() {
+		if u.gen != uploads {
+			return // a newer upload replaced this one
+		}
+		if err != nil {
+			g.uploadFailed(u, err.Error())
+			return
+		}
+		if err := g.app.ShowDump(name, d); err != nil {
+			g.uploadFailed(u, err.Error())
+			return
+		}
+		g.page.setProgress("", -1)
+		g.page.setStatus(g.app.Status(), false)
+		g.page.showSummary(d.Summary())
+		g.page.setUploadState(u.name, "ok")
+	})
+}
+
+// uploadFailed reports a bad upload; what was on screen stays.
+func (g *game) uploadFailed(u *upload, msg string) {
+	g.page.setProgress("", -1)
+	g.page.setStatus(msg, true)
+	g.page.setUploadState(u.name, "error")
+}
+
+// parseFiles reads one .npz or several .npy files.
+func parseFiles(files []dump.File, opt dump.Options) (*dump.Dump, string, error) {
+	if len(files) == 1 && !isNPY(files[0].Name) {
+		d, err := dump.ReadNPZ(files[0].Name, files[0].Data, opt)
+		return d, files[0].Name, withFile(files[0].Name, err)
+	}
+	d, err := dump.ReadNPYFiles(files, opt)
+	return d, fmt.Sprintf("%d .npy files", len(files)), err
+}
+
+func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }
+
+func withFile(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
