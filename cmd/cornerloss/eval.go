@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -12,14 +13,7 @@ import (
 
 func runEval(args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("eval", stdout)
-	o := loss.DefaultOptions()
-	fs.Float64Var(&o.PullWeight, "pull-weight", o.PullWeight, "weight of the pull term")
-	fs.Float64Var(&o.PushWeight, "push-weight", o.PushWeight, "weight of the push term")
-	fs.Float64Var(&o.RegrWeight, "regr-weight", o.RegrWeight, "weight of the offset term")
-	fs.Float64Var(&o.Alpha, "alpha", o.Alpha, "focal exponent α")
-	fs.Float64Var(&o.Beta, "beta", o.Beta, "focal exponent β")
-	fs.Float64Var(&o.Eps, "eps", o.Eps, "probability clamp ε (reference convention)")
-	conv := fs.String("convention", "reference", "reference (the original, quirks included) or mmdet")
+	flags := optionFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -28,11 +22,9 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if len(pos) != 1 {
 		return usagef("eval takes one DUMP, got %d arguments", len(pos))
 	}
-	if o.Convention, err = loss.ParseConvention(*conv); err != nil {
-		return usageError{err.Error()}
-	}
-	if err := o.Validate(); err != nil {
-		return usageError{err.Error()}
+	o, err := flags.options()
+	if err != nil {
+		return err
 	}
 	path := pos[0]
 	d, err := dump.ReadFile(path, dump.Options{})
@@ -50,6 +42,39 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		return enc.Encode(rep)
 	}
 	return rep.writeTable(stdout)
+}
+
+// lossFlags are the loss options as flags, the ones eval takes.
+type lossFlags struct {
+	opt        loss.Options
+	convention *string
+}
+
+// optionFlags defines eval's loss option flags on fs.
+func optionFlags(fs *flag.FlagSet) *lossFlags {
+	l := &lossFlags{opt: loss.DefaultOptions()}
+	o := &l.opt
+	fs.Float64Var(&o.PullWeight, "pull-weight", o.PullWeight, "weight of the pull term")
+	fs.Float64Var(&o.PushWeight, "push-weight", o.PushWeight, "weight of the push term")
+	fs.Float64Var(&o.RegrWeight, "regr-weight", o.RegrWeight, "weight of the offset term")
+	fs.Float64Var(&o.Alpha, "alpha", o.Alpha, "focal exponent α")
+	fs.Float64Var(&o.Beta, "beta", o.Beta, "focal exponent β")
+	fs.Float64Var(&o.Eps, "eps", o.Eps, "probability clamp ε (reference convention)")
+	l.convention = fs.String("convention", "reference", "reference (the original, quirks included) or mmdet")
+	return l
+}
+
+// options returns the parsed options; a bad value is a usage error.
+func (l *lossFlags) options() (loss.Options, error) {
+	o := l.opt
+	var err error
+	if o.Convention, err = loss.ParseConvention(*l.convention); err != nil {
+		return o, usageError{err.Error()}
+	}
+	if err := o.Validate(); err != nil {
+		return o, usageError{err.Error()}
+	}
+	return o, nil
 }
 
 // fileError prefixes an error with the file it concerns, as the CLI's

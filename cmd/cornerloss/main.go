@@ -4,7 +4,7 @@
 //
 //	cornerloss eval [flags] DUMP            the loss, per stack and per image
 //	cornerloss targets -spec SCENE.json -out GT.npz
-//	cornerloss render [flags] -out view.png DUMP
+//	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
 //	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
@@ -41,7 +41,8 @@ const usage = `usage:
   cornerloss eval [-pull-weight W] [-push-weight W] [-regr-weight W] [-alpha A] [-beta B]
                   [-eps E] [-convention reference|mmdet] [-json] DUMP
   cornerloss targets -spec SCENE.json -out GT.npz
-  cornerloss render [-image b] [-stack s] [-class c] [-corner tl|br] -out view.png DUMP
+  cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
+                    [the loss flags of eval] -out view.png DUMP
   cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
 
 DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).

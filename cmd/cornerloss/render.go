@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"image"
 	"image/png"
@@ -77,39 +76,6 @@ func runRender(args []string, stdout, _ io.Writer) error {
 	}
 	f := viz.NewFrame(r, *stack, *img, *class, c, viz.ObjectsFromInput(d.Input, *img))
 	return writePNG(*out, viz.Render(f, dim))
-}
-
-// lossFlags are the loss options as flags, the ones eval takes.
-type lossFlags struct {
-	opt        loss.Options
-	convention *string
-}
-
-// optionFlags defines eval's loss option flags on fs.
-func optionFlags(fs *flag.FlagSet) *lossFlags {
-	l := &lossFlags{opt: loss.DefaultOptions()}
-	o := &l.opt
-	fs.Float64Var(&o.PullWeight, "pull-weight", o.PullWeight, "weight of the pull term")
-	fs.Float64Var(&o.PushWeight, "push-weight", o.PushWeight, "weight of the push term")
-	fs.Float64Var(&o.RegrWeight, "regr-weight", o.RegrWeight, "weight of the offset term")
-	fs.Float64Var(&o.Alpha, "alpha", o.Alpha, "focal exponent α")
-	fs.Float64Var(&o.Beta, "beta", o.Beta, "focal exponent β")
-	fs.Float64Var(&o.Eps, "eps", o.Eps, "probability clamp ε (reference convention)")
-	l.convention = fs.String("convention", "reference", "reference (the original, quirks included) or mmdet")
-	return l
-}
-
-// options returns the parsed options; a bad value is a usage error.
-func (l *lossFlags) options() (loss.Options, error) {
-	o := l.opt
-	var err error
-	if o.Convention, err = loss.ParseConvention(*l.convention); err != nil {
-		return o, usageError{err.Error()}
-	}
-	if err := o.Validate(); err != nil {
-		return o, usageError{err.Error()}
-	}
-	return o, nil
 }
 
 func parseCorner(s string) (loss.Corner, error) {
