@@ -50,6 +50,7 @@ type game struct {
 
 	cursor  image.Point
 	pressed bool
+	offset  image.Point // the canvas's top-left on the page
 
 	bench *benchRun
 }
@@ -128,10 +129,12 @@ func (g *game) run(f func()) {
 	f()
 }
 
-// pointer turns the mouse into presses, drags and the hover.
+// pointer turns the mouse into presses, drags and the hover. Ebitengine
+// reports the cursor in page coordinates (it expects its canvas to fill the
+// page), so the canvas's offset beside the side panel is taken off.
 func (g *game) pointer() {
 	x, y := ebiten.CursorPosition()
-	p := image.Pt(x, y)
+	p := image.Pt(x, y).Sub(g.offset)
 	pressed := ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
 	switch {
 	case pressed && !g.pressed:
@@ -224,6 +227,7 @@ func (g *game) Layout(w, h int) (int, int) {
 	if s := image.Pt(w, h); s != g.size {
 		g.size = s
 		g.redraw = true
+		g.offset = canvasOffset()
 	}
 	return w, h
 }

@@ -281,8 +281,8 @@ func (p *page) showHover(h *app.Hover, at image.Point) {
 	}
 	p.hover.hidden(false)
 	p.hover.text(h.String())
-	r := query("canvas").v.Call("getBoundingClientRect")
-	x, y := r.Get("left").Float()+float64(at.X)+16, r.Get("top").Float()+float64(at.Y)+16
+	off := canvasOffset()
+	x, y := float64(off.X+at.X+16), float64(off.Y+at.Y+16)
 	win := js.Global()
 	if x > win.Get("innerWidth").Float()-230 {
 		x -= 260
@@ -310,6 +310,16 @@ func (p *page) setProgress(msg string, frac float64) {
 func (p *page) showSummary(s string) {
 	p.summary.text(s)
 	p.summary.hidden(s == "")
+}
+
+// canvasOffset returns where ebiten's canvas starts on the page.
+func canvasOffset() image.Point {
+	c := query("canvas")
+	if !c.ok() {
+		return image.Point{}
+	}
+	r := c.v.Call("getBoundingClientRect")
+	return image.Pt(int(r.Get("left").Float()), int(r.Get("top").Float()))
 }
 
 // escape escapes text for innerHTML.

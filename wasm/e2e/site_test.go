@@ -136,12 +136,12 @@ func copyFile(src, dst string) error {
 // writes to its console.
 type browser struct {
 	ctx     context.Context
-	t       *testing.T
+	t       testing.TB
 	mu      sync.Mutex
 	console []chromedp.ConsoleMessage
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	if setupErr != nil {
 		if setupErr == errNoBrowser && os.Getenv("CORNERLOSS_REQUIRE_BROWSER") != "1" {
