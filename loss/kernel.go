@@ -16,8 +16,6 @@ type kernel struct {
 	// fast path (reference convention, α = 2)
 	fast     bool
 	xLo, xHi float32 // logits whose probability clamps to lo, to hi
-	negLo    float64 // background term of a pixel clamped to lo
-	negHi    float64 // background term of a pixel clamped to hi
 }
 
 // focalPoint is the focal loss at one pixel before normalisation.
@@ -43,8 +41,6 @@ func newKernel(o Options) *kernel {
 		k.xLo = lastLogitBelow(k.lo)
 		k.xHi = firstLogitAbove(k.hi)
 		k.fast = -k.xLo < fastExpMax && k.xHi < fastExpMax
-		k.negLo = k.point(k.xLo, 0).term
-		k.negHi = k.point(k.xHi, 0).term
 	}
 	return k
 }
@@ -145,26 +141,4 @@ func fromOrderedBits(i int64) float32 {
 		return math.Float32frombits(uint32(-i) | 1<<31)
 	}
 	return math.Float32frombits(uint32(i))
-}
-
-// negBackground is the negative term of a background pixel (target 0) with a
-// logit strictly between xLo and xHi, under the reference convention with
-// α = 2: log(1-p)·p². It rounds like point but replaces math.Exp and math.Log
-// by table-driven versions accurate to a few units of 1e-16, so the float32
-// roundings of p and 1-p come out the same. (It skips the final float32
-// roundings of the products: they move a term by at most 1e-7 relative.)
-func (k *kernel) negBackground(x float32) float64 {
-	e := float32(fastExp(-float64(x)))
-	d := float32(1 + e)
-	p := float32(1 / d)
-	// The thresholds already cover the clamp up to the last ulp; keep it
-	// anyway so a disagreement of the fast exp can never leave [lo, hi].
-	if p < k.lo {
-		p = k.lo
-	} else if p > k.hi {
-		p = k.hi
-	}
-	q := float32(1 - p)
-	pp := float64(p)
-	return logFloat32(q) * pp * pp
 }

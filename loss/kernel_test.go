@@ -48,15 +48,7 @@ func TestFastMathSweep(t *testing.T) {
 	for i := 0; i <= 400000; i++ {
 		x := float32(-50 + 100*float64(i)/400000)
 		want := plainTerm(x, 0, o)
-		var got float64
-		switch {
-		case x <= k.xLo:
-			got = k.negLo
-		case x >= k.xHi:
-			got = k.negHi
-		default:
-			got = k.negBackground(x)
-		}
+		got := k.backgroundTerm(x)
 		if !termsAgree(got, want) && bad < 10 {
 			bad++
 			t.Errorf("background x=%v: fast %.17g, plain %.17g", x, got, want)
@@ -86,7 +78,8 @@ func TestFastMathSweep(t *testing.T) {
 			want += plainTerm(xs[i], ys[i], o)
 		}
 	}
-	if got := k.row(xs, ys, new(rowScratch)).neg; !near(got, want, 2e-7, 0) {
+	r := k.row(xs, ys, new(rowScratch))
+	if got := r.bg.neg + r.other.neg; !near(got, want, 2e-7, 0) {
 		t.Errorf("row sum %.17g, plain %.17g", got, want)
 	}
 }
@@ -157,5 +150,19 @@ func TestGradientAtClamp(t *testing.T) {
 	}
 	if pt := k.point(-9.1, 0); pt.dterm == 0 || pt.clamped != 0 {
 		t.Errorf("x=-9.1: want a live gradient, got %v", pt.dterm)
+	}
+}
+
+// TestBackgroundPointMatchesPoint: the maps' fast path agrees with the exact
+// path on every field, over logits in [-50, 50].
+func TestBackgroundPointMatchesPoint(t *testing.T) {
+	k := newKernel(DefaultOptions())
+	for i := 0; i <= 200000; i++ {
+		x := float32(-50 + 100*float64(i)/200000)
+		got, want := k.backgroundPoint(x), k.point(x, 0)
+		if got.prob != want.prob || got.clamped != want.clamped ||
+			!termsAgree(got.term, want.term) || !termsAgree(got.weight, want.weight) || !termsAgree(got.dterm, want.dterm) {
+			t.Fatalf("x=%v: fast %+v, exact %+v", x, got, want)
+		}
 	}
 }

@@ -48,8 +48,14 @@ func (r *Result) Pixels(dst *PixelMaps, stack, image, class int, c Corner) *Pixe
 	copy(dst.Logit, in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n])
 	copy(dst.Target, in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n])
 	scale := 1 / (r.focalNorm(c) * r.div)
+	k := r.kernel
 	for i := range n {
-		pt := r.kernel.point(dst.Logit[i], dst.Target[i])
+		var pt focalPoint
+		if x, y := dst.Logit[i], dst.Target[i]; k.fast && plainPixel(x, y) {
+			pt = k.backgroundPoint(x)
+		} else {
+			pt = k.point(x, y)
+		}
 		dst.Prob[i] = pt.prob
 		dst.Weight[i] = pt.weight
 		dst.Clamped[i] = pt.clamped

@@ -1,0 +1,146 @@
+package loss
+
+// Evaluator holds the loss of an input that changes a little at a time: it
+// keeps the focal sums of every row of every plane, so that an edit
+// recomputes only the rows it touched, and a change of β only the rows that
+// hold bumps or positives. Its Result equals Evaluate on the same input to
+// the last bit: both sum the same rows in the same order.
+//
+// The caller changes the input's arrays in place and then says which rows
+// changed with Changed (tags, offsets, the mask and the indices need no call:
+// Result always recomputes the embedding and offset terms, which are cheap).
+type Evaluator struct {
+	in     *Input
+	opt    Options
+	k      *kernel
+	ids    []planeID
+	rows   []rowSums // plane i's rows at [i·H, (i+1)·H)
+	planes []focalSums
+	sc     rowScratch
+}
+
+// NewEvaluator computes every row of in under opt.
+func NewEvaluator(in *Input, opt Options) (*Evaluator, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.checkLengths(); err != nil {
+		return nil, err
+	}
+	ids := planeOrder(in.Shape)
+	e := &Evaluator{
+		in:     in,
+		opt:    opt,
+		k:      newKernel(opt),
+		ids:    ids,
+		rows:   make([]rowSums, len(ids)*in.Height),
+		planes: make([]focalSums, len(ids)),
+	}
+	e.computeAll()
+	return e, nil
+}
+
+// Input returns the input the evaluator follows.
+func (e *Evaluator) Input() *Input { return e.in }
+
+// Options returns the current options.
+func (e *Evaluator) Options() Options { return e.opt }
+
+// computeAll recomputes every row, on all cores.
+func (e *Evaluator) computeAll() {
+	h := e.in.Height
+	parallel(len(e.ids), func(i int, sc *rowScratch) {
+		rows := e.rows[i*h : (i+1)*h]
+		x, y := e.in.planeData(e.ids[i])
+		e.k.rows(rows, x, y, e.in.Width, sc)
+		e.planes[i] = planeSums(rows)
+	})
+}
+
+// planeIndex is the position of plane (stack, corner, image, class) in the
+// evaluator's order.
+func (e *Evaluator) planeIndex(stack int, c Corner, image, class int) int {
+	sh := e.in.Shape
+	return ((stack*2+int(c))*sh.Batch+image)*sh.Classes + class
+}
+
+// Changed says that rows [y0, y1) of plane (stack, image, class, corner)
+// changed, in the logits or the targets; stack < 0 means every stack (a
+// target plane is shared by the stacks). Rows outside the map are ignored.
+func (e *Evaluator) Changed(c Corner, stack, image, class, y0, y1 int) {
+	sh := e.in.Shape
+	y0, y1 = max(y0, 0), min(y1, sh.Height)
+	if y0 >= y1 {
+		return
+	}
+	stacks := []int{stack}
+	if stack < 0 {
+		stacks = stacks[:0]
+		for s := range sh.Stacks {
+			stacks = append(stacks, s)
+		}
+	}
+	w := sh.Width
+	for _, s := range stacks {
+		i := e.planeIndex(s, c, image, class)
+		x, y := e.in.planeData(e.ids[i])
+		rows := e.rows[i*sh.Height : (i+1)*sh.Height]
+		for r := y0; r < y1; r++ {
+			rows[r] = e.k.row(x[r*w:(r+1)*w], y[r*w:(r+1)*w], &e.sc)
+		}
+		e.planes[i] = planeSums(rows)
+	}
+}
+
+// ChangedAll says that the whole input changed (same shape).
+func (e *Evaluator) ChangedAll() { e.computeAll() }
+
+// SetOptions changes the options, recomputing only what they reach: new
+// weights recompute nothing, a new β only the rows with bumps or positives,
+// anything else every row.
+func (e *Evaluator) SetOptions(opt Options) error {
+	if err := opt.Validate(); err != nil {
+		return err
+	}
+	old := e.opt
+	e.opt = opt
+	sameKernel := old.Alpha == opt.Alpha && old.Eps == opt.Eps && old.Convention == opt.Convention
+	switch {
+	case sameKernel && old.Beta == opt.Beta:
+	case sameKernel:
+		e.k = newKernel(opt)
+		e.recomputeOthers()
+	default:
+		e.k = newKernel(opt)
+		e.computeAll()
+	}
+	return nil
+}
+
+// recomputeOthers recomputes the non-background part of the rows that have
+// one: all a change of β reaches.
+func (e *Evaluator) recomputeOthers() {
+	sh := e.in.Shape
+	h, w := sh.Height, sh.Width
+	for i, id := range e.ids {
+		rows := e.rows[i*h : (i+1)*h]
+		touched := false
+		var x, y []float32
+		for r := range rows {
+			if !rows[r].others {
+				continue
+			}
+			if !touched {
+				x, y = e.in.planeData(id)
+				touched = true
+			}
+			rows[r].other = e.k.others(x[r*w:(r+1)*w], y[r*w:(r+1)*w])
+		}
+		if touched {
+			e.planes[i] = planeSums(rows)
+		}
+	}
+}
+
+// Result assembles the loss from the cached sums.
+func (e *Evaluator) Result() *Result { return assemble(e.in, e.opt, e.k, e.planes) }

@@ -1,0 +1,118 @@
+package loss
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestEvaluatorMatchesEvaluate runs long random edit sequences (logits,
+// targets, tags, offsets, masks, weights, α, β, ε, convention) on an
+// Evaluator told only what changed, and checks after every step that its
+// result equals a fresh Evaluate of the same input, bit for bit.
+func TestEvaluatorMatchesEvaluate(t *testing.T) {
+	sh := Shape{Stacks: 2, Batch: 2, Classes: 3, Height: 12, Width: 10, Slots: 6}
+	in := randomInput(41, sh, []int{3, 5})
+	o := DefaultOptions()
+	e, err := NewEvaluator(in, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for step := range 400 {
+		var what string
+		switch rng.IntN(9) {
+		case 0, 1, 2: // logits in a patch of one plane of one stack
+			s, b, cls, c := rng.IntN(sh.Stacks), rng.IntN(sh.Batch), rng.IntN(sh.Classes), Corners[rng.IntN(2)]
+			y0, x0 := rng.IntN(sh.Height), rng.IntN(sh.Width)
+			y1, x1 := min(y0+1+rng.IntN(4), sh.Height), min(x0+1+rng.IntN(4), sh.Width)
+			for y := y0; y < y1; y++ {
+				for x := x0; x < x1; x++ {
+					in.Heat[c][sh.HeatIndex(s, b, cls, y, x)] = float32(rng.NormFloat64()*6 - 2)
+				}
+			}
+			e.Changed(c, s, b, cls, y0, y1)
+			what = "logits"
+		case 3, 4: // a target patch, shared by the stacks
+			b, cls, c := rng.IntN(sh.Batch), rng.IntN(sh.Classes), Corners[rng.IntN(2)]
+			y0 := rng.IntN(sh.Height)
+			y1 := min(y0+1+rng.IntN(3), sh.Height)
+			for y := y0; y < y1; y++ {
+				for x := range sh.Width {
+					v := float32(0)
+					switch rng.IntN(4) {
+					case 0:
+						v = 1
+					case 1:
+						v = float32(rng.Float64())
+					}
+					in.GTHeat[c][sh.TargetIndex(b, cls, y, x)] = v
+				}
+			}
+			e.Changed(c, -1, b, cls, y0, y1)
+			what = "targets"
+		case 5: // slots: tags, offsets, mask
+			i := rng.IntN(len(in.Tag[TopLeft]))
+			in.Tag[Corners[rng.IntN(2)]][i] = float32(rng.NormFloat64())
+			in.Regr[Corners[rng.IntN(2)]][2*i+rng.IntN(2)] = float32(rng.Float64())
+			in.Mask[rng.IntN(len(in.Mask))] = uint8(rng.IntN(2))
+			what = "slots"
+		case 6: // weights
+			o.PullWeight, o.PushWeight, o.RegrWeight = rng.Float64(), rng.Float64(), rng.Float64()*2
+			what = "weights"
+		case 7: // β alone
+			o.Beta = []float64{4, 2, 3.5, 0}[rng.IntN(4)]
+			what = "beta"
+		case 8: // α, ε or the convention
+			switch rng.IntN(3) {
+			case 0:
+				o.Alpha = []float64{2, 2, 1.5, 3}[rng.IntN(4)]
+			case 1:
+				o.Eps = []float64{1e-4, 1e-3, 1e-6}[rng.IntN(3)]
+			case 2:
+				o.Convention = Convention(rng.IntN(2))
+			}
+			what = "kernel"
+		}
+		if err := e.SetOptions(o); err != nil {
+			t.Fatal(err)
+		}
+		got := e.Result()
+		want := mustEvaluate(t, in, o)
+		if got.Loss != want.Loss || got.Weighted != want.Weighted || got.NumPos != want.NumPos || got.Clamped != want.Clamped {
+			t.Fatalf("step %d (%s): incremental %+v (loss %v), full %+v (loss %v)", step, what, got.Weighted, got.Loss, want.Weighted, want.Loss)
+		}
+		for s := range got.Stacks {
+			if got.Stacks[s] != want.Stacks[s] {
+				t.Fatalf("step %d (%s): stack %d differs", step, what, s)
+			}
+		}
+	}
+}
+
+// TestEvaluatorBetaOnlyRecomputesBumps: changing β recomputes only rows with
+// bumps or positives; rows of plain background keep their cached sums.
+func TestEvaluatorBetaOnlyRecomputesBumps(t *testing.T) {
+	sh := Shape{Stacks: 1, Batch: 1, Classes: 1, Height: 8, Width: 8, Slots: 2}
+	in := randomInput(3, sh, []int{0})
+	for _, c := range Corners {
+		clear(in.GTHeat[c])
+	}
+	in.GTHeat[TopLeft][3*8+4] = 0.5
+	e, err := NewEvaluator(in, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.rows[0]
+	o := DefaultOptions()
+	o.Beta = 2
+	e.SetOptions(o)
+	if e.rows[0] != before {
+		t.Error("a background row was recomputed for a change of β")
+	}
+	if e.rows[3].other == (focalSums{}) || !e.rows[3].others {
+		t.Error("the row with a bump has no other part")
+	}
+	if got, want := e.Result().Loss, mustEvaluate(t, in, o).Loss; got != want {
+		t.Errorf("loss %v after β, full %v", got, want)
+	}
+}
