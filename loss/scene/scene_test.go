@@ -1,11 +1,14 @@
 package scene
 
 import (
+	"fmt"
 	"image"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/target"
 )
 
 func TestPresetsBuild(t *testing.T) {
@@ -121,4 +124,156 @@ func TestValidateRejects(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// TestUpdateMatchesBuild applies long random edit sequences with Update and
+// checks after each that the step equals a fresh Build of the edited scene,
+// byte for byte, and that an evaluator told only the returned regions
+// equals a fresh evaluation.
+func TestUpdateMatchesBuild(t *testing.T) {
+	s := Default()
+	in, set, err := s.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := loss.NewEvaluator(in, loss.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for step := range 150 {
+		next := s.Clone()
+		b := rng.IntN(len(next.Images))
+		objs := next.Images[b]
+		what := ""
+		switch r := rng.IntN(8); {
+		case r < 3 && len(objs) > 0: // move or resize a box
+			o := &objs[rng.IntN(len(objs))]
+			dx, dy := rng.Float64()*60-30, rng.Float64()*60-30
+			if rng.IntN(2) == 0 {
+				o.Box.X0, o.Box.Y0 = clampTo(o.Box.X0+dx, 0, o.Box.X1-2), clampTo(o.Box.Y0+dy, 0, o.Box.Y1-2)
+			} else {
+				o.Box.X1, o.Box.Y1 = clampTo(o.Box.X1+dx, o.Box.X0+2, 510), clampTo(o.Box.Y1+dy, o.Box.Y0+2, 510)
+			}
+			what = "box"
+		case r == 3 && len(objs) > 0: // class, peak, shift
+			o := &objs[rng.IntN(len(objs))]
+			o.Box.Class = rng.IntN(next.Target.Categories)
+			o.Peak = 0.05 + 0.9*rng.Float64()
+			o.Shift = [2]float64{float64(rng.IntN(5) - 2), float64(rng.IntN(5) - 2)}
+			what = "prediction"
+		case r == 4 && len(objs) > 0: // tags and offsets only
+			o := &objs[rng.IntN(len(objs))]
+			o.Tag[rng.IntN(2)] = rng.NormFloat64() * 2
+			o.Offset[rng.IntN(2)][rng.IntN(2)] = rng.Float64()
+			what = "slots"
+		case r == 5 && len(objs) > 0: // delete
+			k := rng.IntN(len(objs))
+			next.Images[b] = append(objs[:k:k], objs[k+1:]...)
+			what = "delete"
+		case r == 6 && len(objs) < 10: // add
+			x, y := rng.Float64()*400, rng.Float64()*400
+			next.Images[b] = append(objs, Object{Box: target.Box{X0: x, Y0: y, X1: x + 20 + rng.Float64()*90, Y1: y + 20 + rng.Float64()*90, Class: rng.IntN(3)}, Peak: 0.5})
+			what = "add"
+		default: // false positives
+			next.SetBlobs(b, rng.IntN(4))
+			what = "blobs"
+		}
+		regions, full, err := s.Update(in, set, next)
+		if err != nil || full {
+			t.Fatalf("step %d (%s): full %v, err %v", step, what, full, err)
+		}
+		s = next
+		for _, r := range regions {
+			ev.Changed(r.Corner, -1, r.Image, r.Class, r.Rect.Min.Y, r.Rect.Max.Y)
+		}
+		want, _, _ := s.Build()
+		if d := firstDifference(in, want); d != "" {
+			t.Fatalf("step %d (%s): %s", step, what, d)
+		}
+		got, fresh := ev.Result(), mustEval(t, want)
+		if got.Loss != fresh.Loss || got.Weighted != fresh.Weighted {
+			t.Fatalf("step %d (%s): incremental loss %v, fresh %v", step, what, got.Loss, fresh.Loss)
+		}
+	}
+}
+
+// TestUpdateAsksForFullBuild: settings that reach every pixel are not
+// patched.
+func TestUpdateAsksForFullBuild(t *testing.T) {
+	for name, f := range map[string]func(*Scene){
+		"noise":  func(s *Scene) { s.Noise = 2 },
+		"iou":    func(s *Scene) { s.Target.GaussianIOU = 0.5 },
+		"stacks": func(s *Scene) { s.Stacks = 3 },
+		"images": func(s *Scene) { s.Images = s.Images[:1]; s.Blobs = s.Blobs[:1] },
+	} {
+		s := Default()
+		in, set, _ := s.Build()
+		next := s.Clone()
+		f(next)
+		if _, full, err := s.Update(in, set, next); !full || err != nil {
+			t.Errorf("%s: full %v, err %v", name, full, err)
+		}
+	}
+	// A box the sampler refuses leaves everything as it was.
+	s := Default()
+	in, set, _ := s.Build()
+	before := append([]float32(nil), in.GTHeat[loss.TopLeft]...)
+	next := s.Clone()
+	next.Images[0][0].Box.X1 = 99999
+	if _, _, err := s.Update(in, set, next); err == nil {
+		t.Fatal("a box outside the map was accepted")
+	}
+	for i, v := range before {
+		if in.GTHeat[loss.TopLeft][i] != v {
+			t.Fatal("a refused update changed the targets")
+		}
+	}
+}
+
+func clampTo(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+func mustEval(t *testing.T, in *loss.Input) *loss.Result {
+	t.Helper()
+	r, err := loss.Evaluate(in, loss.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// firstDifference names the first array where two inputs differ.
+func firstDifference(a, b *loss.Input) string {
+	f32 := func(name string, x, y []float32) string {
+		for i := range x {
+			if x[i] != y[i] {
+				return fmt.Sprintf("%s[%d]: %v, fresh build %v", name, i, x[i], y[i])
+			}
+		}
+		return ""
+	}
+	for _, c := range loss.Corners {
+		for _, d := range []string{
+			f32(c.String()+"_heats", a.Heat[c], b.Heat[c]),
+			f32("gt_"+c.String()+"_heat", a.GTHeat[c], b.GTHeat[c]),
+			f32(c.String()+"_tags", a.Tag[c], b.Tag[c]),
+			f32(c.String()+"_regrs", a.Regr[c], b.Regr[c]),
+			f32("gt_"+c.String()+"_regr", a.GTRegr[c], b.GTRegr[c]),
+		} {
+			if d != "" {
+				return d
+			}
+		}
+		for i := range a.Inds[c] {
+			if a.Inds[c][i] != b.Inds[c][i] {
+				return fmt.Sprintf("%s_inds[%d] differs", c, i)
+			}
+		}
+	}
+	for i := range a.Mask {
+		if a.Mask[i] != b.Mask[i] {
+			return fmt.Sprintf("gt_mask[%d] differs", i)
+		}
+	}
+	return ""
 }

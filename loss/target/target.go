@@ -257,20 +257,55 @@ func Build(p Params, images [][]Box) (*Set, error) {
 		s.Inds[c] = make([]int64, n)
 	}
 	for i, objs := range s.Objects {
-		for k, o := range objs {
-			slot := i*s.Slots + k
+		for _, o := range objs {
 			for _, c := range loss.Corners {
 				q := o.Corner[c]
 				off := (i*s.Classes + o.Class) * plane
 				Draw(s.Heat[c][off:off+plane], h, w, q.X, q.Y, o.Radius)
-				r := o.Offset(c)
-				s.Regr[c][2*slot], s.Regr[c][2*slot+1] = r[0], r[1]
-				s.Inds[c][slot] = o.Index(c, w)
 			}
-			s.Mask[slot] = 1
 		}
+		s.writeSlots(i)
 	}
 	return s, nil
+}
+
+// SetImage replaces the boxes of image i: its objects and its slots (offsets,
+// indices, mask) as Build makes them. The heatmaps are left alone: redraw the
+// planes the change reaches with DrawPlane. On error nothing changes.
+func (s *Set) SetImage(p Params, i int, boxes []Box) error {
+	if i < 0 || i >= s.Batch {
+		return fmt.Errorf("image %d is outside [0, %d)", i, s.Batch)
+	}
+	objs, err := p.objects(boxes)
+	if err != nil {
+		return fmt.Errorf("image %d: %w", i, err)
+	}
+	s.Objects[i] = objs
+	s.writeSlots(i)
+	return nil
+}
+
+// writeSlots writes the offsets, indices and mask of image i's objects and
+// clears its other slots.
+func (s *Set) writeSlots(i int) {
+	for k := range s.Slots {
+		slot := i*s.Slots + k
+		var o Object
+		if k < len(s.Objects[i]) {
+			o = s.Objects[i][k]
+			s.Mask[slot] = 1
+		} else {
+			s.Mask[slot] = 0
+		}
+		for _, c := range loss.Corners {
+			r, ind := [2]float32{}, int64(0)
+			if k < len(s.Objects[i]) {
+				r, ind = o.Offset(c), o.Index(c, s.Width)
+			}
+			s.Regr[c][2*slot], s.Regr[c][2*slot+1] = r[0], r[1]
+			s.Inds[c][slot] = ind
+		}
+	}
 }
 
 // Apply makes in use the set as its targets: GTHeat, GTRegr, Inds and Mask
