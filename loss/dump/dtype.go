@@ -6,8 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"codeberg.org/sbinet/npyio/npy/float16"
 )
 
 // dtype is a plain numeric NumPy element type: no objects, no records.
@@ -18,7 +16,7 @@ type dtype struct {
 	descr string
 }
 
-// parseDtype reads the descr of an .npy header as npyio returns it, quotes
+// parseDtype reads the descr of an .npy header as the dict holds it, quotes
 // included ("'<f4'"). Pickled objects and structured records are refused
 // here, from the header alone, so their payload is never read.
 func parseDtype(descr string) (dtype, error) {
@@ -99,7 +97,7 @@ func (d dtype) float(b []byte) float64 {
 	case 'f':
 		switch d.size {
 		case 2:
-			return float64(float16.Float16Frombits(d.order().Uint16(b)).Float32())
+			return float64(halfFloat(d.order().Uint16(b)))
 		case 4:
 			return float64(math.Float32frombits(d.order().Uint32(b)))
 		default:
@@ -128,6 +126,22 @@ func (d dtype) int(b []byte) (v int64, ok bool) {
 		return int64(int32(d.order().Uint32(b))), true
 	}
 	return int64(d.order().Uint64(b)), true
+}
+
+// halfFloat returns the IEEE 754 half-precision number whose bits are h,
+// as NumPy's float16 reads them. npyio's float16 package, used here before
+// the browser build dropped npyio, reads the subnormals (magnitudes under
+// 2^-14) 2^112 times too small; every other value is the same.
+func halfFloat(h uint16) float32 {
+	sign := uint32(h>>15) << 31
+	exp, frac := uint32(h>>10)&0x1f, uint32(h)&0x3ff
+	switch exp {
+	case 0: // zero or subnormal: frac·2^-24, exact in float32
+		return math.Float32frombits(sign | math.Float32bits(float32(frac)/(1<<24)))
+	case 0x1f: // infinity or NaN, the payload kept
+		return math.Float32frombits(sign | 0xff<<23 | frac<<13)
+	}
+	return math.Float32frombits(sign | (exp+127-15)<<23 | frac<<13)
 }
 
 func (d dtype) uint(b []byte) uint64 {

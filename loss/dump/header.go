@@ -1,23 +1,24 @@
 package dump
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
-
-	"codeberg.org/sbinet/npyio/npy"
 )
+
+// npyMagic starts every .npy file (npyio's npy.Magic, kept here so that
+// the browser build does not link npyio).
+const npyMagic = "\x93NUMPY"
 
 // maxHeaderLen caps the header dict. NumPy refuses headers over 10000 bytes
 // by default and a dump's header is about 120; the cap keeps a version-2
 // header length (32 bits) from asking for gigabytes.
 const maxHeaderLen = 1 << 16
 
-// header is what the preflight and npyio learned about one array.
+// header is what the preflight and the header dict tell about one array.
 type header struct {
 	dtype   dtype
 	shape   []int
@@ -41,10 +42,10 @@ func readHeader(r io.Reader, size int64) (header, error) {
 	if err != nil {
 		return h, err
 	}
-	if h.dtype, err = parseDtype(parsed.Descr.Type); err != nil {
+	if h.dtype, err = parseDtype(parsed.descr); err != nil {
 		return h, err
 	}
-	h.shape, h.fortran = parsed.Descr.Shape, parsed.Descr.Fortran
+	h.shape, h.fortran = parsed.shape, parsed.fortran
 	if slices.ContainsFunc(h.shape, func(d int) bool { return d < 0 }) {
 		return h, fmt.Errorf("shape %v has a negative dimension", h.shape)
 	}
@@ -60,8 +61,8 @@ func readHeader(r io.Reader, size int64) (header, error) {
 }
 
 // preflight reads magic, version, header length and the header dict,
-// checking each against size before npyio sees a byte: npyio allocates the
-// 32-bit length it reads and slices the dict without bounds checks. It
+// checking each against size before a parser sees a byte: npyio allocates
+// the 32-bit length it reads and slices the dict without bounds checks. It
 // returns everything before the payload.
 func preflight(r io.Reader, size int64) ([]byte, error) {
 	var pre [12]byte
@@ -71,7 +72,7 @@ func preflight(r io.Reader, size int64) ([]byte, error) {
 	if _, err := io.ReadFull(r, pre[:10]); err != nil {
 		return nil, truncated(err, "header")
 	}
-	if !bytes.Equal(pre[:6], npy.Magic[:]) {
+	if string(pre[:6]) != npyMagic {
 		return nil, errors.New("not an .npy array (no \\x93NUMPY magic)")
 	}
 	var prefix, hlen int64
@@ -112,19 +113,14 @@ func preflight(r io.Reader, size int64) ([]byte, error) {
 	return buf, nil
 }
 
-// parseHeader hands a preflighted header to npyio, turning its panics on
-// odd dicts into errors.
-func parseHeader(buf []byte) (hdr npy.Header, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("malformed header dict (npyio: %v)", p)
-		}
-	}()
-	r, err := npy.NewReader(bytes.NewReader(buf))
-	if err != nil {
-		return hdr, fmt.Errorf("malformed header dict (%v)", err)
+// dictText returns the dict of a preflighted header, without the magic,
+// version, length and final newline.
+func dictText(buf []byte) string {
+	prefix := 10
+	if buf[6] == 2 {
+		prefix = 12
 	}
-	return r.Header, nil
+	return string(buf[prefix : len(buf)-1])
 }
 
 // elements returns the product of shape, refusing negative dimensions and

@@ -204,8 +204,8 @@ func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T,
 	}
 	defer r.Close()
 	h := rd.hdr[name]
-	// Skip the header: it was checked already, and npyio leaves the
-	// payload to us (see chunkBytes).
+	// Skip the header: it was checked already, and the payload is read
+	// here, not by npyio (see chunkBytes).
 	if _, err := io.CopyN(io.Discard, r, h.offset); err != nil {
 		return nil, rd.wrap(name, truncated(err, "header"))
 	}

@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"codeberg.org/sbinet/npyio/npy"
 )
 
 // entry is one .npy array of a dump, not read yet.
@@ -27,7 +25,7 @@ type entry struct {
 // .npy files come back as warnings.
 func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, error) {
 	var magic [6]byte
-	if n, _ := r.ReadAt(magic[:], 0); n == len(magic) && bytes.Equal(magic[:], npy.Magic[:]) {
+	if n, _ := r.ReadAt(magic[:], 0); n == len(magic) && string(magic[:]) == npyMagic {
 		return nil, nil, &Error{File: file, Problem: "a single .npy file holds one array: give all the dump's .npy files, their directory, or an .npz"}
 	}
 	zr, err := zip.NewReader(r, size)

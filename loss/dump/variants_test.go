@@ -17,16 +17,46 @@ type recode struct {
 	shape   []int // nil: as stored
 }
 
+// variant is a golden with some arrays stored again in another form.
+type variant struct {
+	name    string
+	golden  string
+	recode  []recode
+	adjust  func(in *loss.Input) // what the variant changes, if anything
+	warning string
+}
+
 // TestVariants stores golden arrays with other dtypes, byte orders, memory
 // orders and layouts; each must read to the same input.
 func TestVariants(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		golden  string
-		recode  []recode
-		adjust  func(in *loss.Input) // what the variant changes, if anything
-		warning string
-	}{
+	for _, tc := range variants() {
+		t.Run(tc.name, func(t *testing.T) {
+			files, orig := tc.files(t)
+			got := mustRead(t, files)
+
+			want := *orig.Input
+			if tc.adjust != nil {
+				tc.adjust(&want)
+			}
+			if !reflect.DeepEqual(*got.Input, want) {
+				t.Error("input differs from the golden")
+			}
+			if tc.warning == "" && len(got.Warnings) > 0 || tc.warning != "" && (len(got.Warnings) != 1 || !strings.HasPrefix(got.Warnings[0], tc.warning)) {
+				t.Errorf("warnings %q, want %q", got.Warnings, tc.warning)
+			}
+			for _, r := range tc.recode {
+				if a := got.arrayInfo(r.array); r.descr != "" && a.Descr != r.descr || a.Fortran != r.fortran {
+					t.Errorf("%s listed as %+v", r.array, a)
+				}
+			}
+		})
+	}
+}
+
+// variants are the cases of TestVariants; TestHeaderDict reads their
+// header dicts too.
+func variants() []variant {
+	return []variant{
 		{name: "float64", golden: "two_stacks", recode: []recode{
 			{array: "tl_heats", descr: "<f8"}, {array: "gt_br_regr", descr: "<f8"}, {array: "br_tags", descr: ">f8"}}},
 		{name: "float16 tags", golden: "small_two_images", recode: []recode{{array: "tl_tags", descr: "<f2"}},
@@ -70,44 +100,31 @@ func TestVariants(t *testing.T) {
 				}
 				in.Mask = append(in.Mask, in.Mask...)
 			}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			orig := readGolden(t, tc.golden)
-			files := goldenFiles(t, tc.golden)
-			for _, r := range tc.recode {
-				v, shape := stored(orig, r.array)
-				if r.shape != nil {
-					// A larger batch repeats the stored values.
-					for n, _ := elements(r.shape); int64(len(v)) < n; {
-						v = append(v, v...)
-					}
-					shape = r.shape
-				}
-				descr := r.descr
-				if descr == "" {
-					descr = orig.arrayInfo(r.array).Descr
-				}
-				files = with(files, r.array, npyOf(t, v, shape, descr, r.fortran))
-			}
-			got := mustRead(t, files)
-
-			want := *orig.Input
-			if tc.adjust != nil {
-				tc.adjust(&want)
-			}
-			if !reflect.DeepEqual(*got.Input, want) {
-				t.Error("input differs from the golden")
-			}
-			if tc.warning == "" && len(got.Warnings) > 0 || tc.warning != "" && (len(got.Warnings) != 1 || !strings.HasPrefix(got.Warnings[0], tc.warning)) {
-				t.Errorf("warnings %q, want %q", got.Warnings, tc.warning)
-			}
-			for _, r := range tc.recode {
-				if a := got.arrayInfo(r.array); r.descr != "" && a.Descr != r.descr || a.Fortran != r.fortran {
-					t.Errorf("%s listed as %+v", r.array, a)
-				}
-			}
-		})
 	}
+}
+
+// files returns the golden's files with the variant's arrays stored again,
+// and the golden as read.
+func (tc variant) files(t testing.TB) ([]File, *Dump) {
+	t.Helper()
+	orig := readGolden(t, tc.golden)
+	files := goldenFiles(t, tc.golden)
+	for _, r := range tc.recode {
+		v, shape := stored(orig, r.array)
+		if r.shape != nil {
+			// A larger batch repeats the stored values.
+			for n, _ := elements(r.shape); int64(len(v)) < n; {
+				v = append(v, v...)
+			}
+			shape = r.shape
+		}
+		descr := r.descr
+		if descr == "" {
+			descr = orig.arrayInfo(r.array).Descr
+		}
+		files = with(files, r.array, npyOf(t, v, shape, descr, r.fortran))
+	}
+	return files, orig
 }
 
 func (d *Dump) arrayInfo(name string) ArrayInfo {

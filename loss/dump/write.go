@@ -76,7 +76,7 @@ func npyHeader(descr string, shape []int) []byte {
 	dict += strings.Repeat(" ", pad) + "\n"
 
 	var b bytes.Buffer
-	b.Write([]byte("\x93NUMPY\x01\x00"))
+	b.WriteString(npyMagic + "\x01\x00")
 	binary.Write(&b, binary.LittleEndian, uint16(len(dict)))
 	b.WriteString(dict)
 	return b.Bytes()

@@ -35,7 +35,8 @@ type App struct {
 	Selected int // object of the viewed image, -1 for none
 
 	in      *loss.Input
-	set     *target.Set // the scene's targets
+	set     *target.Set     // the scene's targets
+	eval    *loss.Evaluator // keeps row sums so edits recompute only what they touch
 	result  *loss.Result
 	frame   *viz.Frame
 	history []float64 // the total after each change, for the sparkline
@@ -79,16 +80,21 @@ func (a *App) Status() string { return a.status }
 // History returns the totals of the last changes, oldest first.
 func (a *App) History() []float64 { return a.history }
 
-// setScene makes s the step on screen.
+// setScene makes s the step on screen, built from scratch.
 func (a *App) setScene(s *scene.Scene) error {
 	in, set, err := s.Build()
 	if err != nil {
 		return err
 	}
+	ev, err := loss.NewEvaluator(in, a.Options)
+	if err != nil {
+		return err
+	}
 	a.Scene, a.Dump, a.DumpName = s, nil, ""
-	a.in, a.set = in, set
+	a.in, a.set, a.eval = in, set, ev
 	a.clampView()
-	return a.recompute()
+	a.refresh()
+	return nil
 }
 
 // LoadDump reads an uploaded dump, one .npz or several .npy files, and shows
@@ -116,15 +122,15 @@ func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 // ShowDump shows a dump read elsewhere (the page reads off the event loop).
 // On error the step on screen stays as it was.
 func (a *App) ShowDump(name string, d *dump.Dump) error {
-	prev := *a
-	a.Scene, a.set, a.Dump, a.DumpName, a.in = nil, nil, d, name, d.Input
-	a.Selected = -1
-	a.clampView()
-	if err := a.recompute(); err != nil {
-		*a = prev
+	ev, err := loss.NewEvaluator(d.Input, a.Options)
+	if err != nil {
 		a.status = name + ": " + err.Error()
 		return err
 	}
+	a.Scene, a.set, a.Dump, a.DumpName, a.in, a.eval = nil, nil, d, name, d.Input, ev
+	a.Selected = -1
+	a.clampView()
+	a.refresh()
 	a.status = fmt.Sprintf("%s: %v", name, d.Input.Shape)
 	if len(d.Warnings) > 0 {
 		a.status += "; " + d.Warnings[0]
@@ -132,8 +138,12 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 	return nil
 }
 
-// Recompute evaluates the step on screen from scratch: the page's bench.
-func (a *App) Recompute() error { return a.recompute() }
+// Recompute evaluates the step on screen from scratch, every row of every
+// plane, and rebuilds the frame: the page's bench.
+func (a *App) Recompute() {
+	a.eval.ChangedAll()
+	a.refresh()
+}
 
 // UseScene goes back to a synthetic scene (the default one when s is nil).
 func (a *App) UseScene(s *scene.Scene) error {
@@ -166,25 +176,26 @@ func (a *App) clampView() {
 	}
 }
 
-// recompute evaluates the loss and rebuilds the frame.
-func (a *App) recompute() error {
-	r, err := loss.Evaluate(a.in, a.Options)
-	if err != nil {
-		return err
-	}
-	a.result = r
+// refresh takes the loss from the evaluator, rebuilds the frame and
+// records the total for the sparkline.
+func (a *App) refresh() {
+	a.result = a.eval.Result()
 	a.rebuildFrame()
-	a.history = append(a.history, r.Loss)
+	a.history = append(a.history, a.result.Loss)
 	if len(a.history) > historyLen {
 		a.history = a.history[len(a.history)-historyLen:]
 	}
-	return nil
 }
 
-// rebuildFrame recomputes what the panels show for the current view.
+// rebuildFrame recomputes what the panels show for the current view,
+// reusing the frame's buffers.
 func (a *App) rebuildFrame() {
 	v := a.View
-	a.frame = viz.NewFrame(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
+	if a.frame == nil {
+		a.frame = viz.NewFrame(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
+	} else {
+		a.frame.Reset(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
+	}
 	a.frame.Selected = a.Selected
 	a.version++
 }
@@ -207,13 +218,15 @@ func (a *App) SetView(v View) {
 	a.rebuildFrame()
 }
 
-// SetOptions changes the loss options.
+// SetOptions changes the loss options; the evaluator recomputes only what
+// they reach (nothing for weights, the bump rows for β).
 func (a *App) SetOptions(o loss.Options) error {
-	if err := o.Validate(); err != nil {
+	if err := a.eval.SetOptions(o); err != nil {
 		return err
 	}
 	a.Options = o
-	return a.recompute()
+	a.refresh()
+	return nil
 }
 
 // Select makes object k of the viewed image the selected one (-1: none).

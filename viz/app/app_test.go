@@ -3,7 +3,9 @@ package app
 import (
 	"image"
 	"math"
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -290,3 +292,58 @@ func TestHover(t *testing.T) {
 }
 
 func near(a, b, rel float64) bool { return math.Abs(a-b) <= rel*math.Abs(b) }
+
+// TestIncrementalEqualsFull drives the app through a long random sequence of
+// the edits the page makes (drags, resizes, adds, deletes, peaks, tags,
+// offsets, false positives, weights, α, β, ε), each recomputing only what it
+// touched, and checks after every edit that the totals equal a full build
+// and evaluation of the same scene, bit for bit.
+func TestIncrementalEqualsFull(t *testing.T) {
+	a := New()
+	rng := rand.New(rand.NewPCG(11, 12))
+	for step := range 300 {
+		var err error
+		k := rng.IntN(max(1, len(a.Scene.Images[a.View.Image])))
+		switch rng.IntN(10) {
+		case 0, 1:
+			err = a.MoveCorner(k, loss.Corners[rng.IntN(2)], rng.Float64()*127, rng.Float64()*127)
+		case 2:
+			err = a.MoveBox(k, rng.Float64()*20-10, rng.Float64()*20-10)
+		case 3:
+			if len(a.Scene.Images[a.View.Image]) < 12 {
+				err = a.AddObject()
+			}
+		case 4:
+			if len(a.Scene.Images[a.View.Image]) > 1 {
+				err = a.DeleteObject(k)
+			}
+		case 5:
+			a.Select(k)
+			id := []string{"obj-peak", "obj-shift-x", "obj-tag-tl", "obj-tag-br", "obj-off-br-y", "obj-class"}[rng.IntN(6)]
+			v := map[string]string{"obj-peak": "0.3", "obj-shift-x": "2", "obj-tag-tl": "-1.5", "obj-tag-br": "0.25", "obj-off-br-y": "0.9", "obj-class": "2"}[id]
+			err = a.Apply(id, v)
+		case 6:
+			err = a.Apply("blobs", strconv.Itoa(rng.IntN(5)))
+		case 7:
+			err = a.Apply([]string{"pull-weight", "push-weight", "regr-weight"}[rng.IntN(3)], strconv.FormatFloat(rng.Float64()*2, 'g', 6, 64))
+		case 8:
+			err = a.Apply([]string{"alpha", "beta"}[rng.IntN(2)], []string{"2", "4", "1.5", "3"}[rng.IntN(4)])
+		case 9:
+			a.SetView(View{Image: rng.IntN(2), Class: rng.IntN(4) - 1, Corner: loss.Corners[rng.IntN(2)], Stack: rng.IntN(2)})
+		}
+		if err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		in, _, err := a.Scene.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := loss.Evaluate(in, a.Options)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Result(); got.Loss != want.Loss || got.Weighted != want.Weighted {
+			t.Fatalf("step %d: incremental %v %+v, full %v %+v", step, got.Loss, got.Weighted, want.Loss, want.Weighted)
+		}
+	}
+}

@@ -13,7 +13,9 @@ import (
 var errNoScene = errors.New("this edits the synthetic scene: go back to it first")
 
 // editScene applies f to a copy of the scene and makes the copy the step on
-// screen when it builds; otherwise the scene stays as it was.
+// screen: patched in place where the edit allows (only the pixels it reaches
+// are redrawn and re-evaluated), built afresh where it does not. On error the
+// scene stays as it was.
 func (a *App) editScene(f func(s *scene.Scene) error) error {
 	if a.Scene == nil {
 		return errNoScene
@@ -22,7 +24,20 @@ func (a *App) editScene(f func(s *scene.Scene) error) error {
 	if err := f(s); err != nil {
 		return err
 	}
-	return a.setScene(s)
+	regions, full, err := a.Scene.Update(a.in, a.set, s)
+	if err != nil {
+		return err
+	}
+	if full {
+		return a.setScene(s)
+	}
+	a.Scene = s
+	for _, r := range regions {
+		a.eval.Changed(r.Corner, -1, r.Image, r.Class, r.Rect.Min.Y, r.Rect.Max.Y)
+	}
+	a.clampView()
+	a.refresh()
+	return nil
 }
 
 // object returns the selected object of the scene copy s, or an error.

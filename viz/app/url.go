@@ -129,10 +129,10 @@ func (a *App) RestoreURLState(fragment string) error {
 	if err != nil {
 		return fmt.Errorf("link state: %w", err)
 	}
-	prev := *a
-	a.Options, a.View, a.Selected = o, v, u.Sel
+	prevOpt, prevView := a.Options, a.View
+	a.Options, a.View = o, v
 	if err := a.setScene(s); err != nil {
-		*a = prev
+		a.Options, a.View = prevOpt, prevView
 		return fmt.Errorf("link state: %w", err)
 	}
 	a.Select(u.Sel)
