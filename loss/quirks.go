@@ -26,7 +26,7 @@ func (r *Result) Quirks() []Quirk {
 	ref := r.Options.Convention == Reference
 	if ref && r.Shape.Batch == 1 {
 		q = append(q, Quirk{QuirkBatchOfOne, -1,
-			"batch of one: the reference crashes (squeeze drops the batch axis); this is its value on the image duplicated, pull and push halved"})
+			"batch of one: the reference crashes (squeeze drops the batch axis); this is its value on the image duplicated, pull and push halved (an un-normalised focal counts the image twice)"})
 	}
 	for _, c := range Corners {
 		if r.NumPos[c] == 0 {

@@ -160,7 +160,14 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 // focalNorm is what _neg_loss divides a corner's sums by: num_pos, or 1 when
 // the batch has no positive pixel. Quirk kept on purpose: in that case the
 // reference returns -Σneg un-normalised, a loss spike rather than a NaN.
+//
+// For a batch of one image (where the reference crashes) the value is the
+// reference's on the image duplicated: with positives that changes nothing,
+// without, the un-normalised sum counts the image twice, so the divisor is ½.
 func (r *Result) focalNorm(c Corner) float64 {
+	if r.NumPos[c] == 0 && r.Shape.Batch == 1 && r.Options.Convention == Reference {
+		return 0.5
+	}
 	return float64(max(r.NumPos[c], 1))
 }
 
