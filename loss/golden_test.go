@@ -17,7 +17,7 @@ func loadGolden(t *testing.T, c golden.Case) *loss.Input {
 }
 
 func TestGolden(t *testing.T) {
-	cases, err := golden.Cases()
+	cases, err := golden.All()
 	if err != nil {
 		t.Fatal(err)
 	}

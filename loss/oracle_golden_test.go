@@ -12,7 +12,7 @@ import (
 // reference's own numbers: it must reproduce every golden case, as the engine
 // does.
 func TestOracleGolden(t *testing.T) {
-	cases, err := golden.Cases()
+	cases, err := golden.All()
 	if err != nil {
 		t.Fatal(err)
 	}

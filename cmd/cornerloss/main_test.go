@@ -26,7 +26,7 @@ func runCLI(args ...string) (code int, stdout, stderr string) {
 
 // TestEvalGoldenJSON: eval -json reproduces every reference case.
 func TestEvalGoldenJSON(t *testing.T) {
-	cases, err := golden.Cases()
+	cases, err := golden.All()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func rewriteZip(t *testing.T, src []byte, edit func(string, []byte) []byte) []by
 // TestTargetsGolden: targets from a golden case's boxes write the same
 // arrays as its npz.
 func TestTargetsGolden(t *testing.T) {
-	cases, err := golden.Cases()
+	cases, err := golden.All()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 // Case is one CASE.json beside its CASE.npz.
 type Case struct {
 	Name    string  `json:"-"`
+	Dir     string  `json:"-"` // the directory holding CASE.json and CASE.npz
 	Loss    float64 `json:"loss"`
 	Focal   float64 `json:"focal"` // weighted and divided by nstack, as every term here
 	Pull    float64 `json:"pull"`
@@ -48,42 +49,66 @@ type TargetParams struct {
 	Categories     int     `json:"categories"`
 }
 
-// Dir returns the absolute path of testdata/golden in this module.
-func Dir() string {
+// Dir returns the absolute path of testdata/golden in this module: the
+// public reference cases.
+func Dir() string { return testdata("golden") }
+
+// ReferenceDir returns the absolute path of testdata/reference: more cases
+// computed by the reference itself (see its README).
+func ReferenceDir() string { return testdata("reference") }
+
+func testdata(name string) string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "golden")
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", name)
 }
 
 // NPZ returns the path of the case's dump.
-func (c Case) NPZ() string { return filepath.Join(Dir(), c.Name+".npz") }
+func (c Case) NPZ() string { return filepath.Join(c.Dir, c.Name+".npz") }
 
-// Load reads one case by name.
-func Load(name string) (Case, error) {
+// Load reads one public case by name.
+func Load(name string) (Case, error) { return load(Dir(), name) }
+
+func load(dir, name string) (Case, error) {
 	var c Case
-	buf, err := os.ReadFile(filepath.Join(Dir(), name+".json"))
+	buf, err := os.ReadFile(filepath.Join(dir, name+".json"))
 	if err != nil {
 		return c, err
 	}
 	if err := json.Unmarshal(buf, &c); err != nil {
 		return c, fmt.Errorf("%s.json: %w", name, err)
 	}
-	c.Name = name
+	c.Name, c.Dir = name, dir
 	return c, nil
 }
 
-// Cases reads every case in the directory, sorted by name.
-func Cases() ([]Case, error) {
-	paths, err := filepath.Glob(filepath.Join(Dir(), "*.json"))
+// Cases reads the public cases, sorted by name.
+func Cases() ([]Case, error) { return casesIn(Dir()) }
+
+// All reads the public cases and then the reference-generated ones.
+func All() ([]Case, error) {
+	pub, err := casesIn(Dir())
+	if err != nil {
+		return nil, err
+	}
+	more, err := casesIn(ReferenceDir())
+	if err != nil {
+		return nil, err
+	}
+	return append(pub, more...), nil
+}
+
+func casesIn(dir string) ([]Case, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
 	if len(paths) == 0 {
-		return nil, fmt.Errorf("no golden cases in %s", Dir())
+		return nil, fmt.Errorf("no reference cases in %s", dir)
 	}
 	sort.Strings(paths)
 	var cases []Case
 	for _, p := range paths {
-		c, err := Load(strings.TrimSuffix(filepath.Base(p), ".json"))
+		c, err := load(dir, strings.TrimSuffix(filepath.Base(p), ".json"))
 		if err != nil {
 			return nil, err
 		}

@@ -69,7 +69,7 @@ func readNPZ[T any](t *testing.T, f *npz.Reader, key string, shape ...int) []T {
 }
 
 func TestGolden(t *testing.T) {
-	cases, err := golden.Cases()
+	cases, err := golden.All()
 	if err != nil {
 		t.Fatal(err)
 	}
