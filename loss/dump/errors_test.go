@@ -153,7 +153,7 @@ func errorCases(t testing.TB) []errorCase {
 
 // TestArchiveErrors breaks the zip container itself.
 func TestArchiveErrors(t *testing.T) {
-	c := golden.Case{Name: "small_two_images"}
+	c := golden.Case{Name: "small_two_images", Dir: golden.Dir()}
 	npz, err := os.ReadFile(c.NPZ())
 	if err != nil {
 		t.Fatal(err)

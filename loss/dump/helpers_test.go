@@ -20,7 +20,7 @@ import (
 // in archive order.
 func goldenFiles(t testing.TB, name string) []File {
 	t.Helper()
-	c := golden.Case{Name: name}
+	c := golden.Case{Name: name, Dir: golden.Dir()}
 	zr, err := zip.OpenReader(c.NPZ())
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +198,7 @@ func stored(d *Dump, name string) ([]float64, []int) {
 // readGolden reads a golden case through the file path.
 func readGolden(t testing.TB, name string) *Dump {
 	t.Helper()
-	d, err := ReadFile(golden.Case{Name: name}.NPZ(), Options{})
+	d, err := ReadFile(golden.Case{Name: name, Dir: golden.Dir()}.NPZ(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
