@@ -40,7 +40,7 @@ func newKernel(o Options) *kernel {
 	if o.Convention == Reference && o.Alpha == 2 {
 		k.xLo = lastLogitBelow(k.lo)
 		k.xHi = firstLogitAbove(k.hi)
-		k.fast = -k.xLo < fastExpMax && k.xHi < fastExpMax
+		k.fast = -k.xLo < fastLogitMax && k.xHi < fastLogitMax
 	}
 	return k
 }

@@ -115,24 +115,23 @@ func TestClampThresholds(t *testing.T) {
 	}
 }
 
-func TestFastExpAndLog(t *testing.T) {
-	for i := 0; i <= 100000; i++ {
-		x := -fastExpMax + 2*fastExpMax*float64(i)/100000
-		if got, want := fastExp(x), math.Exp(x); math.Abs(got-want) > 1e-15*want {
-			t.Fatalf("fastExp(%v) = %v, math.Exp %v", x, got, want)
+// TestSigmoidLog: the table's exp(-x) rounds to the same float32 as
+// math.Exp, and log(1-p) agrees with math.Log of the rounded 1-p, over
+// logits in steps of 1/4096 (callers move logits past the clamp thresholds
+// onto them first, as here).
+func TestSigmoidLog(t *testing.T) {
+	k := newKernel(DefaultOptions())
+	lo, hi := k.lo, k.hi
+	for i := -fastLogitMax * 4096; i < fastLogitMax*4096; i++ {
+		x := min(max(float32(i)/4096, k.xLo), k.xHi)
+		p, s, q, lq := sigmoidLog(x, lo, hi)
+		ws := sigmoid32(x)
+		wp, _ := clamp32(ws, lo, hi)
+		if s != ws || p != wp || q != float32(1-wp) {
+			t.Fatalf("x=%v: p %v s %v, reference %v %v", x, p, s, wp, ws)
 		}
-	}
-	for q := float32(0.5); q <= 1; q = math.Nextafter32(q, 2) {
-		got, want := logUpperHalf(q), math.Log(float64(q))
-		if math.Abs(got-want) > 1e-11*math.Abs(want) {
-			t.Fatalf("logUpperHalf(%v) = %v, math.Log %v", q, got, want)
-		}
-	}
-	// 1-p for p in [ε, 1-ε]: the kernel's only use of logFloat32.
-	for q := float32(1e-4); q <= 1-1e-4; q = math.Nextafter32(q*1.00001, 2) {
-		got, want := logFloat32(q), math.Log(float64(q))
-		if math.Abs(got-want) > 1e-9*math.Abs(want) {
-			t.Fatalf("logFloat32(%v) = %v, math.Log %v", q, got, want)
+		if want := math.Log(float64(q)); math.Abs(lq-want) > 1e-10*math.Abs(want) {
+			t.Fatalf("x=%v: log(1-p) %v, math.Log %v", x, lq, want)
 		}
 	}
 }
