@@ -51,16 +51,17 @@ const fastLogitMax = sigHalf - 1
 
 // sigmoidLog returns, for a float32 logit |x| < fastLogitMax, the reference's
 // p = clamp(σ(x), lo, hi) with its float32 roundings, the unclamped float32
-// sigmoid s, q = float32(1-p), and log(q) to within 1e-11 relative.
-func sigmoidLog(x float32, lo, hi float32) (p, s, q float32, lq float64) {
+// sigmoid s, q = float32(1-p), log(q) to within 1e-10 relative, and the
+// softplus(x) and exp(-x) it computed on the way (powP reuses them).
+func sigmoidLog(x float32, lo, hi float32) (p, s, q float32, lq, softplus, expNeg float64) {
 	u := float64(x) + sigHalf
 	i := int(u*sigSteps + 0.5)
 	r := u - float64(i)*(1.0/sigSteps) // exact: u and i/256 are short binary fractions
 	t := &sigTable[i]
 	r2 := r * r
-	expNeg := t.expNeg * ((1 - r) + r2*((0.5-r*(1.0/6))+r2*(1.0/24)))
+	expNeg = t.expNeg * ((1 - r) + r2*((0.5-r*(1.0/6))+r2*(1.0/24)))
 	expPos := t.expPos * ((1 + r) + r2*(0.5+r*(1.0/6)))
-	softplus := t.s0 + r*(t.s1+r*(t.s2+r*t.s3))
+	softplus = t.s0 + r*(t.s1+r*(t.s2+r*t.s3))
 
 	e := float32(expNeg)
 	d := float32(1 + e)
@@ -75,5 +76,44 @@ func sigmoidLog(x float32, lo, hi float32) (p, s, q float32, lq float64) {
 	// log(q) = log(1-σ(x)) + log1p(c); |c| ≤ 2e-4, so two terms of log1p
 	// leave an error below c³/3 < 3e-12.
 	c := float64(q)*(1+expPos) - 1
-	return p, s, q, c*(1-0.5*c) - softplus
+	return p, s, q, c*(1-0.5*c) - softplus, softplus, expNeg
 }
+
+// powP returns p^α (the reference's pow(p, α)) for the p sigmoidLog gave at
+// logit x, from log p = log σ(x) + log(p/σ(x)) = x - softplus(x) + log1p(δ),
+// δ = p·(1+exp(-x)) - 1 (the float32 roundings and the clamp), so that no
+// logarithm is needed: only an exponential from powTable.
+func (k *kernel) powP(p, x float32, softplus, expNeg float64) float64 {
+	var lnp float64
+	switch p {
+	case k.lo:
+		lnp = k.lnLo // clamped: p is not near σ(x)
+	case k.hi:
+		lnp = k.lnHi
+	default:
+		d := float64(p)*(1+expNeg) - 1 // |d| < 1e-6: float32 roundings only
+		lnp = float64(x) - softplus + d*(1-0.5*d)
+	}
+	a := k.alpha * lnp
+	if a < -powMax {
+		return math.Exp(a) // below 1.6e-28: rare, and nothing to be fast about
+	}
+	u := (a + powMax) * powSteps
+	i := int(u + 0.5)
+	r := (a + powMax) - float64(i)*(1.0/powSteps)
+	return powTable[i] * (1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24)))))
+}
+
+// powTable[i] = exp(i/powSteps - powMax), for the exponentials of powP.
+const (
+	powMax   = 64
+	powSteps = 64
+)
+
+var powTable = func() *[powMax*powSteps + 1]float64 {
+	var t [powMax*powSteps + 1]float64
+	for i := range t {
+		t[i] = math.Exp(float64(i)/powSteps - powMax)
+	}
+	return &t
+}()

@@ -1,6 +1,7 @@
 package loss
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -30,10 +31,10 @@ type rowSums struct {
 	others    bool // the row has pixels outside the background path
 }
 
-// plainPixel reports whether a pixel is background for the fast path: target
-// exactly 0 and a logit that is a number (NaN goes the exact way, to a NaN
-// loss as in the reference).
-func plainPixel(x, y float32) bool { return y == 0 && x == x }
+// plainPixel reports whether a pixel takes the fast path: target +0 and a
+// logit that is a number. The others, the bumps, the positives and NaN (to a
+// NaN loss, as in the reference), go the exact way.
+func plainPixel(x, y float32) bool { return math.Float32bits(y) == 0 && x == x }
 
 // row sums the focal terms of one row of logits x against targets y.
 // Background pixels take the fast path; the others (the bumps and the
@@ -45,26 +46,28 @@ func (k *kernel) row(x, y []float32, sc *rowScratch) rowSums {
 	var r rowSums
 	var neg float64
 	var clamped int
-	lo, hi, table := k.lo, k.hi, sigTable
+	lo, hi, table, alpha2 := k.lo, k.hi, sigTable, k.alpha == 2
 	x = x[:len(y)]
 	for i, xi := range x {
-		if !plainPixel(xi, y[i]) {
+		if math.Float32bits(y[i]) != 0 { // not plain background (-0 included: exact path)
 			r.others = true
 			continue
 		}
 		// Every logit up to xLo clamps to lo, and xLo itself does: moving
-		// it there keeps the table in range and changes nothing.
+		// it there keeps log(1-p) within its series and changes nothing.
 		if xi <= k.xLo {
 			xi = k.xLo
-			clamped++
 		} else if xi >= k.xHi {
 			xi = k.xHi
-			clamped++
 		}
 		// sigmoidLog, inlined by hand: this loop is the engine's hot path and
 		// the compiler does not inline a function this size.
 		u := float64(xi) + sigHalf
 		j := int(u*sigSteps + 0.5)
+		if uint(j) >= sigLen { // NaN: the exact path, to a NaN loss
+			r.others = true
+			continue
+		}
 		t := &table[j]
 		r := u - float64(j)*(1.0/sigSteps)
 		r2 := r * r
@@ -76,12 +79,18 @@ func (k *kernel) row(x, y []float32, sc *rowScratch) rowSums {
 		p := float32(1 / d)
 		if p < lo {
 			p = lo
+			clamped++
 		} else if p > hi {
 			p = hi
+			clamped++
 		}
 		c := float64(float32(1-p))*(1+expPos) - 1
 		pp := float64(p)
-		neg += (c*(1-0.5*c) - softplus) * pp * pp
+		pa := pp * pp
+		if !alpha2 {
+			pa = k.powP(p, xi, softplus, expNeg)
+		}
+		neg += (c*(1-0.5*c) - softplus) * pa
 	}
 	r.bg = focalSums{neg: neg, clamped: clamped}
 	if r.others {
@@ -106,7 +115,7 @@ func (k *kernel) backgroundPoint(x float32) focalPoint {
 	} else if x >= k.xHi {
 		x, fp.clamped = k.xHi, 1
 	}
-	p, s, q, lq := sigmoidLog(x, k.lo, k.hi)
+	p, s, q, lq, softplus, expNeg := sigmoidLog(x, k.lo, k.hi)
 	if p != s {
 		fp.clamped = 1
 		if s < k.lo {
@@ -114,10 +123,15 @@ func (k *kernel) backgroundPoint(x float32) focalPoint {
 		}
 	}
 	pp := float64(p)
-	fp.prob, fp.term, fp.weight = p, lq*pp*pp, pp*pp
+	pa := pp * pp
+	if k.alpha != 2 {
+		pa = k.powP(p, x, softplus, expNeg)
+	}
+	fp.prob, fp.term, fp.weight = p, lq*pa, pa
 	if fp.clamped == 0 {
+		// d/dp [log(1-p)·p^α] = α·p^(α-1)·log(1-p) - p^α/(1-p), times dσ/dx.
 		s64 := float64(s)
-		fp.dterm = (2*pp*lq - pp*pp/float64(q)) * s64 * (1 - s64)
+		fp.dterm = (k.alpha*pa/pp*lq - pa/float64(q)) * s64 * (1 - s64)
 	}
 	return fp
 }

@@ -5,7 +5,7 @@ import "math"
 // kernel evaluates the focal loss at single pixels for one set of options.
 // Its exact method follows the reference step by step; its fast method gives
 // the same float32 roundings with cheaper transcendental functions and is used
-// on background pixels (target 0) when the exponent allows it.
+// on background pixels (target 0) under the reference convention.
 type kernel struct {
 	conv   Convention
 	alpha  float64
@@ -13,9 +13,10 @@ type kernel struct {
 	lo, hi float32 // clamp bounds as the reference rounds them: float32(ε), float32(1-ε)
 	logEps float32 // added inside the logs (MMDet: 1e-12)
 
-	// fast path (reference convention, α = 2)
-	fast     bool
-	xLo, xHi float32 // logits whose probability clamps to lo, to hi
+	// fast path (reference convention)
+	fast       bool
+	xLo, xHi   float32 // logits whose probability clamps to lo, to hi
+	lnLo, lnHi float64 // log(lo), log(hi), for p^α at the clamp
 }
 
 // focalPoint is the focal loss at one pixel before normalisation.
@@ -37,7 +38,8 @@ func newKernel(o Options) *kernel {
 		k.lo, k.hi = 0, 1
 		k.logEps = float32(1e-12)
 	}
-	if o.Convention == Reference && o.Alpha == 2 {
+	if o.Convention == Reference {
+		k.lnLo, k.lnHi = math.Log(float64(k.lo)), math.Log(float64(k.hi))
 		k.xLo = lastLogitBelow(k.lo)
 		k.xHi = firstLogitAbove(k.hi)
 		k.fast = -k.xLo < fastLogitMax && k.xHi < fastLogitMax

@@ -124,7 +124,7 @@ func TestSigmoidLog(t *testing.T) {
 	lo, hi := k.lo, k.hi
 	for i := -fastLogitMax * 4096; i < fastLogitMax*4096; i++ {
 		x := min(max(float32(i)/4096, k.xLo), k.xHi)
-		p, s, q, lq := sigmoidLog(x, lo, hi)
+		p, s, q, lq, _, _ := sigmoidLog(x, lo, hi)
 		ws := sigmoid32(x)
 		wp, _ := clamp32(ws, lo, hi)
 		if s != ws || p != wp || q != float32(1-wp) {
@@ -153,15 +153,47 @@ func TestGradientAtClamp(t *testing.T) {
 }
 
 // TestBackgroundPointMatchesPoint: the maps' fast path agrees with the exact
-// path on every field, over logits in [-50, 50].
+// path on every field, over logits in [-50, 50], for several α.
 func TestBackgroundPointMatchesPoint(t *testing.T) {
-	k := newKernel(DefaultOptions())
-	for i := 0; i <= 200000; i++ {
-		x := float32(-50 + 100*float64(i)/200000)
-		got, want := k.backgroundPoint(x), k.point(x, 0)
-		if got.prob != want.prob || got.clamped != want.clamped ||
-			!termsAgree(got.term, want.term) || !termsAgree(got.weight, want.weight) || !termsAgree(got.dterm, want.dterm) {
-			t.Fatalf("x=%v: fast %+v, exact %+v", x, got, want)
+	for _, alpha := range []float64{2, 0, 0.5, 1, 1.5, 2.5, 3, 6} {
+		o := DefaultOptions()
+		o.Alpha = alpha
+		k := newKernel(o)
+		for i := 0; i <= 100000; i++ {
+			x := float32(-50 + 100*float64(i)/100000)
+			got, want := k.backgroundPoint(x), k.point(x, 0)
+			if got.prob != want.prob || got.clamped != want.clamped ||
+				!termsAgree(got.term, want.term) || !termsAgree(got.weight, want.weight) || !termsAgree(got.dterm, want.dterm) {
+				t.Fatalf("α=%v x=%v: fast %+v, exact %+v", alpha, x, got, want)
+			}
+		}
+	}
+}
+
+// TestFastPathOtherAlpha: every background term of the fast path, for α
+// other than 2, against plainTerm, and row sums against plain sums.
+func TestFastPathOtherAlpha(t *testing.T) {
+	for _, alpha := range []float64{0, 0.5, 1, 1.5, 2.5, 3, 4.5, 6} {
+		o := DefaultOptions()
+		o.Alpha = alpha
+		k := newKernel(o)
+		if !k.fast {
+			t.Fatalf("α=%v: no fast path", alpha)
+		}
+		for i := 0; i <= 100000; i++ {
+			x := float32(-50 + 100*float64(i)/100000)
+			if got, want := k.backgroundTerm(x), plainTerm(x, 0, o); !termsAgree(got, want) {
+				t.Fatalf("α=%v x=%v: fast %.17g, plain %.17g", alpha, x, got, want)
+			}
+		}
+		xs, ys := make([]float32, 512), make([]float32, 512)
+		var want float64
+		for i := range xs {
+			xs[i] = float32(-12 + 24*math.Sin(float64(i)*0.37))
+			want += plainTerm(xs[i], 0, o)
+		}
+		if r := k.row(xs, ys, new(rowScratch)); !near(r.bg.neg, want, 2e-7, 1e-300) {
+			t.Errorf("α=%v: row %.17g, plain %.17g", alpha, r.bg.neg, want)
 		}
 	}
 }
