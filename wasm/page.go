@@ -271,7 +271,25 @@ func (p *page) setUploadState(name, state string) {
 	p.body.attr("data-state", state)
 }
 
-func (p *page) setReady() { p.body.attr("data-ready", "1") }
+// setReady marks the first drawn frame, and when it came (ms after the
+// navigation started).
+func (p *page) setReady() {
+	p.body.attr("data-first-frame-ms", strconv.FormatFloat(now(), 'f', 1, 64))
+	p.body.attr("data-ready", "1")
+}
+
+// now is performance.now(): milliseconds since the navigation started.
+func now() float64 { return js.Global().Get("performance").Call("now").Float() }
+
+// wasmMemory returns the size of the page's WebAssembly memory, which only
+// grows: its size is its peak.
+func wasmMemory() float64 {
+	m := js.Global().Get("cornerlossMemory")
+	if !m.Truthy() {
+		return 0
+	}
+	return m.Get("buffer").Get("byteLength").Float()
+}
 
 // showHover places the value box near the pointer, or hides it.
 func (p *page) showHover(h *app.Hover, at image.Point) {
@@ -300,6 +318,9 @@ func (p *page) setProgress(msg string, frac float64) {
 	if frac < 0 {
 		p.progress.hidden(true)
 		return
+	}
+	if frac > 0 && frac < 1 {
+		p.body.attr("data-progress-seen", "1")
 	}
 	p.progress.hidden(false)
 	p.progress.set("value", frac)

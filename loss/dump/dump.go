@@ -3,6 +3,7 @@ package dump
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,7 +82,15 @@ func ReadFile(path string, opt Options) (*Dump, error) {
 // ReadNPZ reads a dump from the bytes of an .npz file; name is what errors
 // call the file.
 func ReadNPZ(name string, data []byte, opt Options) (*Dump, error) {
-	entries, warnings, err := zipEntries(name, bytes.NewReader(data), int64(len(data)))
+	return ReadNPZAt(name, bytes.NewReader(data), int64(len(data)), opt)
+}
+
+// ReadNPZAt reads a dump from an .npz of the given size behind r, reading
+// only what it decodes: the page reads an upload straight from the
+// browser's buffer, so the file's bytes never have to sit in Go's memory
+// beside the arrays decoded from them.
+func ReadNPZAt(name string, r io.ReaderAt, size int64, opt Options) (*Dump, error) {
+	entries, warnings, err := zipEntries(name, r, size)
 	if err != nil {
 		return nil, err
 	}
