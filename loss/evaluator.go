@@ -17,6 +17,14 @@ type Evaluator struct {
 	rows   []rowSums // plane i's rows at [i·H, (i+1)·H)
 	planes []focalSums
 	sc     rowScratch
+
+	// After a change of α summed from the moments, a plane's background
+	// comes from them and its rows' background sums are stale: bgStale, and
+	// bg holds the plane's background sums. moments are built on the first
+	// change of α and dropped when a plane's pixels change.
+	moments []planeMoments
+	bgStale []bool
+	bg      []focalSums
 }
 
 // NewEvaluator computes every row of in under opt.
@@ -29,12 +37,14 @@ func NewEvaluator(in *Input, opt Options) (*Evaluator, error) {
 	}
 	ids := planeOrder(in.Shape)
 	e := &Evaluator{
-		in:     in,
-		opt:    opt,
-		k:      newKernel(opt),
-		ids:    ids,
-		rows:   make([]rowSums, len(ids)*in.Height),
-		planes: make([]focalSums, len(ids)),
+		in:      in,
+		opt:     opt,
+		k:       newKernel(opt),
+		ids:     ids,
+		rows:    make([]rowSums, len(ids)*in.Height),
+		planes:  make([]focalSums, len(ids)),
+		bgStale: make([]bool, len(ids)),
+		bg:      make([]focalSums, len(ids)),
 	}
 	e.computeAll()
 	return e, nil
@@ -46,7 +56,7 @@ func (e *Evaluator) Input() *Input { return e.in }
 // Options returns the current options.
 func (e *Evaluator) Options() Options { return e.opt }
 
-// computeAll recomputes every row, on all cores.
+// computeAll recomputes every row, on all cores, and drops the moments.
 func (e *Evaluator) computeAll() {
 	h := e.in.Height
 	parallel(len(e.ids), func(i int, sc *rowScratch) {
@@ -54,7 +64,27 @@ func (e *Evaluator) computeAll() {
 		x, y := e.in.planeData(e.ids[i])
 		e.k.rows(rows, x, y, e.in.Width, sc)
 		e.planes[i] = planeSums(rows)
+		e.bgStale[i] = false
+		if e.moments != nil {
+			e.moments[i].valid = false
+		}
 	})
+}
+
+// sumPlane adds up plane i: its rows, or, while their background sums are
+// stale, its background from the moments and its rows' other pixels.
+func (e *Evaluator) sumPlane(i int) {
+	h := e.in.Height
+	rows := e.rows[i*h : (i+1)*h]
+	if !e.bgStale[i] {
+		e.planes[i] = planeSums(rows)
+		return
+	}
+	f := e.bg[i]
+	for _, r := range rows {
+		f.add(r.other)
+	}
+	e.planes[i] = f
 }
 
 // planeIndex is the position of plane (stack, corner, image, class) in the
@@ -85,10 +115,17 @@ func (e *Evaluator) Changed(c Corner, stack, image, class, y0, y1 int) {
 		i := e.planeIndex(s, c, image, class)
 		x, y := e.in.planeData(e.ids[i])
 		rows := e.rows[i*sh.Height : (i+1)*sh.Height]
+		if e.bgStale[i] { // the other rows' background sums are for an old α
+			y0, y1 = 0, sh.Height
+			e.bgStale[i] = false
+		}
 		for r := y0; r < y1; r++ {
 			rows[r] = e.k.row(x[r*w:(r+1)*w], y[r*w:(r+1)*w], &e.sc)
 		}
-		e.planes[i] = planeSums(rows)
+		if e.moments != nil {
+			e.moments[i].valid = false
+		}
+		e.sumPlane(i)
 	}
 }
 
@@ -105,16 +142,50 @@ func (e *Evaluator) SetOptions(opt Options) error {
 	old := e.opt
 	e.opt = opt
 	sameKernel := old.Alpha == opt.Alpha && old.Eps == opt.Eps && old.Convention == opt.Convention
+	onlyAlpha := old.Eps == opt.Eps && old.Convention == opt.Convention && old.Alpha != opt.Alpha
 	switch {
 	case sameKernel && old.Beta == opt.Beta:
 	case sameKernel:
 		e.k = newKernel(opt)
 		e.recomputeOthers()
+	case onlyAlpha && e.k.fast && opt.Alpha <= momentMaxAlpha:
+		e.k = newKernel(opt)
+		e.alphaFromMoments()
 	default:
 		e.k = newKernel(opt)
 		e.computeAll()
 	}
 	return nil
+}
+
+// alphaFromMoments re-sums every plane's background for a new α from its
+// moments (building those it lacks), and recomputes the other pixels.
+func (e *Evaluator) alphaFromMoments() {
+	if e.moments == nil {
+		e.moments = make([]planeMoments, len(e.ids))
+	}
+	h := e.in.Height
+	parallel(len(e.ids), func(i int, sc *rowScratch) {
+		x, y := e.in.planeData(e.ids[i])
+		pm := &e.moments[i]
+		if !pm.valid {
+			e.k.moments(pm, x, y)
+		}
+		// The clamped count does not depend on α: take it from the rows.
+		var clamped int
+		for _, r := range e.rows[i*h : (i+1)*h] {
+			clamped += r.bg.clamped
+		}
+		if e.bgStale[i] {
+			clamped = e.bg[i].clamped
+		}
+		e.bg[i] = focalSums{neg: e.k.backgroundAt(pm, e.opt.Alpha), clamped: clamped}
+		e.bgStale[i] = true
+	})
+	e.recomputeOthers()
+	for i := range e.ids {
+		e.sumPlane(i)
+	}
 }
 
 // recomputeOthers recomputes the non-background part of the rows that have
@@ -137,7 +208,7 @@ func (e *Evaluator) recomputeOthers() {
 			rows[r].other = e.k.others(x[r*w:(r+1)*w], y[r*w:(r+1)*w])
 		}
 		if touched {
-			e.planes[i] = planeSums(rows)
+			e.sumPlane(i)
 		}
 	}
 }

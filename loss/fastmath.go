@@ -84,17 +84,7 @@ func sigmoidLog(x float32, lo, hi float32) (p, s, q float32, lq, softplus, expNe
 // δ = p·(1+exp(-x)) - 1 (the float32 roundings and the clamp), so that no
 // logarithm is needed: only an exponential from powTable.
 func (k *kernel) powP(p, x float32, softplus, expNeg float64) float64 {
-	var lnp float64
-	switch p {
-	case k.lo:
-		lnp = k.lnLo // clamped: p is not near σ(x)
-	case k.hi:
-		lnp = k.lnHi
-	default:
-		d := float64(p)*(1+expNeg) - 1 // |d| < 1e-6: float32 roundings only
-		lnp = float64(x) - softplus + d*(1-0.5*d)
-	}
-	a := k.alpha * lnp
+	a := k.alpha * k.logP(p, x, softplus, expNeg)
 	if a < -powMax {
 		return math.Exp(a) // below 1.6e-28: rare, and nothing to be fast about
 	}
@@ -102,6 +92,18 @@ func (k *kernel) powP(p, x float32, softplus, expNeg float64) float64 {
 	i := int(u + 0.5)
 	r := (a + powMax) - float64(i)*(1.0/powSteps)
 	return powTable[i] * (1 + r*(1+r*(1.0/2+r*(1.0/6+r*(1.0/24)))))
+}
+
+// logP returns log p for the p sigmoidLog gave at logit x (see powP).
+func (k *kernel) logP(p, x float32, softplus, expNeg float64) float64 {
+	switch p {
+	case k.lo:
+		return k.lnLo // clamped: p is not near σ(x)
+	case k.hi:
+		return k.lnHi
+	}
+	d := float64(p)*(1+expNeg) - 1 // |d| < 1e-6: float32 roundings only
+	return float64(x) - softplus + d*(1-0.5*d)
 }
 
 // powTable[i] = exp(i/powSteps - powMax), for the exponentials of powP.
