@@ -10,7 +10,7 @@ NODE     := $(shell command -v node 2>/dev/null)
 # Packages free of ebiten and syscall/js: they also run as wasm under Node.
 PURE     := ./loss/... ./viz/...
 
-.PHONY: build cli site serve test vet test-native test-wasm bench bench-native bench-wasm clean
+.PHONY: build cli site serve test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
 
 build: cli site
 
@@ -46,17 +46,28 @@ else
 	@echo "test-wasm: no node on PATH, skipping the WebAssembly run of $(PURE)"
 endif
 
-bench: bench-native bench-wasm
+# bench prints every figure of the README's speed table: the engine and the
+# page's code natively, the same as WebAssembly under Node, the page itself in
+# headless Chromium (its ?bench=coco mode, and loading), and the site's size.
+bench: bench-native bench-wasm bench-browser bench-size
+
+BENCH_PKGS := ./loss/ ./loss/dump/ ./viz/ ./viz/app/
 
 bench-native:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./loss/...
+	$(GO) test -run '^$$' -bench . -benchtime 20x $(BENCH_PKGS)
 
 bench-wasm:
 ifdef NODE
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'Total/B=1_S=1' -benchtime 10x ./loss/
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'Total/B=1_S=1|ReadNPZ|DrawPanels|Recompute|Edit' -benchtime 10x $(BENCH_PKGS)
 else
 	@echo "bench-wasm: no node on PATH, skipping"
 endif
+
+bench-browser:
+	$(GO) test -run '^$$' -bench 'Page' -benchtime 1x ./wasm/e2e/
+
+bench-size: site
+	@echo "site wasm: $$(stat -c %s $(SITE)/cornerloss.wasm) bytes, gzip -9: $$(stat -c %s $(SITE)/cornerloss.wasm.gz) bytes"
 
 clean:
 	rm -rf build
