@@ -14,6 +14,7 @@ import (
 	"image"
 	"image/color"
 	"runtime/debug"
+	"strconv"
 	"sync"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -43,6 +44,7 @@ type game struct {
 	panels   [viz.NumPanels]panelImage
 	rendered int // app version the panel images hold
 	drawn    int // app version last drawn on screen
+	draws    int // frames that drew something: frames with no change draw nothing
 	hover    *app.Hover
 	hoverOn  bool // the hover box is drawn
 	redraw   bool // something besides the panels changed on screen
@@ -197,6 +199,8 @@ func (g *game) Draw(screen *ebiten.Image) {
 	}
 	g.drawHover(screen)
 	g.drawn, g.redraw = g.rendered, false
+	g.draws++
+	g.page.body.attr("data-draws", strconv.Itoa(g.draws))
 	if !g.ready && g.rendered >= 0 {
 		g.ready = true
 		g.page.setReady()

@@ -228,3 +228,18 @@ func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
 	}
 	return len(seen)
 }
+
+// TestIdleFramesDrawNothing: once the page has drawn, frames with no change
+// draw nothing (the page counts the frames that did draw).
+func TestIdleFramesDrawNothing(t *testing.T) {
+	b := newBrowser(t)
+	b.open("")
+	time.Sleep(300 * time.Millisecond)
+	before := eval[string](b, `document.body.dataset.draws`)
+	time.Sleep(700 * time.Millisecond) // some 40 frames
+	if after := eval[string](b, `document.body.dataset.draws`); after != before {
+		t.Errorf("idle frames drew: %s draws, then %s", before, after)
+	}
+	b.setNumber("pull-weight", 0.5)
+	b.waitFor(`document.body.dataset.draws !== "`+before+`"`, 5*time.Second)
+}
