@@ -39,33 +39,18 @@ func drawEmbedding(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		fmt.Sprintf("pull %s · push %s, unweighted · N = %d", pull, push, n),
 		fmt.Sprintf("pull %s · push %s", pull, push)), dimColor)
 
-	// The lanes, then under them the axis with its labels and two rows of
-	// legend.
-	top := r.Min.Y + LineHeight + 6
-	under := 2 + tickLen + labelGap + LineHeight + 4 + 2*LineHeight
-	leftW, pullW := TextWidth("means")+6, 96
-	plot := image.Rect(r.Min.X+leftW, top, r.Max.X-pullW, r.Max.Y-under)
-	if plot.Dx() < 40 || plot.Dy() < 4 {
+	g, ok := embedLayout(r, e)
+	if !ok {
 		return
 	}
-	lanes := n + 1
-	laneH := min(22, float64(plot.Dy())/float64(lanes))
-	plot.Max.Y = plot.Min.Y + int(math.Ceil(laneH*float64(lanes)))
+	plot, laneH, s, lane := g.plot, g.laneH, g.scale, g.lane
 	axisY := plot.Max.Y + 2
-
-	lo, hi := math.Inf(1), math.Inf(-1)
+	xOf := g.x
 	maxPull := 0.0
 	for i := range n {
-		lo = min(lo, float64(e.TL[i]), float64(e.BR[i]), float64(e.Mean[i])-halfMargin)
-		hi = max(hi, float64(e.TL[i]), float64(e.BR[i]), float64(e.Mean[i])+halfMargin)
 		maxPull = max(maxPull, e.Pull[i])
 	}
-	slack := (hi - lo) * 0.04
-	s := Linear(lo-slack, hi+slack)
-	xOf := func(v float32) float64 { return float64(plot.Min.X) + s.Norm(float64(v))*float64(plot.Dx()) }
-	lane := func(j int) (y0, y1 int) {
-		return plot.Min.Y + int(float64(j)*laneH), plot.Min.Y + int(float64(j+1)*laneH)
-	}
+	pullW := g.pullW
 	labels := laneH >= 12
 	mark := min(4, laneH/2-1) // half the side of a tag marker
 
@@ -144,6 +129,96 @@ func drawEmbedding(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		}, text: "mean"},
 		legendItem{mark: swatch(withAlpha(palette[0], 60)), text: fmt.Sprintf("mean ± %g: pushed where bands overlap", halfMargin)},
 	)
+}
+
+// embedGeometry is where the embedding panel puts its number line: the
+// lanes (the means, then one per object) in plot, and the scale of values
+// across it.
+type embedGeometry struct {
+	plot         image.Rectangle
+	laneH        float64
+	scale        Scale
+	leftW, pullW int
+}
+
+// embedLayout lays the number line out in the panel body r for e; false
+// when r is too small to draw it.
+func embedLayout(r image.Rectangle, e *loss.Embedding) (embedGeometry, bool) {
+	n := len(e.Slots)
+	top := r.Min.Y + LineHeight + 6
+	under := 2 + tickLen + labelGap + LineHeight + 4 + 2*LineHeight
+	g := embedGeometry{leftW: TextWidth("means") + 6, pullW: 96}
+	g.plot = image.Rect(r.Min.X+g.leftW, top, r.Max.X-g.pullW, r.Max.Y-under)
+	if n == 0 || g.plot.Dx() < 40 || g.plot.Dy() < 4 {
+		return g, false
+	}
+	lanes := n + 1
+	g.laneH = min(22, float64(g.plot.Dy())/float64(lanes))
+	g.plot.Max.Y = g.plot.Min.Y + int(math.Ceil(g.laneH*float64(lanes)))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range n {
+		lo = min(lo, float64(e.TL[i]), float64(e.BR[i]), float64(e.Mean[i])-halfMargin)
+		hi = max(hi, float64(e.TL[i]), float64(e.BR[i]), float64(e.Mean[i])+halfMargin)
+	}
+	slack := (hi - lo) * 0.04
+	g.scale = Linear(lo-slack, hi+slack)
+	return g, true
+}
+
+// x returns where value v sits across the plot.
+func (g embedGeometry) x(v float32) float64 {
+	return float64(g.plot.Min.X) + g.scale.Norm(float64(v))*float64(g.plot.Dx())
+}
+
+// lane returns the rows of lane j: 0 for the means, i+1 for object i.
+func (g embedGeometry) lane(j int) (y0, y1 int) {
+	return g.plot.Min.Y + int(float64(j)*g.laneH), g.plot.Min.Y + int(float64(j+1)*g.laneH)
+}
+
+// EmbeddingAt finds the tag marker under p on an embedding panel drawn in r
+// (as DrawPanel draws it): the object (its index in f.Objects) and corner,
+// and how many embedding units one pixel across the line is, so that the
+// page can drag the tag along the line.
+func EmbeddingAt(r image.Rectangle, f *Frame, p image.Point) (object int, c loss.Corner, perPixel float64, ok bool) {
+	if f == nil {
+		return 0, 0, 0, false
+	}
+	if f.ready(); f.d.problem != "" {
+		return 0, 0, 0, false
+	}
+	e := &f.Embedding
+	body := image.Rect(r.Min.X+pad, r.Min.Y+pad+titleH, r.Max.X-pad, r.Max.Y-pad)
+	g, fine := embedLayout(body, e)
+	if !fine {
+		return 0, 0, 0, false
+	}
+	lo, hi := g.scale.Domain()
+	perPixel = (hi - lo) / float64(g.plot.Dx())
+	for i, k := range e.Slots {
+		y0, y1 := g.lane(i + 1)
+		if p.Y < y0 || p.Y >= y1 {
+			continue
+		}
+		best, bestD := loss.TopLeft, math.Inf(1)
+		for _, cc := range loss.Corners {
+			v := e.TL[i]
+			if cc == loss.BottomRight {
+				v = e.BR[i]
+			}
+			if d := math.Abs(g.x(v) - float64(p.X)); d < bestD {
+				best, bestD = cc, d
+			}
+		}
+		if bestD > 8 {
+			return 0, 0, 0, false
+		}
+		for j, o := range f.Objects {
+			if o.Slot == k {
+				return j, best, perPixel, true
+			}
+		}
+	}
+	return 0, 0, 0, false
 }
 
 // drawPush draws the push panel's body in r: the N×N matrix of the pair

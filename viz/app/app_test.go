@@ -359,3 +359,41 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		}
 	}
 }
+
+// TestDragTag drags object 1's top-left tag along the embedding panel's
+// number line: the tag follows the pointer and the pull changes.
+func TestDragTag(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	r := a.Grid()[viz.PanelEmbedding]
+	before := a.Scene.Images[0][1].Tag[loss.TopLeft]
+	pull := a.Result().Weighted.Pull
+	var grab image.Point
+	found := false
+	for y := r.Min.Y; y < r.Max.Y && !found; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if k, c, _, ok := viz.EmbeddingAt(r, a.Frame(), image.Pt(x, y)); ok && k == 1 && c == loss.TopLeft {
+				grab, found = image.Pt(x, y), true
+				break
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no tl marker of object 1 on the embedding panel")
+	}
+	a.PointerDown(grab)
+	if a.Selected != 1 || !a.Dragging() {
+		t.Fatalf("grabbing the marker selected %d (dragging %v)", a.Selected, a.Dragging())
+	}
+	if err := a.PointerMove(grab.Add(image.Pt(40, 0))); err != nil {
+		t.Fatal(err)
+	}
+	a.PointerUp()
+	after := a.Scene.Images[0][1].Tag[loss.TopLeft]
+	if !(after > before) {
+		t.Errorf("tag %v after dragging right, was %v", after, before)
+	}
+	if a.Result().Weighted.Pull == pull {
+		t.Error("pull did not change")
+	}
+}

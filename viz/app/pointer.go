@@ -7,21 +7,31 @@ import (
 	"strings"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/viz"
 )
 
-// drag is a pointer interaction in progress on a map panel.
+// drag is a pointer interaction in progress: a box or a corner on a map,
+// or a tag along the embedding panel's number line.
 type drag struct {
 	active bool
 	object int
 	corner loss.Corner
 	move   bool       // moving the whole box rather than one corner
 	last   [2]float64 // previous map position, for moves
+
+	tag      bool    // dragging the object's tag of this corner
+	tagStart float64 // its value when grabbed
+	x0       int     // the pointer's x then
+	perPixel float64 // embedding units per pixel along the line
 }
 
 // handleReach is how close, in screen pixels, a press must be to a corner
 // to grab it.
 const handleReach = 8
+
+// tagLimit bounds the embeddings a drag can set.
+const tagLimit = 50
 
 // SetCanvas lays the panels out for a canvas of the given size.
 func (a *App) SetCanvas(size image.Point) {
@@ -60,6 +70,13 @@ func (a *App) visible(o viz.Object) bool { return a.View.Class < 0 || o.Class ==
 // or lands inside a box of the scene, and selects that object; a press
 // elsewhere on a map clears the selection.
 func (a *App) PointerDown(p image.Point) {
+	if k, c, per, ok := viz.EmbeddingAt(a.grid[viz.PanelEmbedding], a.frame, p); ok {
+		a.Select(k)
+		if o, ok := a.selectedObject(); ok {
+			a.drag = drag{active: true, object: k, corner: c, tag: true, tagStart: o.Tag[c], x0: p.X, perPixel: per}
+		}
+		return
+	}
 	_, x, y, zoom, ok := a.mapAt(p)
 	if !ok {
 		return
@@ -97,6 +114,10 @@ func (a *App) PointerDown(p image.Point) {
 
 // PointerMove drags what PointerDown grabbed, or updates the hover.
 func (a *App) PointerMove(p image.Point) error {
+	if d := a.drag; d.active && d.tag {
+		v := clamp(d.tagStart+float64(p.X-d.x0)*d.perPixel, -tagLimit, tagLimit)
+		return a.EditObject(func(o *scene.Object) error { o.Tag[d.corner] = v; return nil })
+	}
 	pn, x, y, _, ok := a.mapAt(p)
 	if a.drag.active {
 		if !ok {
