@@ -43,11 +43,24 @@ func (k *kernel) row(x, y []float32, sc *rowScratch) rowSums {
 	if !k.fast {
 		return k.rowExact(x, y)
 	}
+	x = x[:len(y)]
+	// A row of plain background for α = 2, the bulk of a heatmap, goes to
+	// the vector loop where there is one (GOEXPERIMENT=simd, AVX-512); it
+	// declines rows with a NaN logit.
+	if k.alpha == 2 && backgroundSIMD && zeroTargets(y) {
+		if neg, clamped, ok := backgroundRowSIMD(k, x); ok {
+			return rowSums{bg: focalSums{neg: neg, clamped: clamped}}
+		}
+	}
+	return k.rowScalar(x, y)
+}
+
+// rowScalar is row's scalar loop, for any α, over rows of equal length.
+func (k *kernel) rowScalar(x, y []float32) rowSums {
 	var r rowSums
 	var neg float64
 	var clamped int
 	lo, hi, table, alpha2 := k.lo, k.hi, sigTable, k.alpha == 2
-	x = x[:len(y)]
 	for i, xi := range x {
 		if math.Float32bits(y[i]) != 0 { // not plain background (-0 included: exact path)
 			r.others = true
