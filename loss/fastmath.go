@@ -73,10 +73,21 @@ func sigmoidLog(x float32, lo, hi float32) (p, s, q float32, lq, softplus, expNe
 		p = hi
 	}
 	q = float32(1 - p)
-	// log(q) = log(1-σ(x)) + log1p(c); |c| ≤ 2e-4, so two terms of log1p
-	// leave an error below c³/3 < 3e-12.
+	// log(q) = log(1-σ(x)) + log1p(c).
 	c := float64(q)*(1+expPos) - 1
-	return p, s, q, c*(1-0.5*c) - softplus, softplus, expNeg
+	return p, s, q, log1pSmall(c) - softplus, softplus, expNeg
+}
+
+// log1pSmall is log(1+c) for the float32 correction c of the fast path.
+// Below the upper clamp c is a float32 rounding, |c| < 1e-6, where two
+// terms leave less than 1e-19; at the upper clamp the clamped 1-p can be
+// far from 1-σ(x) for a small ε (c ≈ 0.06 at ε = 1e-6), and math.Log1p
+// takes it.
+func log1pSmall(c float64) float64 {
+	if c > 1e-4 || c < -1e-4 {
+		return math.Log1p(c)
+	}
+	return c * (1 - 0.5*c)
 }
 
 // powP returns p^α (the reference's pow(p, α)) for the p sigmoidLog gave at

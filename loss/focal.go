@@ -103,7 +103,11 @@ func (k *kernel) rowScalar(x, y []float32) rowSums {
 		if !alpha2 {
 			pa = k.powP(p, xi, softplus, expNeg)
 		}
-		neg += (c*(1-0.5*c) - softplus) * pa
+		lc := c * (1 - 0.5*c)
+		if c > 1e-4 || c < -1e-4 { // near the upper clamp: see log1pSmall
+			lc = math.Log1p(c)
+		}
+		neg += (lc - softplus) * pa
 	}
 	r.bg = focalSums{neg: neg, clamped: clamped}
 	if r.others {

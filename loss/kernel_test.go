@@ -39,11 +39,22 @@ func termsAgree(got, want float64) bool {
 // path included, against plainTerm over logits in [-50, 50] and targets in
 // [0, 1].
 func TestFastMathSweep(t *testing.T) {
+	for _, eps := range []float64{1e-4, 1e-3, 1e-5, 1e-6, 0.25} { // smaller: past the table, the exact path
+		o := DefaultOptions()
+		o.Eps = eps
+		k := newKernel(o)
+		if !k.fast {
+			t.Fatalf("ε=%v: no fast path", eps)
+		}
+		for i := 0; i <= 400000; i++ {
+			x := float32(-50 + 100*float64(i)/400000)
+			if got, want := k.backgroundTerm(x), plainTerm(x, 0, o); !termsAgree(got, want) {
+				t.Fatalf("ε=%v x=%v: fast %.17g, plain %.17g", eps, x, got, want)
+			}
+		}
+	}
 	o := DefaultOptions()
 	k := newKernel(o)
-	if !k.fast {
-		t.Fatal("default options should take the fast path")
-	}
 	bad := 0
 	for i := 0; i <= 400000; i++ {
 		x := float32(-50 + 100*float64(i)/400000)
