@@ -91,7 +91,11 @@ func (a *App) setScene(s *scene.Scene) error {
 		return err
 	}
 	a.Scene, a.Dump, a.DumpName = s, nil, ""
+	resized := a.in == nil || a.in.Height != in.Height || a.in.Width != in.Width
 	a.in, a.set, a.eval = in, set, ev
+	if resized {
+		a.layout()
+	}
 	a.clampView()
 	a.refresh()
 	return nil
@@ -127,7 +131,11 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 		a.status = name + ": " + err.Error()
 		return err
 	}
+	resized := a.in.Height != d.Input.Height || a.in.Width != d.Input.Width
 	a.Scene, a.set, a.Dump, a.DumpName, a.in, a.eval = nil, nil, d, name, d.Input, ev
+	if resized {
+		a.layout()
+	}
 	a.Selected = -1
 	a.clampView()
 	a.refresh()

@@ -397,3 +397,23 @@ func TestDragTag(t *testing.T) {
 		t.Error("pull did not change")
 	}
 }
+
+// TestLayoutFollowsMapSize: a dump with smaller maps gets a layout with a
+// larger zoom, so its maps fill their panels.
+func TestLayoutFollowsMapSize(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	_, before := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
+	c, _ := golden.Load("small_two_images")
+	data, err := os.ReadFile(c.NPZ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.LoadDump([]dump.File{{Name: "x.npz", Data: data}}, dump.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	_, after := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
+	if after <= before {
+		t.Errorf("zoom %d for the 32×32 dump, %d for the 128×128 scene", after, before)
+	}
+}

@@ -39,7 +39,15 @@ func (a *App) SetCanvas(size image.Point) {
 		return
 	}
 	a.size = size
-	a.grid = viz.Grid(size, a.in.Height, a.in.Width)
+	a.layout()
+}
+
+// layout lays the panels out for the canvas and the map size on screen.
+func (a *App) layout() {
+	if a.size == (image.Point{}) {
+		return
+	}
+	a.grid = viz.Grid(a.size, a.in.Height, a.in.Width)
 	a.version++
 }
 
