@@ -50,12 +50,6 @@ func NewEvaluator(in *Input, opt Options) (*Evaluator, error) {
 	return e, nil
 }
 
-// Input returns the input the evaluator follows.
-func (e *Evaluator) Input() *Input { return e.in }
-
-// Options returns the current options.
-func (e *Evaluator) Options() Options { return e.opt }
-
 // computeAll recomputes every row, on all cores, and drops the moments.
 func (e *Evaluator) computeAll() {
 	h := e.in.Height

@@ -116,12 +116,6 @@ func (k *kernel) rowScalar(x, y []float32) rowSums {
 	return r
 }
 
-// backgroundTerm is the fast path's term of one background pixel: what row
-// adds for it.
-func (k *kernel) backgroundTerm(x float32) float64 {
-	return k.backgroundPoint(x).term
-}
-
 // backgroundPoint is everything the maps show of one background pixel, by
 // the fast path: the same p and term as row, the weight p² and the
 // gradient of the term.

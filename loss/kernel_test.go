@@ -208,3 +208,6 @@ func TestFastPathOtherAlpha(t *testing.T) {
 		}
 	}
 }
+
+// backgroundTerm is the fast path's term of one background pixel.
+func (k *kernel) backgroundTerm(x float32) float64 { return k.backgroundPoint(x).term }

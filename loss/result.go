@@ -191,9 +191,6 @@ func (r *Result) Offsets(stack, image int, c Corner) Offsets {
 	return offsets(in.Regr[c][2*lo:2*hi], gt, mask, scale)
 }
 
-// Input returns the input the result was computed from.
-func (r *Result) Input() *Input { return r.in }
-
 // checkLengths verifies the array lengths against the shape and the index
 // range: enough for the engine to run without panicking.
 func (in *Input) checkLengths() error {
