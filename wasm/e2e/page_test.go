@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"image"
 	"image/png"
 	"math"
@@ -109,6 +111,10 @@ func TestBadUploadKeepsPage(t *testing.T) {
 	bad := map[string][]byte{
 		"truncated.npz": src[:len(src)/2],
 		"garbage.npz":   []byte("not a zip"),
+		// A header claiming terabytes, and a pickled object array, in place
+		// of tl_heats.
+		"terabytes.npz": replaceEntry(t, src, "tl_heats.npy", npyHeader("<f4", "(1000000, 1000000, 1000)")),
+		"pickled.npz":   replaceEntry(t, src, "tl_heats.npy", append(npyHeader("|O", "(2,)"), "\x80\x04\x95cos\nsystem\n."...)),
 	}
 	b := newBrowser(t)
 	b.open("")
@@ -119,9 +125,16 @@ func TestBadUploadKeepsPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.upload(p, "error")
-		if status := eval[string](b, `document.getElementById("status").textContent`); !strings.Contains(status, name) {
+		status := eval[string](b, `document.getElementById("status").textContent`)
+		if !strings.Contains(status, name) {
 			t.Errorf("%s: status %q does not name the file", name, status)
 		}
+		if strings.HasPrefix(name, "terabytes") || strings.HasPrefix(name, "pickled") {
+			if !strings.Contains(status, "tl_heats") {
+				t.Errorf("%s: status %q does not name the array", name, status)
+			}
+		}
+		t.Logf("%s: %s", name, status)
 		if got := b.value("loss-total"); got != before {
 			t.Errorf("%s: total changed from %v to %v after a failed upload", name, before, got)
 		}
@@ -157,6 +170,49 @@ func TestEditingAWeightChangesTotals(t *testing.T) {
 	if got := b.value("loss-pull"); math.Abs(got-2*10*pull) > 1e-3*got {
 		t.Errorf("mmdet pull %v, want about twice the reference's %v (stacks summed)", got, 10*pull)
 	}
+}
+
+// replaceEntry rewrites an npz with one entry's bytes replaced.
+func replaceEntry(t *testing.T, src []byte, name string, data []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == name {
+			w.Write(data)
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// npyHeader returns a version 1 .npy header for descr and shape.
+func npyHeader(descr, shape string) []byte {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape)
+	for (10+len(dict)+1)%64 != 0 {
+		dict += " "
+	}
+	dict += "\n"
+	h := []byte("\x93NUMPY\x01\x00")
+	h = append(h, byte(len(dict)), byte(len(dict)>>8))
+	return append(h, dict...)
 }
 
 // value reads a total's full-precision data-value.
