@@ -63,7 +63,9 @@ func TestDragCornerAndHover(t *testing.T) {
 	fr, fzoom := viz.MapRect(a.Grid()[viz.PanelFocal], a.Input().Height, a.Input().Width)
 	hx, hy := left+float64(fr.Min.X)+100.5*float64(fzoom), float64(fr.Min.Y)+60.5*float64(fzoom)
 	b.do(chromedp.MouseEvent(chromedp.MouseMoved, hx, hy))
-	b.waitFor(`!document.getElementById("hover").hidden`, 10*time.Second)
+	// The hover box already shows the dragged corner: wait for this pixel.
+	b.waitFor(`!document.getElementById("hover").hidden &&
+		document.getElementById("hover").textContent.includes("x 100  y 60")`, 10*time.Second)
 	text := eval[string](b, `document.getElementById("hover").textContent`)
 	if !strings.Contains(text, "x 100  y 60") || !strings.Contains(text, "dL/dlogit") {
 		t.Errorf("hover text %q", text)
