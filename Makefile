@@ -9,17 +9,13 @@ WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 NODE     := $(shell command -v node 2>/dev/null)
 # Packages free of ebiten and syscall/js: they also run as wasm under Node.
 PURE     := ./loss/... ./viz/...
-# Go 1.26's experimental SIMD: with it (and AVX-512 at run time) the engine
-# sums plain background rows eight pixels at a time. The CLI is built with
-# it; the tests run the engine both ways.
-SIMD     := GOEXPERIMENT=simd
 
 .PHONY: build cli site serve test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
 
 build: cli site
 
 cli:
-	$(SIMD) $(GO) build -trimpath -o build/cornerloss ./cmd/cornerloss
+	$(GO) build -trimpath -o build/cornerloss ./cmd/cornerloss
 
 # site writes a deployable static folder: index.html, styles, the wasm binary
 # (with gzip beside it for hosts that serve precompressed files) and the
@@ -38,12 +34,10 @@ test: vet test-native test-wasm
 
 vet:
 	$(GO) vet ./...
-	$(SIMD) $(GO) vet ./loss/...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
 test-native:
 	$(GO) test ./...
-	$(SIMD) $(GO) test ./loss/... ./cmd/...
 
 test-wasm:
 ifdef NODE
@@ -61,7 +55,6 @@ BENCH_PKGS := ./loss/ ./loss/dump/ ./viz/ ./viz/app/
 
 bench-native:
 	$(GO) test -run '^$$' -bench . -benchtime 20x $(BENCH_PKGS)
-	$(SIMD) $(GO) test -run '^$$' -bench 'Total|Row|Recompute|Edit' -benchtime 20x ./loss/ ./viz/app/
 
 bench-wasm:
 ifdef NODE

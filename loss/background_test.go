@@ -3,82 +3,23 @@ package loss
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 )
 
-// The vector background row (background_simd.go, GOEXPERIMENT=simd on amd64
-// with AVX-512) against the reference arithmetic and the scalar loop of row.
-// In other builds, or on other CPUs, the tests that need it skip.
-
-// Tolerances of the vector row, relative:
-const (
-	// Its exp(-x) (the scalar loop's is as close): table, polynomial and
-	// rounding errors within two ulp of float64.
-	simdExpTol = 4.5e-16
-	// Its log(q) is math.Log's algorithm, within an ulp or two of float64.
-	simdLogTol = 1e-15
-	// The scalar loop's log(1-p) = c(1-c/2) - softplus(x), c = q(1+exp(x)) - 1,
-	// is off by the series' c³/3, 1.2e-11 relative near p = 1-ε, and by the
-	// rounding of c, 1e-16 absolute, 1e-10 relative at p = ε = 1e-6
-	// (TestSigmoidLog allows it 1e-10): the two paths agree to that, no closer.
-	scalarLogTol, scalarLogAbs = 2e-11, 5e-16
-	// A row's terms, all of one sign, summed in eight lanes then across them:
-	// another order than a plain loop, a few ulp apart.
-	simdSumTol = 1e-13
-)
-
-// referencePixel is p, q = 1-p and log(q) at a background pixel by the
-// reference's arithmetic: math.Exp and math.Log, float32 roundings.
-func referencePixel(k *kernel, x float32) (p, q float32, lq float64) {
-	p, _ = clamp32(sigmoid32(x), k.lo, k.hi)
-	q = float32(1 - p)
-	return p, q, math.Log(float64(q))
+// exactBackground is g(x) = log(1-σ(x))·σ(x)^α in float64 with math.Exp and
+// math.Log1p, no table and no float32 rounding.
+func exactBackground(x float32, alpha float64) float64 {
+	sp := math.Log1p(math.Exp(float64(x)))
+	return -sp * math.Exp(alpha*(float64(x)-sp))
 }
 
-// scalarPixel is what the scalar loop computes at a background pixel.
-func scalarPixel(k *kernel, x float32) (p, q float32, lq float64) {
-	x = min(max(x, k.xLo), k.xHi)
-	p, _, q, lq, _, _ = sigmoidLog(x, k.lo, k.hi)
-	return p, q, lq
-}
-
-// checkPixelsSIMD compares the vector row's pixels over x with the
-// reference and the scalar loop; their logs with the scalar loop's only if
-// vsScalar.
-func checkPixelsSIMD(t *testing.T, k *kernel, x []float32, vsScalar bool) {
-	t.Helper()
-	ev, p, q, lq, clamped, ok := simdPixels(k, x)
-	if !ok {
-		t.Skip("no vector background row in this build or on this CPU")
-	}
-	bad, wantClamped := 0, 0
-	for i, xi := range x {
-		rp, rq, rlq := referencePixel(k, xi)
-		sp, sq, slq := scalarPixel(k, xi)
-		re := math.Exp(-float64(min(max(xi, k.xLo), k.xHi)))
-		if _, side := clamp32(sigmoid32(xi), k.lo, k.hi); side != 0 {
-			wantClamped++
-		}
-		if float32(ev[i]) != float32(re) || !near(ev[i], re, simdExpTol, 0) || p[i] != rp || q[i] != rq || p[i] != sp || q[i] != sq ||
-			!near(lq[i], rlq, simdLogTol, 0) || vsScalar && !near(lq[i], slq, scalarLogTol, scalarLogAbs) {
-			if bad++; bad <= 10 {
-				t.Errorf("x=%v (%#x): vector exp(-x) %.17g p %v q %v log %.17g; reference %.17g %v %v %.17g; scalar p %v q %v log %.17g",
-					xi, math.Float32bits(xi), ev[i], p[i], q[i], lq[i], re, rp, rq, rlq, sp, sq, slq)
-			}
-		}
-	}
-	if clamped != wantClamped {
-		t.Errorf("clamped %d, want %d", clamped, wantClamped)
-	}
-}
-
-// clampLogits are the logits around kernel k's clamp thresholds, and
-// the extremes.
+// clampLogits are the logits around kernel k's clamp thresholds, 0 and its
+// neighbours, and the extremes.
 func clampLogits(k *kernel) []float32 {
 	inf := float32(math.Inf(1))
-	xs := []float32{0, float32(math.Copysign(0, -1)), inf, -inf, math.MaxFloat32, -math.MaxFloat32, 50, -50}
-	for _, b := range []float32{k.xLo, k.xHi} {
+	xs := []float32{0, float32(math.Copysign(0, -1)), -math.SmallestNonzeroFloat32, -1e-30,
+		inf, -inf, math.MaxFloat32, -math.MaxFloat32, 50, -50}
+	for _, b := range []float32{k.xLo, k.xHi, 0} {
 		lo, hi := b, b
 		for range 4 {
 			xs = append(xs, lo, hi)
@@ -88,215 +29,270 @@ func clampLogits(k *kernel) []float32 {
 	return xs
 }
 
-// simdKernels are the clamps the tests run at. At ε = 1e-6 the scalar
-// loop's log(1-p) is off by up to 5e-6 relative near p = 1-ε (its series
-// c(1-c/2) with c up to 0.06: the float32 rounding of 1-p, relative to
-// 1-p ≈ 1e-6): there the vector row is held to the reference only.
-var simdKernels = []struct {
-	eps      float64
-	vsScalar bool
-}{{1e-4, true}, {1e-3, true}, {0.25, true}, {1e-6, false}}
+var tableAlphas = []float64{2, 0, 0.5, 1, 1.5, 3, 4.5, 6, 8}
 
-// TestBackgroundPixelsSIMD: at every pixel the vector row's exp(-x) is
-// within simdExpTol of math.Exp's and rounds to the same float32, so it gives the reference's p and q
-// exactly, the scalar loop's too, and log(q) within simdLogTol of math.Log:
-// over logits in [-50, 50] in steps of 1/4096, the clamp thresholds (every
-// float32 near them for ε = 1e-4), and every 257th float32 between them.
-func TestBackgroundPixelsSIMD(t *testing.T) {
-	for _, c := range simdKernels {
+// TestBackgroundTable: the table's term is g(x) within 1e-10 relative for
+// α = 2 (the Hermite bound is 5e-11) and within 2e-8 up to α = 8, over
+// every 64th float32 logit between the low clamp and 0, every logit in
+// steps of 1/4096, and the ends.
+func TestBackgroundTable(t *testing.T) {
+	for _, alpha := range tableAlphas {
 		o := DefaultOptions()
-		o.Eps = c.eps
+		o.Alpha = alpha
 		k := newKernel(o)
-		x := clampLogits(k)
-		for i := -50 * 4096; i <= 50*4096; i++ {
-			x = append(x, float32(i)/4096)
+		tol := 1e-10
+		if alpha > 2 {
+			tol = 2e-8
 		}
-		checkPixelsSIMD(t, k, x, c.vsScalar)
+		var xs []float32
+		for i := orderedBits(k.xLo) + 1; i < orderedBits(0); i += 64 {
+			xs = append(xs, fromOrderedBits(i))
+		}
+		for i := -16 * 4096; i < 0; i++ {
+			if x := float32(i) / 4096; x > k.xLo {
+				xs = append(xs, x)
+			}
+		}
+		xs = append(xs, math.Nextafter32(k.xLo, 1), math.Nextafter32(0, -1))
+		worst := 0.0
+		for _, x := range xs {
+			got, want := k.bg.at(x), exactBackground(x, alpha)
+			if e := math.Abs(got-want) / math.Abs(want); e > worst {
+				worst = e
+			}
+			if !near(got, want, tol, 0) {
+				t.Fatalf("α=%v x=%v: table %.17g, g %.17g", alpha, x, got, want)
+			}
+		}
+		t.Logf("α=%v: worst relative error %.2g over %d logits", alpha, worst, len(xs))
 	}
-	k := newKernel(DefaultOptions())
-	checkPixelsSIMD(t, k, thresholdLogits, true)
-	var x []float32
-	for i := orderedBits(k.xLo); i <= orderedBits(k.xHi); i += 257 {
-		x = append(x, fromOrderedBits(i))
-	}
-	checkPixelsSIMD(t, k, x, true)
 }
 
-// TestBackgroundPixelsSIMDExhaustive is TestBackgroundPixelsSIMD over every
-// float32 logit between the clamp thresholds (2.2e9 of them, a few minutes);
-// it runs with CORNERLOSS_EXHAUSTIVE=1.
-func TestBackgroundPixelsSIMDExhaustive(t *testing.T) {
-	if os.Getenv("CORNERLOSS_EXHAUSTIVE") == "" {
-		t.Skip("set CORNERLOSS_EXHAUSTIVE=1 to run")
-	}
-	k := newKernel(DefaultOptions())
-	const chunk = 1 << 20
-	first, last := orderedBits(k.xLo), orderedBits(k.xHi)
-	parallel(int((last-first)/chunk+1), func(c int, _ *rowScratch) {
-		x := make([]float32, 0, chunk)
-		for i := first + int64(c)*chunk; i <= last && len(x) < chunk; i++ {
-			x = append(x, fromOrderedBits(i))
-		}
-		checkPixelsSIMD(t, k, x, true)
-	})
+// referenceRounding bounds how far the reference's float32 term at logit x
+// can be from the exact g(x): its p rounds by half an ulp and its 1-p by
+// half an ulp again, which moves log(1-p) by that over 1-p; its log, power
+// and products round to float32 (the relative part).
+func referenceRounding(x float32, alpha float64, want float64) float64 {
+	s := 1 / (1 + math.Exp(-float64(x)))
+	p, q := float32(s), float32(1-s)
+	ulp := func(f float32) float64 { return float64(math.Nextafter32(f, 2) - f) }
+	return math.Pow(s, alpha)*(ulp(p)+ulp(q))/2/float64(q) + 1e-6*math.Abs(want) + 1e-12
 }
 
-// TestBackgroundRowSIMD compares backgroundRowSIMD with the scalar loop of
-// row and with the reference's sum on rows of every length from 1 to 300:
-// random logits over [-50, 50] and around p = 0.01, constant rows, rows of
-// threshold logits. The clamped counts agree exactly.
-func TestBackgroundRowSIMD(t *testing.T) {
+// TestBackgroundAgainstReference: the table's term (a one-pixel row) is
+// within the reference's own float32 rounding of the reference's term
+// (plainTerm), over logits in [-50, 50] and the clamp edges, for several α
+// and ε.
+func TestBackgroundAgainstReference(t *testing.T) {
+	for _, eps := range []float64{1e-4, 1e-3, 1e-6, 0.25} {
+		for _, alpha := range tableAlphas {
+			o := DefaultOptions()
+			o.Eps, o.Alpha = eps, alpha
+			k := newKernel(o)
+			xs := clampLogits(k)
+			for i := 0; i <= 100000; i++ {
+				xs = append(xs, float32(-50+100*float64(i)/100000))
+			}
+			for _, x := range xs {
+				want := plainTerm(x, 0, o)
+				got := k.row([]float32{x}, []float32{0}).bg.neg
+				if d := math.Abs(got - want); d > referenceRounding(x, alpha, want) {
+					t.Fatalf("ε=%v α=%v x=%v: table %.17g, reference %.17g, apart %.3g, allowed %.3g",
+						eps, alpha, x, got, want, d, referenceRounding(x, alpha, want))
+				}
+			}
+		}
+	}
+}
+
+// TestRepeatedLogits: over a row of one repeated logit the reference's
+// rounding of 1-p does not cancel: at the worst logit in [-7, -6] the
+// table's sum is off by more than the golden tolerance, so such rows follow
+// the reference's steps and give its sum; a row of distinct logits takes the
+// table.
+func TestRepeatedLogits(t *testing.T) {
+	o := DefaultOptions()
+	k := newKernel(o)
+	worst, worstErr := float32(0), 0.0
+	for i := range 257 {
+		v := -7 + float32(i)/256
+		if e := math.Abs(k.bg.at(v)/plainTerm(v, 0, o) - 1); e > worstErr {
+			worst, worstErr = v, e
+		}
+	}
+	if worstErr < 1e-5 {
+		t.Errorf("the table is within %.3g of the reference at every logit in [-7, -6]: the steps are not needed", worstErr)
+	}
+	const w = 128
+	x, y := make([]float32, w), make([]float32, w)
+	for i := range x {
+		x[i] = worst
+	}
+	want := w * plainTerm(worst, 0, o)
+	if got := k.row(x, y).bg.neg; !near(got, want, 2e-7, 0) {
+		t.Errorf("constant %v: row %.10g, reference %.10g (the table alone is %.3g off)", worst, got, want, worstErr)
+	}
+	cases := []struct {
+		name string
+		x    func(i int) float32
+		want bool
+	}{
+		{"constant", func(int) float32 { return -6 }, true},
+		{"pairs", func(i int) float32 { return -5 - float32(i/2)/256 }, true},
+		{"a plateau over a quarter and a pixel", func(i int) float32 { return -5 - float32(max(i, 65))/64 }, true},
+		{"a plateau on the right", func(i int) float32 { return -5 - float32(min(i, w-34))/64 }, true},
+		{"distinct", func(i int) float32 { return -5 - float32(i)/64 }, false},
+		{"a plateau of 8 between the pairs", func(i int) float32 {
+			if i >= 10 && i < 18 {
+				i = 10
+			}
+			return -5 - float32(i)/64
+		}, false},
+	}
+	for _, c := range cases {
+		for i := range x {
+			x[i] = c.x(i)
+		}
+		if got := repeatedLogits(x); got != c.want {
+			t.Errorf("%s: repeated %v, want %v", c.name, got, c.want)
+		}
+	}
+	if repeatedLogits([]float32{-6}) || repeatedLogits(nil) || repeatedLogits([]float32{-6, -5, -4}) {
+		t.Error("a row of one logit, none, or three distinct counts as repeated")
+	}
+	if !repeatedLogits([]float32{-6, -5, -5}) {
+		t.Error("a short row with equal neighbours does not count as repeated")
+	}
+}
+
+// TestRowSums: row adds up what the table, the reference's steps and the
+// exact path give pixel by pixel, with the clamped count backgroundPoint
+// gives, on rows of random or repeated logits with bumps, positives, -0
+// targets and NaN logits scattered in.
+func TestRowSums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, c := range simdKernels {
+	for _, alpha := range []float64{2, 3} {
 		o := DefaultOptions()
-		o.Eps = c.eps
+		o.Alpha = alpha
 		k := newKernel(o)
 		edge := clampLogits(k)
-		kinds := []struct {
-			name string
-			gen  func(i int) float32
-		}{
-			{"uniform", func(int) float32 { return float32(-50 + 100*rng.Float64()) }},
-			{"background", func(int) float32 { return float32(-4.6 + 1.5*rng.NormFloat64()) }},
-			{"thresholds", func(int) float32 { return edge[rng.IntN(len(edge))] }},
+		logits := []func() float32{
+			func() float32 { return float32(-50 + 100*rng.Float64()) },
+			func() float32 { return float32(-4.6 + 1.5*rng.NormFloat64()) },
+			func() float32 { return edge[rng.IntN(len(edge))] },
+			func() float32 { return float32(rng.IntN(4)) - 6 }, // repeated
 		}
-		for _, v := range edge {
-			kinds = append(kinds, struct {
-				name string
-				gen  func(i int) float32
-			}{"constant", func(int) float32 { return v }})
-		}
-		for _, kind := range kinds {
-			for n := 1; n <= 300; n++ {
-				x := make([]float32, n)
-				for i := range x {
-					x[i] = kind.gen(i)
+		for n := 1; n <= 300; n++ {
+			x, y := make([]float32, n), make([]float32, n)
+			gen := logits[n%len(logits)]
+			for i := range x {
+				x[i] = gen()
+				switch rng.IntN(40) {
+				case 0:
+					y[i] = float32(rng.Float64())
+				case 1:
+					y[i] = 1
+				case 2:
+					y[i] = float32(math.Copysign(0, -1))
+				case 3:
+					x[i] = float32(math.NaN())
 				}
-				if !checkRowSIMD(t, k, x, c.vsScalar) {
-					t.Fatalf("ε=%v, %s row %v", c.eps, kind.name, x)
+			}
+			steps := repeatedLogits(x)
+			var bg, other focalSums
+			for i := range x {
+				if !plainPixel(x[i], y[i]) {
+					other.addPoint(k.point(x[i], y[i]))
+					continue
 				}
+				fp := k.backgroundPoint(x[i])
+				if fp.clamped != 0 {
+					bg.clamped++
+				}
+				if !steps && fp.clamped == 0 && x[i] < 0 {
+					fp.term = k.bg.at(x[i])
+				}
+				bg.neg += fp.term
+			}
+			r := k.row(x, y)
+			if r.bg.clamped != bg.clamped || !near(r.bg.neg, bg.neg, 1e-13, 1e-300) || r.bg.pos != 0 || r.bg.npos != 0 {
+				t.Fatalf("α=%v n=%d (repeated %v): row background %+v, pixel by pixel %+v", alpha, n, steps, r.bg, bg)
+			}
+			if !sameSums(r.other, other) || r.others != hasOther(x, y) {
+				t.Fatalf("α=%v n=%d: row others %+v (%v), pixel by pixel %+v", alpha, n, r.other, r.others, other)
 			}
 		}
 	}
 }
 
-// checkRowSIMD compares the vector row sum over x with the reference's and
-// the scalar loop's (its sum only if vsScalar).
-func checkRowSIMD(t *testing.T, k *kernel, x []float32, vsScalar bool) bool {
-	t.Helper()
-	neg, clamped, ok := backgroundRowSIMD(k, x)
-	if !ok {
-		t.Skip("no vector background row in this build or on this CPU")
-	}
-	scalar := k.rowScalar(x, make([]float32, len(x)))
-	var want, weights float64
-	for _, xi := range x {
-		p, _, lq := referencePixel(k, xi)
-		want += lq * float64(p) * float64(p)
-		weights += float64(p) * float64(p)
-	}
-	if clamped != scalar.bg.clamped || !near(neg, want, simdSumTol, 0) ||
-		vsScalar && !near(neg, scalar.bg.neg, scalarLogTol, scalarLogAbs*weights) {
-		t.Errorf("vector sum %.17g clamped %d; reference %.17g; scalar loop %.17g clamped %d",
-			neg, clamped, want, scalar.bg.neg, scalar.bg.clamped)
-		return false
-	}
-	return true
-}
-
-// TestBackgroundRowSIMDDeclines: a NaN logit anywhere in the row, or a
-// kernel without the fast path, leaves the row to the scalar loop.
-func TestBackgroundRowSIMDDeclines(t *testing.T) {
-	k := newKernel(DefaultOptions())
-	if _, _, ok := backgroundRowSIMD(k, []float32{1}); !ok {
-		t.Skip("no vector background row in this build or on this CPU")
-	}
-	nan := float32(math.NaN())
-	for n := 1; n <= 40; n++ {
-		for at := range n {
-			x := make([]float32, n)
-			x[at] = nan
-			if _, _, ok := backgroundRowSIMD(k, x); ok {
-				t.Fatalf("NaN at %d of %d: the vector row took it", at, n)
-			}
+func hasOther(x, y []float32) bool {
+	for i := range x {
+		if !plainPixel(x[i], y[i]) {
+			return true
 		}
 	}
-	o := DefaultOptions()
-	o.Convention = MMDet
-	if _, _, ok := backgroundRowSIMD(newKernel(o), []float32{1}); ok {
-		t.Error("MMDet kernel: the vector row took it")
-	}
+	return false
 }
 
-// TestZeroTargets: zeroTargets sees any non-zero bit, -0 included, at any
-// position of rows of any length.
-func TestZeroTargets(t *testing.T) {
-	if !backgroundSIMD {
-		t.Skip("no vector background row in this build or on this CPU")
-	}
-	for n := 0; n <= 70; n++ {
-		y := make([]float32, n)
-		if !zeroTargets(y) {
-			t.Fatalf("%d zeros: not zero", n)
-		}
-		for at := range n {
-			for _, v := range []float32{float32(math.Copysign(0, -1)), math.SmallestNonzeroFloat32, 0.5, 1} {
-				y[at] = v
-				if zeroTargets(y) {
-					t.Fatalf("%v at %d of %d: zero", v, at, n)
-				}
-			}
-			y[at] = 0
-		}
-	}
-}
-
-// TestRowWiring: row sends plain background rows for α = 2 to the vector
-// row where there is one, and every other row to the scalar loop, unchanged.
-func TestRowWiring(t *testing.T) {
+// TestRowOthersApart: a pixel outside the background path leaves the row's
+// background sum as if the pixel were not there, to the last bit.
+func TestRowOthersApart(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const w = 133
 	x := make([]float32, w)
 	for i := range x {
 		x[i] = float32(-50 + 100*rng.Float64())
 	}
-	for _, alpha := range []float64{2, 3} {
-		o := DefaultOptions()
-		o.Alpha = alpha
-		k := newKernel(o)
-		zero := make([]float32, w)
-		got, scalar := k.row(x, zero, nil), k.rowScalar(x, zero)
-		if neg, clamped, ok := backgroundRowSIMD(k, x); ok && alpha == 2 {
-			want := rowSums{bg: focalSums{neg: neg, clamped: clamped}}
-			if got != want {
-				t.Errorf("α=2 background row %+v, vector row %+v", got, want)
-			}
-			if !near(got.bg.neg, scalar.bg.neg, scalarLogTol, scalarLogAbs*w) || got.bg.clamped != scalar.bg.clamped {
-				t.Errorf("α=2 background row %+v, scalar loop %+v", got, scalar)
-			}
-		} else if got != scalar {
-			t.Errorf("α=%v background row %+v, scalar loop %+v", alpha, got, scalar)
-		}
-		for _, c := range []struct {
-			name string
-			x, y float32
-		}{{"-0 target", 1, float32(math.Copysign(0, -1))}, {"bump", 1, 0.3}, {"positive", 1, 1}, {"NaN logit", float32(math.NaN()), 0}} {
-			for _, at := range []int{0, 7, w - 1} {
-				xs, ys := append([]float32(nil), x...), make([]float32, w)
-				xs[at], ys[at] = c.x, c.y
-				got, want := k.row(xs, ys, nil), k.rowScalar(xs, ys)
-				if !sameRowSums(got, want) {
-					t.Errorf("α=%v, %s at %d: row %+v, scalar loop %+v", alpha, c.name, at, got, want)
-				}
+	k := newKernel(DefaultOptions())
+	for _, c := range []struct {
+		name string
+		x, y float32
+	}{{"-0 target", 1, float32(math.Copysign(0, -1))}, {"bump", 1, 0.3}, {"positive", 1, 1}, {"NaN logit", float32(math.NaN()), 0}} {
+		for _, at := range []int{0, 7, w - 1} {
+			xs, ys := append([]float32(nil), x...), make([]float32, w)
+			xs[at], ys[at] = c.x, c.y
+			got := k.row(xs, ys)
+			rest := append(append([]float32(nil), x[:at]...), x[at+1:]...)
+			want := k.row(rest, make([]float32, w-1))
+			if got.bg != want.bg || !got.others || !sameSums(got.other, k.others(xs, ys)) {
+				t.Errorf("%s at %d: row %+v, without it %+v", c.name, at, got, want)
 			}
 		}
 	}
 }
 
-// sameRowSums is == on rowSums, with NaN equal to NaN.
-func sameRowSums(a, b rowSums) bool {
+// sameSums is == on focalSums, with NaN equal to NaN.
+func sameSums(a, b focalSums) bool {
 	same := func(x, y float64) bool { return x == y || x != x && y != y }
-	return a.others == b.others && a.bg.npos == b.bg.npos && a.bg.clamped == b.bg.clamped &&
-		a.other.npos == b.other.npos && a.other.clamped == b.other.clamped &&
-		same(a.bg.pos, b.bg.pos) && same(a.bg.neg, b.bg.neg) && same(a.other.pos, b.other.pos) && same(a.other.neg, b.other.neg)
+	return a.npos == b.npos && a.clamped == b.clamped && same(a.pos, b.pos) && same(a.neg, b.neg)
+}
+
+// TestBackgroundLogs: the logs the moments bin give back row's term,
+// log(1-p)·e^(α·log p), within the table's error, on both of row's paths.
+func TestBackgroundLogs(t *testing.T) {
+	for _, alpha := range tableAlphas {
+		o := DefaultOptions()
+		o.Alpha = alpha
+		k := newKernel(o)
+		xs := clampLogits(k)
+		for i := 0; i <= 20000; i++ {
+			xs = append(xs, float32(-20+40*float64(i)/20000))
+		}
+		for _, x := range xs {
+			if x != x {
+				continue
+			}
+			for _, steps := range []bool{false, true} {
+				lq, lnp := k.backgroundLogs(x, steps)
+				rx := []float32{x}
+				if steps {
+					rx = []float32{x, x}
+				}
+				want := k.row(rx, make([]float32, len(rx))).bg.neg / float64(len(rx))
+				if got := lq * math.Exp(alpha*lnp); !near(got, want, 2e-8, 1e-300) {
+					t.Fatalf("α=%v x=%v steps %v: from the logs %.17g, row %.17g", alpha, x, steps, got, want)
+				}
+			}
+		}
+	}
 }

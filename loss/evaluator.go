@@ -16,7 +16,6 @@ type Evaluator struct {
 	ids    []planeID
 	rows   []rowSums // plane i's rows at [i·H, (i+1)·H)
 	planes []focalSums
-	sc     rowScratch
 
 	// After a change of α summed from the moments, a plane's background
 	// comes from them and its rows' background sums are stale: bgStale, and
@@ -56,7 +55,7 @@ func (e *Evaluator) computeAll() {
 	parallel(len(e.ids), func(i int, sc *rowScratch) {
 		rows := e.rows[i*h : (i+1)*h]
 		x, y := e.in.planeData(e.ids[i])
-		e.k.rows(rows, x, y, e.in.Width, sc)
+		e.k.rows(rows, x, y, e.in.Width)
 		e.planes[i] = planeSums(rows)
 		e.bgStale[i] = false
 		if e.moments != nil {
@@ -114,7 +113,7 @@ func (e *Evaluator) Changed(c Corner, stack, image, class, y0, y1 int) {
 			e.bgStale[i] = false
 		}
 		for r := y0; r < y1; r++ {
-			rows[r] = e.k.row(x[r*w:(r+1)*w], y[r*w:(r+1)*w], &e.sc)
+			rows[r] = e.k.row(x[r*w:(r+1)*w], y[r*w:(r+1)*w])
 		}
 		if e.moments != nil {
 			e.moments[i].valid = false
@@ -163,7 +162,7 @@ func (e *Evaluator) alphaFromMoments() {
 		x, y := e.in.planeData(e.ids[i])
 		pm := &e.moments[i]
 		if !pm.valid {
-			e.k.moments(pm, x, y)
+			e.k.moments(pm, x, y, e.in.Width)
 		}
 		// The clamped count does not depend on α: take it from the rows.
 		var clamped int

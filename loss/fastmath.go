@@ -2,9 +2,10 @@ package loss
 
 import "math"
 
-// The focal kernel's fast path for background pixels (target 0) needs, per
-// logit x: p = clamp(σ(x)) with the reference's float32 roundings, and
-// log(1-p) for that rounded p. One table, indexed by x to 1/256, gives what
+// Where the focal kernel follows the reference's float32 steps on a
+// background pixel (target 0; see background.go for where it need not), it
+// needs, per logit x: p = clamp(σ(x)) with the reference's float32
+// roundings, and log(1-p) for that rounded p. One table, indexed by x to 1/256, gives what
 // both need from short polynomials in the remainder r (|r| ≤ 1/512):
 //
 //   - exp(-x), accurate to a few 1e-16, so that rounding it to float32, adding
@@ -76,6 +77,16 @@ func sigmoidLog(x float32, lo, hi float32) (p, s, q float32, lq, softplus, expNe
 	// log(q) = log(1-σ(x)) + log1p(c).
 	c := float64(q)*(1+expPos) - 1
 	return p, s, q, log1pSmall(c) - softplus, softplus, expNeg
+}
+
+// softplus returns log(1+exp(x)) for |x| < fastLogitMax from sigTable,
+// within 1e-12 relative.
+func softplus(x float32) float64 {
+	u := float64(x) + sigHalf
+	i := int(u*sigSteps + 0.5)
+	r := u - float64(i)*(1.0/sigSteps)
+	t := &sigTable[i]
+	return t.s0 + r*(t.s1+r*(t.s2+r*t.s3))
 }
 
 // log1pSmall is log(1+c) for the float32 correction c of the fast path.

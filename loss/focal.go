@@ -39,86 +39,124 @@ func plainPixel(x, y float32) bool { return math.Float32bits(y) == 0 && x == x }
 // row sums the focal terms of one row of logits x against targets y.
 // Background pixels take the fast path; the others (the bumps and the
 // positives, and NaN logits) go through the exact per-pixel path.
-func (k *kernel) row(x, y []float32, sc *rowScratch) rowSums {
+func (k *kernel) row(x, y []float32) rowSums {
 	if !k.fast {
 		return k.rowExact(x, y)
 	}
 	x = x[:len(y)]
-	// A row of plain background for α = 2, the bulk of a heatmap, goes to
-	// the vector loop where there is one (GOEXPERIMENT=simd, AVX-512); it
-	// declines rows with a NaN logit.
-	if k.alpha == 2 && backgroundSIMD && zeroTargets(y) {
-		if neg, clamped, ok := backgroundRowSIMD(k, x); ok {
-			return rowSums{bg: focalSums{neg: neg, clamped: clamped}}
-		}
+	if repeatedLogits(x) {
+		return k.rowSteps(x, y)
 	}
-	return k.rowScalar(x, y)
-}
-
-// rowScalar is row's scalar loop, for any α, over rows of equal length.
-func (k *kernel) rowScalar(x, y []float32) rowSums {
 	var r rowSums
 	var neg float64
-	var clamped int
-	lo, hi, table, alpha2 := k.lo, k.hi, sigTable, k.alpha == 2
+	var nLo, nHi int
+	pieces, x0, xLo := k.bg.pieces, k.bg.x0, k.xLo
 	for i, xi := range x {
 		if math.Float32bits(y[i]) != 0 { // not plain background (-0 included: exact path)
 			r.others = true
 			continue
 		}
-		// Every logit up to xLo clamps to lo, and xLo itself does: moving
-		// it there keeps log(1-p) within its series and changes nothing.
-		if xi <= k.xLo {
-			xi = k.xLo
-		} else if xi >= k.xHi {
-			xi = k.xHi
-		}
-		// sigmoidLog, inlined by hand: this loop is the engine's hot path and
-		// the compiler does not inline a function this size.
-		u := float64(xi) + sigHalf
-		j := int(u*sigSteps + 0.5)
-		if uint(j) >= sigLen { // NaN: the exact path, to a NaN loss
-			r.others = true
+		if xi <= xLo {
+			nLo++
 			continue
 		}
-		t := &table[j]
-		r := u - float64(j)*(1.0/sigSteps)
-		r2 := r * r
-		expNeg := t.expNeg * ((1 - r) + r2*((0.5-r*(1.0/6))+r2*(1.0/24)))
-		expPos := t.expPos * ((1 + r) + r2*(0.5+r*(1.0/6)))
-		softplus := t.s0 + r*(t.s1+r*(t.s2+r*t.s3))
-		e := float32(expNeg)
-		d := float32(1 + e)
-		p := float32(1 / d)
-		if p < lo {
-			p = lo
-			clamped++
-		} else if p > hi {
-			p = hi
-			clamped++
+		if !(xi < 0) {
+			switch {
+			case xi != xi: // NaN: the exact path, to a NaN loss
+				r.others = true
+			case xi >= k.xHi:
+				nHi++
+			default:
+				neg += k.stepsTerm(xi)
+			}
+			continue
 		}
-		c := float64(float32(1-p))*(1+expPos) - 1
-		pp := float64(p)
-		pa := pp * pp
-		if !alpha2 {
-			pa = k.powP(p, xi, softplus, expNeg)
-		}
-		lc := c * (1 - 0.5*c)
-		if c > 1e-4 || c < -1e-4 { // near the upper clamp: see log1pSmall
-			lc = math.Log1p(c)
-		}
-		neg += (lc - softplus) * pa
+		// bgTable.at, inlined by hand: this loop is the engine's hot path.
+		u := float64(xi) - x0
+		j := int(u * bgSteps)
+		c := &pieces[j]
+		t := u - float64(j)*(1.0/bgSteps)
+		neg += c.c0 + t*(c.c1+t*(c.c2+t*c.c3))
 	}
-	r.bg = focalSums{neg: neg, clamped: clamped}
+	return k.finishRow(r, neg, nLo, nHi, x, y)
+}
+
+// rowSteps is row with every background term by the reference's float32
+// steps, for rows of repeated logits (see repeatedLogits).
+func (k *kernel) rowSteps(x, y []float32) rowSums {
+	var r rowSums
+	var neg float64
+	var nLo, nHi int
+	for i, xi := range x {
+		switch {
+		case math.Float32bits(y[i]) != 0 || xi != xi:
+			r.others = true
+		case xi <= k.xLo:
+			nLo++
+		case xi >= k.xHi:
+			nHi++
+		default:
+			neg += k.stepsTerm(xi)
+		}
+	}
+	return k.finishRow(r, neg, nLo, nHi, x, y)
+}
+
+// finishRow adds the clamped pixels' constant terms to a row's background
+// sum and sums its other pixels.
+func (k *kernel) finishRow(r rowSums, neg float64, nLo, nHi int, x, y []float32) rowSums {
+	neg += float64(nLo)*k.termLo + float64(nHi)*k.termHi
+	r.bg = focalSums{neg: neg, clamped: nLo + nHi}
 	if r.others {
 		r.other = k.others(x, y)
 	}
 	return r
 }
 
+// repeatedLogits reports whether a row repeats its logits: whether any of
+// four neighbouring pairs spread over it are equal. A constant prediction,
+// a plateau over a quarter of the row or more, a quantised dump with few
+// distinct values do; rows of float32 logits from a network never do. The
+// table's exact term differs from the reference's by its rounding of 1-p,
+// up to 2^-25/p relative: over distinct logits that cancels out in a sum (a
+// float16 dump of a calm background, ~50 distinct values: 1.5e-6), over a
+// repeated one it adds up (3e-4 relative at a constant logit of -8.5), so
+// such rows follow the reference's steps. Four fixed pairs keep the test
+// off the hot loop, and inlined.
+func repeatedLogits(x []float32) bool {
+	n := len(x)
+	if n < 8 {
+		return repeatedShort(x)
+	}
+	q := n / 4
+	return x[1] == x[0] || x[q+1] == x[q] || x[2*q+1] == x[2*q] || x[n-1] == x[n-2]
+}
+
+// repeatedShort is repeatedLogits for rows under 8 logits: any equal
+// neighbours.
+func repeatedShort(x []float32) bool {
+	for i := 1; i < len(x); i++ {
+		if x[i] == x[i-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// stepsTerm is the background term at a logit in (xLo, xHi), where p is not
+// clamped, following the reference's float32 steps.
+func (k *kernel) stepsTerm(x float32) float64 {
+	p, _, _, lq, softplus, expNeg := sigmoidLog(x, k.lo, k.hi)
+	if k.alpha == 2 {
+		pp := float64(p)
+		return lq * (pp * pp)
+	}
+	return lq * k.powP(p, x, softplus, expNeg)
+}
+
 // backgroundPoint is everything the maps show of one background pixel, by
-// the fast path: the same p and term as row, the weight p² and the
-// gradient of the term.
+// the fast path: p, the term by the reference's steps (as a hover shows
+// it), the weight p^α and the gradient of the term.
 func (k *kernel) backgroundPoint(x float32) focalPoint {
 	var fp focalPoint
 	if x <= k.xLo {
@@ -138,7 +176,15 @@ func (k *kernel) backgroundPoint(x float32) focalPoint {
 	if k.alpha != 2 {
 		pa = k.powP(p, x, softplus, expNeg)
 	}
-	fp.prob, fp.term, fp.weight = p, lq*pa, pa
+	fp.prob, fp.weight = p, pa
+	switch {
+	case fp.clamped < 0:
+		fp.term = k.termLo
+	case fp.clamped > 0:
+		fp.term = k.termHi
+	default:
+		fp.term = lq * pa
+	}
 	if fp.clamped == 0 {
 		// d/dp [log(1-p)·p^α] = α·p^(α-1)·log(1-p) - p^α/(1-p), times dσ/dx.
 		s64 := float64(s)
@@ -198,10 +244,10 @@ func (sc *rowScratch) rowBuffer(h int) []rowSums {
 }
 
 // rows computes the row sums of one H×W plane into dst.
-func (k *kernel) rows(dst []rowSums, x, y []float32, width int, sc *rowScratch) {
+func (k *kernel) rows(dst []rowSums, x, y []float32, width int) {
 	for r := range dst {
 		o := r * width
-		dst[r] = k.row(x[o:o+width], y[o:o+width], sc)
+		dst[r] = k.row(x[o:o+width], y[o:o+width])
 	}
 }
 
@@ -255,7 +301,7 @@ func focalPlanes(k *kernel, in *Input) []focalSums {
 	parallel(len(ids), func(i int, sc *rowScratch) {
 		rows := sc.rowBuffer(in.Height)
 		x, y := in.planeData(ids[i])
-		k.rows(rows, x, y, in.Width, sc)
+		k.rows(rows, x, y, in.Width)
 		out[i] = planeSums(rows)
 	})
 	return out

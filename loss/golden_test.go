@@ -1,6 +1,7 @@
 package loss_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -21,6 +22,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	worst, worstCase := 0.0, ""
 	for _, c := range cases {
 		in := loadGolden(t, c)
 		if err := in.Validate(); err != nil {
@@ -40,6 +42,10 @@ func TestGolden(t *testing.T) {
 			if !golden.Close(x.got, x.want) {
 				t.Errorf("%s: %s = %.10g, reference %.10g (diff %.3g)", c.Name, x.n, x.got, x.want, x.got-x.want)
 			}
+			if e := math.Abs(x.got-x.want) / (1e-6 + 1e-5*math.Abs(x.want)); e > worst {
+				worst, worstCase = e, c.Name+" "+x.n
+			}
 		}
 	}
+	t.Logf("worst difference from the reference: %.2g of the tolerance (%s)", worst, worstCase)
 }

@@ -3,9 +3,10 @@ package loss
 import "math"
 
 // kernel evaluates the focal loss at single pixels for one set of options.
-// Its exact method follows the reference step by step; its fast method gives
-// the same float32 roundings with cheaper transcendental functions and is used
-// on background pixels (target 0) under the reference convention.
+// Its exact method follows the reference step by step; under the reference
+// convention, background pixels (target 0) take the fast path: the same
+// float32 steps with cheaper transcendental functions (fastmath.go), or the
+// exact term from a table (background.go).
 type kernel struct {
 	conv   Convention
 	alpha  float64
@@ -14,9 +15,12 @@ type kernel struct {
 	logEps float32 // added inside the logs (MMDet: 1e-12)
 
 	// fast path (reference convention)
-	fast       bool
-	xLo, xHi   float32 // logits whose probability clamps to lo, to hi
-	lnLo, lnHi float64 // log(lo), log(hi), for p^α at the clamp
+	fast           bool
+	xLo, xHi       float32  // logits whose probability clamps to lo, to hi
+	lnLo, lnHi     float64  // log(lo), log(hi), for p^α at the clamp
+	lqLo, lqHi     float64  // log(1-p) at the clamps, with the reference's rounding of 1-p
+	termLo, termHi float64  // the background term of a logit clamped to lo, to hi
+	bg             *bgTable // the background term below logit 0
 }
 
 // focalPoint is the focal loss at one pixel before normalisation.
@@ -43,8 +47,24 @@ func newKernel(o Options) *kernel {
 		k.xLo = lastLogitBelow(k.lo)
 		k.xHi = firstLogitAbove(k.hi)
 		k.fast = -k.xLo < fastLogitMax && k.xHi < fastLogitMax
+		k.lqLo, k.termLo = clampedTerm(k.lo, k.lnLo, o.Alpha)
+		k.lqHi, k.termHi = clampedTerm(k.hi, k.lnHi, o.Alpha)
+		if k.fast {
+			k.bg = bgTableFor(o.Alpha, k.xLo)
+		}
 	}
 	return k
+}
+
+// clampedTerm returns log(1-p) and the background term log(1-p)·p^α at a
+// clamped p, whose log is lnP, with the reference's rounding of 1-p.
+func clampedTerm(p float32, lnP, alpha float64) (lq, term float64) {
+	pa := math.Exp(alpha * lnP)
+	if alpha == 2 {
+		pa = float64(p) * float64(p)
+	}
+	lq = math.Log(float64(float32(1 - p)))
+	return lq, lq * pa
 }
 
 // point computes the focal loss at one pixel exactly as the reference:
@@ -59,33 +79,53 @@ func (k *kernel) point(x, y float32) focalPoint {
 	case y == 1: // gt.eq(1)
 		fp.pos = true
 		lp := log32(float32(p + k.logEps))
-		w := pow32(q, a)
+		q64 := float64(q)
+		qa := math.Pow(q64, a)
+		w := pow32With(q, a, qa)
 		fp.term = float64(float32(lp * w))
 		fp.weight = float64(w)
 		if side == 0 {
-			p64, q64 := float64(p), float64(q)
-			d := math.Pow(q64, a) / (p64 + float64(k.logEps))
+			d := qa / (float64(p) + float64(k.logEps))
 			if a != 0 {
-				d -= a * math.Pow(q64, a-1) * float64(lp)
+				d -= a * powBelow(q64, a, qa) * float64(lp)
 			}
 			fp.dterm = d * float64(s) * (1 - float64(s))
 		}
 	case y < 1: // gt.lt(1)
 		lq := log32(float32(q + k.logEps))
-		pa := pow32(p, a)
+		p64 := float64(p)
+		pa64 := math.Pow(p64, a)
+		pa := pow32With(p, a, pa64)
 		nw := pow32(float32(1-y), k.beta)
 		fp.term = float64(float32(float32(lq*pa) * nw))
 		fp.weight = float64(float32(pa * nw))
 		if side == 0 {
-			p64, q64 := float64(p), float64(q)
-			d := -math.Pow(p64, a) / (q64 + float64(k.logEps))
+			d := -pa64 / (float64(q) + float64(k.logEps))
 			if a != 0 {
-				d += a * math.Pow(p64, a-1) * float64(lq)
+				d += a * powBelow(p64, a, pa64) * float64(lq)
 			}
 			fp.dterm = d * float64(nw) * float64(s) * (1 - float64(s))
 		}
 	}
 	return fp
+}
+
+// pow32With is pow32(x, a) given xa = math.Pow(x, a), which it reuses for
+// the exponents pow32 does not compute by multiplication.
+func pow32With(x float32, a, xa float64) float32 {
+	switch a {
+	case 0, 1, 2, 3:
+		return pow32(x, a)
+	}
+	return float32(xa)
+}
+
+// powBelow returns x^(a-1) given xa = x^a: one math.Pow less per gradient.
+func powBelow(x, a, xa float64) float64 {
+	if x > 0 {
+		return xa / x
+	}
+	return math.Pow(x, a-1)
 }
 
 // lastLogitBelow returns the largest float32 logit whose reference sigmoid is

@@ -16,11 +16,19 @@ func BenchmarkRow(b *testing.B) {
 	}
 	y := make([]float32, w*rows)
 	k := newKernel(DefaultOptions())
-	var sc rowScratch
 	sums := make([]rowSums, rows)
 	b.SetBytes(4 * w * rows)
 	for b.Loop() {
-		k.rows(sums, x, y, w, &sc)
+		k.rows(sums, x, y, w)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(w*rows), "ns/px")
+}
+
+// BenchmarkBackgroundTable times building the background term's table, the
+// cost a change of α adds before its first use.
+func BenchmarkBackgroundTable(b *testing.B) {
+	k := newKernel(DefaultOptions())
+	for b.Loop() {
+		newBGTable(2.5, k.xLo)
+	}
 }

@@ -105,6 +105,20 @@ func constLogit(v float32) func(*rand.Rand, float32) float32 {
 	return func(*rand.Rand, float32) float32 { return v }
 }
 
+// worstRoundingLogit returns the logit on a 1/256 grid in [lo, hi] where
+// the exact background term is furthest, relatively, from the reference's
+// float32 one.
+func worstRoundingLogit(lo, hi float32) float32 {
+	o := DefaultOptions()
+	worst, worstErr := lo, 0.0
+	for v := lo; v <= hi; v += 1.0 / 256 {
+		if e := math.Abs(exactBackground(v, o.Alpha)/plainTerm(v, 0, o) - 1); e > worstErr {
+			worst, worstErr = v, e
+		}
+	}
+	return worst
+}
+
 // input draws the case's training step from seed.
 func (tc stressCase) input(seed uint64) *Input {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
@@ -318,6 +332,21 @@ func stressCases() []stressCase {
 			name: "empty_next_to_full", sh: Shape{Stacks: 2, Batch: 4, Classes: 2, Height: 16, Width: 16, Slots: 6}, objects: []int{0, 6, 0, 3},
 			tag: clumpedTags,
 		},
+		{
+			// No positives: focal is the background alone, un-normalised, at
+			// the logit where the reference's rounding of 1-p is largest
+			// against the exact term (see TestRepeatedLogits).
+			name: "no_objects_constant_worst", sh: Shape{Stacks: 1, Batch: 2, Classes: 3, Height: 32, Width: 32, Slots: 4},
+			objects: []int{0, 0}, logit: constLogit(worstRoundingLogit(-9.2, -4)),
+		},
+		{
+			// A float16 dump of a calm background: logits on steps of 1/256
+			// near -7, few of them distinct.
+			name: "no_objects_float16_steps", sh: Shape{Stacks: 1, Batch: 2, Classes: 3, Height: 32, Width: 32, Slots: 4},
+			objects: []int{0, 0}, logit: func(rng *rand.Rand, _ float32) float32 {
+				return float32(math.Round((-7+0.05*rng.NormFloat64())*256) / 256)
+			},
+		},
 		{name: "constant_-7", sh: Shape{Stacks: 2, Batch: 2, Classes: 3, Height: 24, Width: 24, Slots: 6}, objects: []int{3, 2}, logit: constLogit(-7)},
 		{name: "constant_-2.19", sh: Shape{Stacks: 2, Batch: 2, Classes: 3, Height: 24, Width: 24, Slots: 6}, objects: []int{2, 4}, logit: constLogit(-2.19)},
 		{
@@ -431,8 +460,10 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // TestFastPathStress evaluates every stress case with the kernel's fast
 // background path and with the exact per-pixel path alone: every term must
-// agree within 2e-7 relative (the fast path skips the float32 rounding of the
-// final products, at most 6e-8 per pixel term).
+// agree within 2e-6 relative, a fifth of the golden tolerance. The table
+// leaves out the reference's float32 rounding of 1-p, which cancels over
+// distinct logits (a few 1e-8 on most cases) and least on the float16 one
+// (1.5e-6); rows of repeated logits follow the reference's steps.
 func TestFastPathStress(t *testing.T) {
 	var worst float64
 	for i, tc := range stressCases() {
@@ -450,7 +481,7 @@ func TestFastPathStress(t *testing.T) {
 			if b != 0 {
 				worst = max(worst, math.Abs(a-b)/math.Abs(b))
 			}
-			if !near(a, b, 2e-7, 0) {
+			if !near(a, b, 2e-6, 0) {
 				t.Errorf("%s: %s fast %.10g, exact %.10g", tc.name, name, a, b)
 			}
 		}
