@@ -56,11 +56,7 @@ func TestFastMathSweep(t *testing.T) {
 	for _, eps := range []float64{1e-4, 1e-3, 1e-5, 1e-6, 0.25} { // smaller: past the table, the exact path
 		o := DefaultOptions()
 		o.Eps = eps
-		k := newKernel(o)
-		if !k.fast {
-			t.Fatalf("ε=%v: no fast path", eps)
-		}
-		checkBackgroundSweep(t, k, o, 400000)
+		checkBackgroundSweep(t, o, 400000)
 	}
 	o := DefaultOptions()
 	k := newKernel(o)
@@ -189,11 +185,7 @@ func TestFastPathOtherAlpha(t *testing.T) {
 	for _, alpha := range []float64{0, 0.5, 1, 1.5, 2.5, 3, 4.5, 6} {
 		o := DefaultOptions()
 		o.Alpha = alpha
-		k := newKernel(o)
-		if !k.fast {
-			t.Fatalf("α=%v: no fast path", alpha)
-		}
-		checkBackgroundSweep(t, k, o, 100000)
+		k := checkBackgroundSweep(t, o, 100000)
 		xs, ys := make([]float32, 512), make([]float32, 512)
 		var want float64
 		for i := range xs {
@@ -206,11 +198,16 @@ func TestFastPathOtherAlpha(t *testing.T) {
 	}
 }
 
-// checkBackgroundSweep checks, at n+1 logits over [-50, 50], the
-// background term of a one-pixel row and of the maps against the plain
-// computations (see TestFastMathSweep).
-func checkBackgroundSweep(t *testing.T, k *kernel, o Options, n int) {
+// checkBackgroundSweep checks that options o take the fast path and, at
+// n+1 logits over [-50, 50], the background term of a one-pixel row and of
+// the maps against the plain computations (see TestFastMathSweep). It
+// returns the kernel.
+func checkBackgroundSweep(t *testing.T, o Options, n int) *kernel {
 	t.Helper()
+	k := newKernel(o)
+	if !k.fast {
+		t.Fatalf("ε=%v α=%v: no fast path", o.Eps, o.Alpha)
+	}
 	for i := 0; i <= n; i++ {
 		x := float32(-50 + 100*float64(i)/float64(n))
 		want := plainTerm(x, 0, o)
@@ -224,4 +221,5 @@ func checkBackgroundSweep(t *testing.T, k *kernel, o Options, n int) {
 			t.Fatalf("ε=%v α=%v x=%v: row %.17g, plain %.17g", o.Eps, o.Alpha, x, got, want)
 		}
 	}
+	return k
 }
