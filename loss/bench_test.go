@@ -30,3 +30,21 @@ func BenchmarkTotal(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTotalMMDet is BenchmarkTotal's B=1 S=1 step under the MMDet
+// convention, which takes the exact per-pixel path everywhere.
+func BenchmarkTotalMMDet(b *testing.B) {
+	in, _, err := scene.COCO(1, 1).Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := loss.DefaultOptions()
+	o.Convention = loss.MMDet
+	px := 2 * in.Classes * in.Pixels()
+	for b.Loop() {
+		if _, err := loss.Evaluate(in, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(px), "ns/px")
+}
