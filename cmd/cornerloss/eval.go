@@ -27,9 +27,9 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	path := pos[0]
-	d, err := dump.ReadFile(path, dump.Options{})
+	d, err := readDump(path)
 	if err != nil {
-		return fileError(path, err)
+		return err
 	}
 	r, err := loss.Evaluate(d.Input, o)
 	if err != nil {
@@ -79,6 +79,16 @@ func (l *lossFlags) options() (loss.Options, error) {
 
 // fileError prefixes an error with the file it concerns, as the CLI's
 // one-line messages promise: "FILE: ARRAY: problem".
+// readDump reads the dump at path, a file or a directory of .npy, with its
+// errors named as the CLI prints them.
+func readDump(path string) (*dump.Dump, error) {
+	d, err := dump.ReadFile(path, dump.Options{})
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	return d, nil
+}
+
 func fileError(path string, err error) error {
 	var de *dump.Error
 	if errors.As(err, &de) && de.File != "" {

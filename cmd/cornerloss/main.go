@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -127,11 +128,6 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // oneLine keeps the first line of an error message: the CLI promises one.
 func oneLine(err error) string {
-	s := err.Error()
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i]
-		}
-	}
-	return s
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }

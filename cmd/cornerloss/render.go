@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/cornerloss/cornerloss/loss"
-	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/viz"
 )
 
@@ -53,9 +52,9 @@ func runRender(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	path := pos[0]
-	d, err := dump.ReadFile(path, dump.Options{})
+	d, err := readDump(path)
 	if err != nil {
-		return fileError(path, err)
+		return err
 	}
 	sh := d.Input.Shape
 	for _, v := range []struct {
@@ -106,12 +105,18 @@ func parseSize(s string) (image.Point, error) {
 
 // writePNG encodes img to path.
 func writePNG(path string, img image.Image) error {
+	return writeFile(path, func(w io.Writer) error { return png.Encode(w, img) })
+}
+
+// writeFile creates path and writes it through a buffer with write; errors
+// after the file exists name it.
+func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	if err := png.Encode(w, img); err != nil {
+	if err := write(w); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -50,18 +49,5 @@ func writeTargets(path string, s *target.Set) error {
 		{Name: "tl_inds", Shape: slots, Data: s.Inds[0]},
 		{Name: "br_inds", Shape: slots, Data: s.Inds[1]},
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	if err := dump.WriteNPZ(w, arrays); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeFile(path, func(w io.Writer) error { return dump.WriteNPZ(w, arrays) })
 }
