@@ -152,7 +152,9 @@ func (e *Evaluator) SetOptions(opt Options) error {
 }
 
 // alphaFromMoments re-sums every plane's background for a new α from its
-// moments (building those it lacks), and recomputes the other pixels.
+// moments (building those it lacks), and recomputes the other pixels. Each
+// plane writes only its own rows, moments and sums, so planes run in
+// parallel.
 func (e *Evaluator) alphaFromMoments() {
 	if e.moments == nil {
 		e.moments = make([]planeMoments, len(e.ids))
@@ -164,46 +166,53 @@ func (e *Evaluator) alphaFromMoments() {
 		if !pm.valid {
 			e.k.moments(pm, x, y, e.in.Width)
 		}
-		// The clamped count does not depend on α: take it from the rows.
+		// The clamped count does not depend on α: take it from the rows,
+		// or, while their background sums are stale, from the last bg.
 		var clamped int
-		for _, r := range e.rows[i*h : (i+1)*h] {
-			clamped += r.bg.clamped
-		}
 		if e.bgStale[i] {
 			clamped = e.bg[i].clamped
+		} else {
+			for _, r := range e.rows[i*h : (i+1)*h] {
+				clamped += r.bg.clamped
+			}
 		}
 		e.bg[i] = focalSums{neg: e.k.backgroundAt(pm, e.opt.Alpha), clamped: clamped}
 		e.bgStale[i] = true
-	})
-	e.recomputeOthers()
-	for i := range e.ids {
+		e.recomputeOthersOf(i)
 		e.sumPlane(i)
-	}
+	})
 }
 
 // recomputeOthers recomputes the non-background part of the rows that have
 // one: all a change of β reaches.
 func (e *Evaluator) recomputeOthers() {
-	sh := e.in.Shape
-	h, w := sh.Height, sh.Width
-	for i, id := range e.ids {
-		rows := e.rows[i*h : (i+1)*h]
-		touched := false
-		var x, y []float32
-		for r := range rows {
-			if !rows[r].others {
-				continue
-			}
-			if !touched {
-				x, y = e.in.planeData(id)
-				touched = true
-			}
-			rows[r].other = e.k.others(x[r*w:(r+1)*w], y[r*w:(r+1)*w])
-		}
-		if touched {
+	for i := range e.ids {
+		if e.recomputeOthersOf(i) {
 			e.sumPlane(i)
 		}
 	}
+}
+
+// recomputeOthersOf recomputes the non-background part of plane i's rows
+// that have one, and reports whether there was any. It writes only plane
+// i's rows.
+func (e *Evaluator) recomputeOthersOf(i int) bool {
+	sh := e.in.Shape
+	h, w := sh.Height, sh.Width
+	rows := e.rows[i*h : (i+1)*h]
+	touched := false
+	var x, y []float32
+	for r := range rows {
+		if !rows[r].others {
+			continue
+		}
+		if !touched {
+			x, y = e.in.planeData(e.ids[i])
+			touched = true
+		}
+		rows[r].other = e.k.others(x[r*w:(r+1)*w], y[r*w:(r+1)*w])
+	}
+	return touched
 }
 
 // Result assembles the loss from the cached sums.

@@ -8,7 +8,6 @@ import "math"
 // float32 steps with cheaper transcendental functions (fastmath.go), or the
 // exact term from a table (background.go).
 type kernel struct {
-	conv   Convention
 	alpha  float64
 	beta   float64
 	lo, hi float32 // clamp bounds as the reference rounds them: float32(ε), float32(1-ε)
@@ -34,15 +33,10 @@ type focalPoint struct {
 }
 
 func newKernel(o Options) *kernel {
-	k := &kernel{conv: o.Convention, alpha: o.Alpha, beta: o.Beta}
+	k := &kernel{alpha: o.Alpha, beta: o.Beta}
 	if o.Convention == Reference {
 		// torch.clamp casts its Python-float bounds to the tensor's float32.
 		k.lo, k.hi = float32(o.Eps), float32(1-o.Eps)
-	} else {
-		k.lo, k.hi = 0, 1
-		k.logEps = float32(1e-12)
-	}
-	if o.Convention == Reference {
 		k.lnLo, k.lnHi = math.Log(float64(k.lo)), math.Log(float64(k.hi))
 		k.xLo = lastLogitBelow(k.lo)
 		k.xHi = firstLogitAbove(k.hi)
@@ -52,6 +46,9 @@ func newKernel(o Options) *kernel {
 		if k.fast {
 			k.bg = bgTableFor(o.Alpha, k.xLo)
 		}
+	} else {
+		k.lo, k.hi = 0, 1
+		k.logEps = float32(1e-12)
 	}
 	return k
 }

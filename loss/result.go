@@ -68,9 +68,10 @@ type Result struct {
 	NumPos  [2]int // positive pixels per corner over the batch and all classes
 	Clamped [2]int // pixels whose probability hit the clamp, per corner, all stacks
 
-	in     *Input
-	kernel *kernel
-	div    float64 // stack divisor: S for the reference, 1 for MMDet
+	in         *Input
+	kernel     *kernel
+	div        float64 // stack divisor: S for the reference, 1 for MMDet
+	offsetNorm float64 // the offset loss's denominator, from the mask at assembly
 }
 
 // Evaluate computes the loss of in under opt. It reads in but never writes
@@ -95,6 +96,7 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 	if opt.Convention == MMDet {
 		r.div = 1
 	}
+	r.offsetNorm = offsetNorm(opt.Convention, in.Mask, sh.Batch)
 	r.Stacks = make([]Terms, sh.Stacks)
 	r.Images = make([]ImageTerms, sh.Batch)
 	for b := range r.Images {
@@ -108,13 +110,14 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 
 	// Focal: num_pos counts positives over the whole batch and every class;
 	// the stacks share the targets, so stack 0 gives it.
-	for i, id := range planeOrder(sh) {
+	ids := planeOrder(sh)
+	for i, id := range ids {
 		if id.stack == 0 {
 			r.NumPos[id.corner] += planes[i].npos
 		}
 		r.Clamped[id.corner] += planes[i].clamped
 	}
-	for i, id := range planeOrder(sh) {
+	for i, id := range ids {
 		f := -(planes[i].pos + planes[i].neg) / r.focalNorm(id.corner)
 		t := &r.Images[id.image].Stacks[id.stack]
 		if id.corner == TopLeft {
@@ -126,14 +129,13 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 
 	for s := range sh.Stacks {
 		for _, c := range Corners {
-			norm := offsetNorm(opt.Convention, in.Mask, sh.Batch)
 			for b := range sh.Batch {
 				o := r.Offsets(s, b, c)
 				t := &r.Images[b].Stacks[s]
 				if c == TopLeft {
-					t.RegrTL += o.Sum / norm
+					t.RegrTL += o.Sum / r.offsetNorm
 				} else {
-					t.RegrBR += o.Sum / norm
+					t.RegrBR += o.Sum / r.offsetNorm
 				}
 			}
 		}
@@ -187,7 +189,7 @@ func (r *Result) Offsets(stack, image int, c Corner) Offsets {
 	lo, hi := sh.StackSlotIndex(stack, image, 0), sh.StackSlotIndex(stack, image+1, 0)
 	mask := in.Mask[image*sh.Slots : (image+1)*sh.Slots]
 	gt := in.GTRegr[c][2*image*sh.Slots : 2*(image+1)*sh.Slots]
-	scale := r.Options.RegrWeight / r.div / offsetNorm(r.Options.Convention, in.Mask, sh.Batch)
+	scale := r.Options.RegrWeight / r.div / r.offsetNorm
 	return offsets(in.Regr[c][2*lo:2*hi], gt, mask, scale)
 }
 

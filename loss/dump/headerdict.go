@@ -2,6 +2,7 @@ package dump
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -65,7 +66,7 @@ func (p *dictParser) dict() (headerDict, error) {
 		if err != nil {
 			return h, err
 		}
-		k := keyIndex(key)
+		k := slices.Index(dictKeys[:], key)
 		switch {
 		case k < 0:
 			return h, fmt.Errorf("unknown key %s", short(p.s[at:p.i]))
@@ -110,16 +111,6 @@ func (p *dictParser) dict() (headerDict, error) {
 		}
 	}
 	return h, nil
-}
-
-// keyIndex returns the position of key in dictKeys, or -1.
-func keyIndex(key string) int {
-	for k, name := range dictKeys {
-		if key == name {
-			return k
-		}
-	}
-	return -1
 }
 
 // bool reads True or False.

@@ -36,7 +36,7 @@ func (s *Scene) DrawPrediction(in *loss.Input, gt *target.Set, st, b, cls int, c
 		}
 	}
 	damp := float64(s.Stacks - 1 - st)
-	sigma := s.Blur * (1 + 0.25*damp)
+	sigma := s.stackSigma(st)
 	scale := math.Pow(stackDamping, damp)
 	for k, o := range s.Images[b] {
 		if o.Box.Class != cls {
@@ -52,6 +52,12 @@ func (s *Scene) DrawPrediction(in *loss.Input, gt *target.Set, st, b, cls int, c
 			}
 		}
 	}
+}
+
+// stackSigma returns the spread σ of stack st's predicted peaks: Blur, widened
+// by 1 + 0.25·(S-1-st) (see stackDamping).
+func (s *Scene) stackSigma(st int) float64 {
+	return s.Blur * (1 + 0.25*float64(s.Stacks-1-st))
 }
 
 // raise lifts the logits inside rect to a Gaussian peak of probability peak

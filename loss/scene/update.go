@@ -45,7 +45,7 @@ func (s *Scene) Update(in *loss.Input, set *target.Set, next *Scene) (regions []
 		k := planeKey{b, cls, c}
 		dirty[k] = dirty[k].Union(r)
 	}
-	sigma := next.Blur * (1 + 0.25*float64(next.Stacks-1)) // the widest stack's spread
+	sigma := next.stackSigma(0) // the widest stack's spread
 	for b := range next.Images {
 		old, cur := s.Images[b], next.Images[b]
 		now := placed[b]
@@ -83,9 +83,10 @@ func (s *Scene) Update(in *loss.Input, set *target.Set, next *Scene) (regions []
 	}
 
 	// Everything checked: change the step.
+	boxes := next.Boxes()
 	for b := range next.Images {
 		if placed[b] != nil {
-			if err := set.SetImage(next.Target, b, next.Boxes()[b]); err != nil {
+			if err := set.SetImage(next.Target, b, boxes[b]); err != nil {
 				return nil, false, err // placed above, so this cannot happen
 			}
 		}
@@ -94,14 +95,14 @@ func (s *Scene) Update(in *loss.Input, set *target.Set, next *Scene) (regions []
 		}
 	}
 	sh := in.Shape
-	bounds := image.Rect(0, 0, sh.Width, sh.Height)
+	bounds := fullRect(sh)
 	for k, r := range dirty {
 		r = r.Intersect(bounds)
 		if r.Empty() {
 			continue
 		}
 		plane := in.GTHeat[k.corner][in.TargetIndex(k.image, k.class, 0, 0):][:sh.Pixels()]
-		if err := target.DrawPlane(plane, next.Target, next.Boxes()[k.image], k.class, k.corner); err != nil {
+		if err := target.DrawPlane(plane, next.Target, boxes[k.image], k.class, k.corner); err != nil {
 			return nil, false, err
 		}
 		for st := range next.Stacks {

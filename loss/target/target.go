@@ -290,20 +290,20 @@ func (s *Set) SetImage(p Params, i int, boxes []Box) error {
 func (s *Set) writeSlots(i int) {
 	for k := range s.Slots {
 		slot := i*s.Slots + k
-		var o Object
+		mask := uint8(0)
+		var r [2][2]float32
+		var ind [2]int64
 		if k < len(s.Objects[i]) {
-			o = s.Objects[i][k]
-			s.Mask[slot] = 1
-		} else {
-			s.Mask[slot] = 0
-		}
-		for _, c := range loss.Corners {
-			r, ind := [2]float32{}, int64(0)
-			if k < len(s.Objects[i]) {
-				r, ind = o.Offset(c), o.Index(c, s.Width)
+			o := s.Objects[i][k]
+			mask = 1
+			for _, c := range loss.Corners {
+				r[c], ind[c] = o.Offset(c), o.Index(c, s.Width)
 			}
-			s.Regr[c][2*slot], s.Regr[c][2*slot+1] = r[0], r[1]
-			s.Inds[c][slot] = ind
+		}
+		s.Mask[slot] = mask
+		for _, c := range loss.Corners {
+			s.Regr[c][2*slot], s.Regr[c][2*slot+1] = r[c][0], r[c][1]
+			s.Inds[c][slot] = ind[c]
 		}
 	}
 }
