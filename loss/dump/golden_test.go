@@ -197,3 +197,54 @@ func TestSources(t *testing.T) {
 		checkError(t, err, "", "a single .npy file holds one array")
 	})
 }
+
+// TestDirectoryNameIsNoPattern reads a golden dump from a directory whose
+// name holds glob metacharacters, beside a directory the name would match
+// as a pattern: the dump is the named directory's, not its neighbour's.
+func TestDirectoryNameIsNoPattern(t *testing.T) {
+	const name, other = "tag_maps_gathered", "small_two_images"
+	want := readGolden(t, name)
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "run[1]")
+	for d, files := range map[string][]File{
+		dir:                           goldenFiles(t, name),
+		filepath.Join(parent, "run1"): goldenFiles(t, other), // what "run[1]" matches as a pattern
+	} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if err := os.WriteFile(filepath.Join(d, f.Name), f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := ReadFile(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Input, want.Input) || !reflect.DeepEqual(got.Arrays, want.Arrays) {
+		t.Errorf("read from %s differs from the npz of %s", dir, name)
+	}
+
+	// An error names the file by its path in the directory.
+	bad := filepath.Join(dir, "tl_heats.npy")
+	if err := os.WriteFile(bad, []byte("not an array"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadFile(dir, Options{})
+	var e *Error
+	if !errors.As(err, &e) || e.File != bad || e.Array != "tl_heats" {
+		t.Errorf("got %#v, want an error in %s", err, bad)
+	}
+
+	empty := filepath.Join(parent, "empty[1]")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadFile(empty, Options{})
+	checkError(t, err, "", "no .npy files in the directory")
+	if errors.As(err, &e) && e.File != empty {
+		t.Errorf("error names %q, want %q", e.File, empty)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -76,17 +75,23 @@ func fileEntries(paths []string) ([]entry, []string, error) {
 	return entries, warnings, nil
 }
 
-// dirEntries lists the .npy files of a directory; other files are not
-// part of the dump and are passed over in silence.
+// dirEntries lists the .npy files of a directory, by name; other files are
+// not part of the dump and are passed over in silence. The directory is
+// listed, not globbed, so a name such as "run[1]" is no pattern.
 func dirEntries(dir string) ([]entry, []string, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.npy"))
+	des, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
 		return nil, nil, wrap(dir, "", err)
+	}
+	var paths []string
+	for _, de := range des {
+		if strings.HasSuffix(de.Name(), ".npy") {
+			paths = append(paths, filepath.Join(dir, de.Name()))
+		}
 	}
 	if len(paths) == 0 {
 		return nil, nil, &Error{File: dir, Problem: "no .npy files in the directory"}
 	}
-	sort.Strings(paths)
 	return fileEntries(paths)
 }
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 )
 
@@ -97,22 +96,27 @@ func All() ([]Case, error) {
 	return append(pub, more...), nil
 }
 
+// casesIn reads the cases of dir, sorted by name. The directory is listed,
+// not globbed, so a name such as "run[1]" is no pattern.
 func casesIn(dir string) ([]Case, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	des, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
 		return nil, err
 	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("no reference cases in %s", dir)
-	}
-	sort.Strings(paths)
 	var cases []Case
-	for _, p := range paths {
-		c, err := load(dir, strings.TrimSuffix(filepath.Base(p), ".json"))
+	for _, de := range des {
+		name, ok := strings.CutSuffix(de.Name(), ".json")
+		if !ok {
+			continue
+		}
+		c, err := load(dir, name)
 		if err != nil {
 			return nil, err
 		}
 		cases = append(cases, c)
+	}
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("no reference cases in %s", dir)
 	}
 	return cases, nil
 }
