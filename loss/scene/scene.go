@@ -88,6 +88,12 @@ func (s *Scene) Validate() error {
 			}
 		}
 	}
+	// As target.Build says it, so that Update fails before changing anything.
+	for b, objs := range s.Images {
+		if len(objs) > s.Target.MaxTagLen {
+			return fmt.Errorf("image %d: %d objects, more than max_tag_len %d", b, len(objs), s.Target.MaxTagLen)
+		}
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -228,6 +229,41 @@ func TestUpdateAsksForFullBuild(t *testing.T) {
 		if in.GTHeat[loss.TopLeft][i] != v {
 			t.Fatal("a refused update changed the targets")
 		}
+	}
+}
+
+// TestUpdateTooManyObjects: an image given more objects than max_tag_len is
+// refused by Validate, with target.Build's message, and Update refuses it
+// before touching the step, even when an earlier image changes too.
+func TestUpdateTooManyObjects(t *testing.T) {
+	s := Default()
+	s.Target.MaxTagLen = 4 // image 0 holds 4 objects
+	in, set, err := s.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := s.Clone()
+	next.Images[0][0].Box.X1 -= 20 // placed and written first
+	for len(next.Images[1]) <= next.Target.MaxTagLen {
+		next.Images[1] = append(next.Images[1], next.Images[1][0])
+	}
+	const msg = "image 1: 5 objects, more than max_tag_len 4"
+	if err := next.Validate(); err == nil || err.Error() != msg {
+		t.Errorf("Validate: %v, want %q", err, msg)
+	}
+	if _, _, err := next.Build(); err == nil || err.Error() != msg {
+		t.Errorf("Build: %v, want %q", err, msg)
+	}
+	regions, full, err := s.Update(in, set, next)
+	if err == nil || err.Error() != msg || full || regions != nil {
+		t.Fatalf("Update: regions %v, full %v, err %v; want %q", regions, full, err, msg)
+	}
+	wantIn, wantSet, _ := s.Build()
+	if d := firstDifference(in, wantIn); d != "" {
+		t.Errorf("a refused update changed the input: %s", d)
+	}
+	if !reflect.DeepEqual(set, wantSet) {
+		t.Error("a refused update changed the targets")
 	}
 }
 
