@@ -42,12 +42,57 @@ func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, ob
 			f.d.maps = r.Pixels(f.d.maps, stack, image, class, c)
 		}
 		f.Maps = f.d.maps
-		f.Embedding = r.Embedding(stack, image)
-		for _, k := range loss.Corners {
-			f.Offsets[k] = r.Offsets(stack, image, k)
-		}
+		f.terms()
 	}
 	f.Refresh()
+}
+
+// ResetTerms makes f show r in the same view, recomputing the embedding and
+// offset terms and what the panels derive from them but keeping the pixel
+// maps and what is derived from those: for a change that cannot alter the
+// maps, such as new pull, push or offset weights, or new tags or offsets.
+// Selected is kept while it still names one of objects.
+//
+// The caller promises that the logits and targets of the viewed plane are
+// those f's maps were computed from. The rest the maps depend on is checked
+// here: when r differs from f.Result in shape, in the options other than the
+// three weights, or in the positive count of the viewed corner, or when f
+// has no maps, ResetTerms does what Reset does.
+func (f *Frame) ResetTerms(r *loss.Result, objects []Object) {
+	if !f.sameMaps(r) {
+		f.Reset(r, f.Stack, f.Image, f.Class, f.Corner, objects)
+		return
+	}
+	f.Result, f.Objects = r, objects
+	if f.Selected >= len(objects) || f.Selected < -1 {
+		f.Selected = -1
+	}
+	f.terms()
+	f.d.refreshTerms(&f.Embedding)
+}
+
+// sameMaps reports whether r gives the maps f shows, given the same logits
+// and targets: loss.Result.Pixels reads the kernel (α, β, ε, convention),
+// the stack divisor (convention, stacks) and the focal normaliser (the
+// positive count of the corner, the batch, the convention).
+func (f *Frame) sameMaps(r *loss.Result) bool {
+	old := f.Result
+	if r == nil || old == nil || f.Maps == nil || f.d.of != f.Maps || !f.d.done || f.check() != "" {
+		return false
+	}
+	a, b := old.Options, r.Options
+	a.PullWeight, a.PushWeight, a.RegrWeight = 0, 0, 0
+	b.PullWeight, b.PushWeight, b.RegrWeight = 0, 0, 0
+	return a == b && old.Shape == r.Shape && old.NumPos[f.Corner] == r.NumPos[f.Corner]
+}
+
+// terms takes the embedding and offset terms of the view from f.Result.
+func (f *Frame) terms() {
+	r := f.Result
+	f.Embedding = r.Embedding(f.Stack, f.Image)
+	for _, k := range loss.Corners {
+		f.Offsets[k] = r.Offsets(f.Stack, f.Image, k)
+	}
 }
 
 // check returns why the view cannot be shown, or "".
@@ -129,8 +174,13 @@ func (f *Frame) Refresh() {
 	default:
 		d.mapPlanes(f.Maps)
 	}
+	d.refreshTerms(&f.Embedding)
+}
+
+// refreshTerms recomputes what the panels derive from the embedding terms.
+func (d *derived) refreshTerms(e *loss.Embedding) {
 	top := 0.0
-	for _, v := range f.Embedding.Push {
+	for _, v := range e.Push {
 		top = max(top, math.Abs(v))
 	}
 	d.pushScale = Symmetric(top)

@@ -63,12 +63,9 @@ var (
 	minOther   = image.Pt(240, 150)
 )
 
-// heatPanels and otherPanels split the panels by kind: the maps in a block
-// of equal cells, the others in the space left.
-var (
-	heatPanels  = [...]Panel{PanelTarget, PanelProb, PanelFocal, PanelWeight, PanelClamped, PanelGrad}
-	otherPanels = [...]Panel{PanelEmbedding, PanelOffsets, PanelPush}
-)
+// otherPanels are the panels besides MapPanels: the maps go in a block of
+// equal cells, these in the space left.
+var otherPanels = [...]Panel{PanelEmbedding, PanelOffsets, PanelPush}
 
 // Grid lays out every panel in a canvas of the given size, for h×w maps. The
 // six maps take equal cells in a block at the top left, at the largest zoom
@@ -104,7 +101,7 @@ func Grid(size image.Point, h, w int) [NumPanels]image.Rectangle {
 func gridAt(size, cell, least image.Point) (best [NumPanels]image.Rectangle, found bool) {
 	bestArea := -1
 	for _, cols := range [...]int{6, 3, 2, 1} {
-		rows := (len(heatPanels) + cols - 1) / cols
+		rows := (len(MapPanels) + cols - 1) / cols
 		block := image.Pt(cols*cell.X, rows*cell.Y)
 		if block.X > size.X || block.Y > size.Y {
 			continue
@@ -122,7 +119,7 @@ func gridAt(size, cell, least image.Point) (best [NumPanels]image.Rectangle, fou
 				under = image.Rectangle{}
 			}
 			var g [NumPanels]image.Rectangle
-			for i, p := range heatPanels {
+			for i, p := range MapPanels {
 				at := image.Pt(i%cols*cell.X, i/cols*cell.Y)
 				g[p] = image.Rectangle{Min: at, Max: at.Add(cell)}
 			}

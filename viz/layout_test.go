@@ -54,7 +54,7 @@ func TestGrid(t *testing.T) {
 		{image.Pt(1920, 1080), 2}, {image.Pt(2560, 1440), 2},
 	} {
 		g := Grid(tc.size, 128, 128)
-		for _, p := range heatPanels {
+		for _, p := range MapPanels {
 			if _, z := MapRect(g[p], 128, 128); z != tc.zoom {
 				t.Errorf("%v: %s at zoom %d, want %d", tc.size, p.Title(), z, tc.zoom)
 			}
@@ -156,5 +156,31 @@ func TestDrawPanelStaysInside(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPanelKinds: MapPanels and otherPanels hold every panel once, and
+// IsMap says which list a panel is in.
+func TestPanelKinds(t *testing.T) {
+	seen := map[Panel]int{}
+	for _, p := range MapPanels {
+		seen[p]++
+		if !p.IsMap() {
+			t.Errorf("%s is in MapPanels but not IsMap", p.Title())
+		}
+	}
+	for _, p := range otherPanels {
+		seen[p]++
+		if p.IsMap() {
+			t.Errorf("%s is IsMap but not in MapPanels", p.Title())
+		}
+	}
+	for p := range NumPanels {
+		if seen[p] != 1 {
+			t.Errorf("%s is listed %d times", p.Title(), seen[p])
+		}
+	}
+	if Panel(-1).IsMap() || NumPanels.IsMap() {
+		t.Error("a panel outside the range is a map")
 	}
 }

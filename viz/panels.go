@@ -56,8 +56,20 @@ func (p Panel) Title() string {
 	return fmt.Sprintf("panel %d", int(p))
 }
 
-// isMap reports whether the panel draws a heatmap of the frame's plane.
-func (p Panel) isMap() bool { return p >= PanelTarget && p <= PanelGrad }
+// MapPanels lists the panels that draw a heatmap of the frame's plane, in
+// the order Grid lays them out.
+var MapPanels = [...]Panel{PanelTarget, PanelProb, PanelFocal, PanelWeight, PanelClamped, PanelGrad}
+
+// IsMap reports whether the panel draws a heatmap of the frame's plane: is
+// one of MapPanels.
+func (p Panel) IsMap() bool {
+	for _, m := range MapPanels {
+		if p == m {
+			return true
+		}
+	}
+	return false
+}
 
 // DrawPanel draws panel p of frame f inside r of dst: background and
 // border, a title line naming the view, and the content. r need not start
@@ -83,7 +95,7 @@ func DrawPanel(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	}
 	// The background, but not under the map, which covers it.
 	var hole image.Rectangle
-	if problem == "" && p.isMap() {
+	if problem == "" && p.IsMap() {
 		hole, _ = MapRect(r, f.Maps.Height, f.Maps.Width)
 	}
 	fillAround(dst, r, hole, panelColor)
@@ -93,7 +105,7 @@ func DrawPanel(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	switch {
 	case problem != "":
 		message(dst, body, problem)
-	case p.isMap():
+	case p.IsMap():
 		drawMap(dst, r, p, f)
 	case p == PanelEmbedding:
 		drawEmbedding(dst, body, f)
@@ -160,7 +172,7 @@ func viewTitles(p Panel, f *Frame) []string {
 	stack := fmt.Sprintf("stack %d/%d", f.Stack, sh.Stacks-1)
 	image := fmt.Sprintf("image %d/%d", f.Image, sh.Batch-1)
 	short := fmt.Sprintf("s%d i%d", f.Stack, f.Image)
-	if !p.isMap() {
+	if !p.IsMap() {
 		return []string{
 			join(p.Title(), image, stack),
 			join(p.Title(), short),

@@ -259,3 +259,71 @@ func TestPeaks(t *testing.T) {
 		t.Errorf("%d peaks kept, want %d", n, maxPeaks)
 	}
 }
+
+// TestResetTerms: a frame given a result with other weights keeps its maps
+// and draws what a new frame of that result draws; a result with other
+// focal options makes it recompute them.
+func TestResetTerms(t *testing.T) {
+	s := scene.Default()
+	in, set, err := s.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := ObjectsFromTargets(set, 0)
+	f := sceneFrame(t, s, 1, 0, 1, loss.TopLeft)
+	f.Selected = 1
+	size := image.Pt(1280, 800)
+	// tags sets the viewed image's tags of slot k to v + k·step: under
+	// mmdet, whose push matrix has no diagonal, a new step changes the push
+	// scale too.
+	tags := func(v, step float32) func(*loss.Options) {
+		return func(*loss.Options) {
+			for k := range in.Shape.Slots {
+				for _, c := range loss.Corners {
+					in.Tag[c][in.Shape.StackSlotIndex(1, 0, k)] = v + float32(k)*step
+				}
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*loss.Options)
+		kept bool
+	}{
+		{"weights", func(o *loss.Options) { o.PullWeight, o.PushWeight, o.RegrWeight = 1, 3, 0.2 }, true},
+		{"alpha", func(o *loss.Options) { o.Alpha = 1.5 }, false},
+		{"beta", func(o *loss.Options) { o.Beta = 2 }, false},
+		{"push weight", func(o *loss.Options) { o.PushWeight = 0.01 }, true},
+		{"tags", tags(0.5, 0.3), true},
+		{"convention", func(o *loss.Options) { o.Convention = loss.MMDet }, false},
+		{"mmdet tags", tags(-1, 0.6), true},
+		{"mmdet weights", func(o *loss.Options) { o.PushWeight = 2 }, true},
+	} {
+		o := f.Result.Options
+		tc.edit(&o)
+		r, err := loss.Evaluate(in, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maxProb := f.d.maxProb
+		f.d.maxProb = -1 // a mark that only a recomputation of the maps clears
+		f.ResetTerms(r, objs)
+		if kept := f.d.maxProb == -1; kept != tc.kept {
+			t.Errorf("%s: maps kept %v, want %v", tc.name, kept, tc.kept)
+		} else if kept {
+			f.d.maxProb = maxProb
+		}
+		want := NewFrame(r, 1, 0, 1, loss.TopLeft, objs)
+		want.Selected = 1
+		if f.Selected != 1 {
+			t.Errorf("%s: selection %d", tc.name, f.Selected)
+		}
+		if !equalImages(Render(f, size), Render(want, size)) {
+			t.Errorf("%s: the frame renders differently from a new one", tc.name)
+		}
+	}
+	f.ResetTerms(f.Result, objs[:1])
+	if f.Selected != -1 {
+		t.Errorf("selection %d kept past the objects", f.Selected)
+	}
+}

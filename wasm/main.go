@@ -214,7 +214,7 @@ func (g *game) drawHover(screen *ebiten.Image) {
 		return
 	}
 	in := g.app.Input()
-	for _, pn := range []viz.Panel{viz.PanelTarget, viz.PanelProb, viz.PanelFocal, viz.PanelWeight, viz.PanelClamped, viz.PanelGrad} {
+	for _, pn := range viz.MapPanels {
 		r, zoom := viz.MapRect(g.panels[pn].rect, in.Height, in.Width)
 		if zoom <= 0 {
 			continue

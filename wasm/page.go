@@ -343,7 +343,10 @@ func canvasOffset() image.Point {
 	return image.Pt(int(r.Get("left").Float()), int(r.Get("top").Float()))
 }
 
+// htmlEscaper escapes text for innerHTML.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
 // escape escapes text for innerHTML.
 func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+	return htmlEscaper.Replace(s)
 }

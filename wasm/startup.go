@@ -4,29 +4,23 @@ package main
 
 import (
 	"net/url"
+	"strings"
 	"syscall/js"
 )
 
 // startup restores the scene from the link, or enters the bench mode.
 func (g *game) startup() {
 	loc := js.Global().Get("location")
-	q, _ := url.ParseQuery(trimPrefix(loc.Get("search").String(), "?"))
+	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
 	if q.Get("bench") == "coco" {
 		g.bench = newBench(g)
 		return
 	}
-	if h := trimPrefix(loc.Get("hash").String(), "#"); h != "" {
+	if h := strings.TrimPrefix(loc.Get("hash").String(), "#"); h != "" {
 		if err := g.app.RestoreURLState(h); err != nil {
 			g.page.setStatus(err.Error()+"; showing the default scene", true)
 			return
 		}
 	}
 	g.page.setStatus("synthetic scene: drag a corner or a box on a map, or open a dump", false)
-}
-
-func trimPrefix(s, p string) string {
-	if len(s) >= len(p) && s[:len(p)] == p {
-		return s[len(p):]
-	}
-	return s
 }

@@ -39,8 +39,9 @@ type App struct {
 	eval    *loss.Evaluator // keeps row sums so edits recompute only what they touch
 	result  *loss.Result
 	frame   *viz.Frame
-	history []float64 // the total after each change, for the sparkline
-	version int       // bumped by every change that alters what is drawn
+	history []float64     // the total after each change, for the sparkline
+	version int           // bumped by every change that alters what is drawn
+	url     urlCompressor // URLState's, reused
 
 	size   image.Point // canvas size
 	grid   [viz.NumPanels]image.Rectangle
@@ -186,9 +187,22 @@ func (a *App) clampView() {
 
 // refresh takes the loss from the evaluator, rebuilds the frame and
 // records the total for the sparkline.
-func (a *App) refresh() {
+func (a *App) refresh() { a.update(false) }
+
+// refreshTerms is refresh after a change that left the logits and targets
+// of the viewed plane as they were: the frame keeps its pixel maps unless
+// the options they depend on changed (see viz.Frame.ResetTerms).
+func (a *App) refreshTerms() { a.update(true) }
+
+// update is refresh, keeping the frame's maps when sameLogits says the
+// viewed plane's logits and targets did not change.
+func (a *App) update(sameLogits bool) {
 	a.result = a.eval.Result()
-	a.rebuildFrame()
+	if sameLogits {
+		a.rebuildTerms()
+	} else {
+		a.rebuildFrame()
+	}
 	a.history = append(a.history, a.result.Loss)
 	if len(a.history) > historyLen {
 		a.history = a.history[len(a.history)-historyLen:]
@@ -206,6 +220,25 @@ func (a *App) rebuildFrame() {
 	}
 	a.frame.Selected = a.Selected
 	a.version++
+}
+
+// rebuildTerms is rebuildFrame when the viewed plane's logits and targets
+// have not changed: the frame recomputes the terms and keeps its maps.
+func (a *App) rebuildTerms() {
+	v, f := a.View, a.frame
+	if f == nil || f.Stack != v.Stack || f.Image != v.Image || f.Class != v.Class || f.Corner != v.Corner {
+		a.rebuildFrame()
+		return
+	}
+	f.ResetTerms(a.result, a.objects())
+	f.Selected = a.Selected
+	a.version++
+}
+
+// touches reports whether an edit's region reaches the viewed plane.
+func (a *App) touches(r scene.Region) bool {
+	v := a.View
+	return r.Image == v.Image && r.Corner == v.Corner && (v.Class < 0 || r.Class == v.Class)
 }
 
 // objects returns the overlays of the viewed image.
@@ -227,13 +260,14 @@ func (a *App) SetView(v View) {
 }
 
 // SetOptions changes the loss options; the evaluator recomputes only what
-// they reach (nothing for weights, the bump rows for β).
+// they reach (nothing for weights, the bump rows for β), and the frame keeps
+// its maps when only weights changed.
 func (a *App) SetOptions(o loss.Options) error {
 	if err := a.eval.SetOptions(o); err != nil {
 		return err
 	}
 	a.Options = o
-	a.refresh()
+	a.refreshTerms() // the logits and targets stay; the frame checks the rest
 	return nil
 }
 

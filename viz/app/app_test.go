@@ -1,10 +1,14 @@
 package app
 
 import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
 	"image"
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +166,39 @@ func TestURLRoundTrip(t *testing.T) {
 	}
 	if again := b.URLState(); again != state {
 		t.Error("the state of a restored link differs from the link")
+	}
+}
+
+// TestURLStateReusesCompressor: the link state from the compressor URLState
+// keeps is the one a new compressor gives, call after call, and the reused
+// compressor leaves little garbage.
+func TestURLStateReusesCompressor(t *testing.T) {
+	a := New()
+	fresh := func() string {
+		var buf bytes.Buffer
+		zw, _ := flate.NewWriter(&buf, flate.BestCompression)
+		zw.Write(a.urlJSON())
+		zw.Close()
+		return base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	}
+	a.Select(0)
+	for i, edit := range [][2]string{{"", ""}, {"push-weight", "0.5"}, {"obj-peak", "0.33"}, {"blobs", "3"}, {"", ""}, {"corner", "br"}} {
+		if edit[0] != "" {
+			if err := a.Apply(edit[0], edit[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := a.URLState(), fresh(); got != want {
+			t.Errorf("call %d: %q, want %q", i, got, want)
+		}
+	}
+	a.URLState()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	a.URLState()
+	runtime.ReadMemStats(&after)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 64<<10 {
+		t.Errorf("URLState allocated %d bytes", d)
 	}
 }
 
@@ -417,3 +454,73 @@ func TestLayoutFollowsMapSize(t *testing.T) {
 		t.Errorf("zoom %d for the 32×32 dump, %d for the 128×128 scene", after, before)
 	}
 }
+
+// TestKeptMapsRenderAsFresh: edits that leave the viewed plane's pixels as
+// they were (weights, tags, offsets, boxes of other classes) keep the
+// frame's maps; after each, and after the edits that do not, the page
+// renders byte for byte what a frame built afresh for the same state does.
+func TestKeptMapsRenderAsFresh(t *testing.T) {
+	a := New()
+	size := image.Pt(1600, 900)
+	check := func(what string) {
+		t.Helper()
+		v := a.View
+		fresh := viz.NewFrame(a.Result(), v.Stack, v.Image, v.Class, v.Corner, a.objects())
+		fresh.Selected = a.Selected
+		if !equalRender(viz.Render(a.Frame(), size), viz.Render(fresh, size)) {
+			t.Errorf("after %s the frame renders differently from a fresh one", what)
+		}
+	}
+	// kept marks the maps' Σ pos, which only a recomputation of the maps
+	// overwrites, runs the edit, checks whether the mark survived and puts
+	// the value back.
+	kept := func(want bool, what string, edit func() error) {
+		t.Helper()
+		m := a.Frame().Maps
+		posSum := m.PosSum
+		m.PosSum = -1
+		version, n := a.Version(), len(a.History())
+		if err := edit(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got := a.Frame().Maps == m && m.PosSum == -1; got != want {
+			t.Errorf("%s: maps kept %v, want %v", what, got, want)
+		} else if got {
+			m.PosSum = posSum
+		}
+		if a.Version() == version || len(a.History()) != min(n+1, historyLen) {
+			t.Errorf("%s: version %d → %d, history %d → %d", what, version, a.Version(), n, len(a.History()))
+		}
+		check(what)
+	}
+	apply := func(want bool, id, v string) {
+		t.Helper()
+		kept(want, id+" = "+v, func() error { return a.Apply(id, v) })
+	}
+	a.SetView(View{Class: 1})
+	a.Select(1)
+	apply(true, "pull-weight", "0.7")
+	apply(true, "push-weight", "2.5")
+	apply(true, "regr-weight", "0.3")
+	apply(true, "obj-tag-tl", "-0.8")
+	apply(true, "obj-tag-br", "3")
+	apply(true, "obj-off-tl-x", "1.2")
+	// Object 3 is of class 2, object 1 of the viewed class 1.
+	kept(true, "moving a box of another class", func() error { return a.MoveBox(3, 5, -4) })
+	kept(false, "moving a box of the viewed class", func() error { return a.MoveBox(1, 3, 2) })
+	a.SetView(View{Class: -1, Corner: loss.BottomRight, Stack: 1})
+	a.Select(0)
+	apply(true, "push-weight", "0.05")
+	apply(true, "obj-tag-br", "-2")
+	apply(true, "obj-off-br-y", "0.1")
+	apply(false, "alpha", "2.5")
+	apply(false, "beta", "3")
+	apply(false, "eps", "0.001")
+	apply(false, "convention", "mmdet")
+	apply(true, "pull-weight", "1")
+	apply(true, "obj-tag-tl", "4")
+	apply(true, "obj-tag-br", "-1.9") // object 0's mean meets object 2's: under mmdet, a new largest push
+	apply(false, "obj-peak", "0.3")
+}
+
+func equalRender(a, b *image.RGBA) bool { return a.Rect == b.Rect && string(a.Pix) == string(b.Pix) }

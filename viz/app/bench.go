@@ -37,7 +37,10 @@ func BenchEdits() []BenchEdit {
 	return []BenchEdit{
 		{"move-box", func(a *App, i int) error { return a.MoveBox(0, float64(i%2*4-2), 1) }},
 		{"resize-box", func(a *App, i int) error {
-			return a.MoveCorner(0, loss.BottomRight, 70+float64(i%2*3), 70)
+			// The bottom-right corner right of and below the top-left one,
+			// which stays put: two real sizes, never a clamped box.
+			tl := a.Frame().Objects[0].Exact[loss.TopLeft]
+			return a.MoveCorner(0, loss.BottomRight, tl[0]+20+float64(i%2*3), tl[1]+40)
 		}},
 		{"embedding", func(a *App, i int) error { a.Select(0); return a.Apply("obj-tag-tl", alt(i, "0.5", "0.7")) }},
 		{"offset", func(a *App, i int) error { a.Select(0); return a.Apply("obj-off-tl-x", alt(i, "0.2", "0.4")) }},

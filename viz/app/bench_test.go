@@ -1,6 +1,10 @@
 package app
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+)
 
 func benchApp(b *testing.B) *App {
 	a := New()
@@ -34,5 +38,41 @@ func BenchmarkEdit(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// TestBenchEditsChange: each bench edit is a real change at every call, so
+// the benchmarks time recomputations rather than edits clamped to nothing.
+func TestBenchEditsChange(t *testing.T) {
+	for _, e := range BenchEdits() {
+		a := New()
+		if err := a.BenchScene(); err != nil {
+			t.Fatal(err)
+		}
+		// The first call may set what is already there; from the second on,
+		// each undoes the one before.
+		var prev float64
+		for i := range 5 {
+			if err := e.Do(a, i); err != nil {
+				t.Fatalf("%s, call %d: %v", e.Name, i, err)
+			}
+			l := a.Result().Loss
+			if i > 0 && l == prev {
+				t.Errorf("%s, call %d: the total stayed %v", e.Name, i, l)
+			}
+			prev = l
+		}
+	}
+	a := New()
+	if err := a.BenchScene(); err != nil {
+		t.Fatal(err)
+	}
+	o := a.Frame().Objects[0]
+	for i := range 2 {
+		BenchEdits()[1].Do(a, i)
+		n := a.Frame().Objects[0]
+		if n.Exact[loss.TopLeft] != o.Exact[loss.TopLeft] || !(n.Exact[loss.BottomRight][0] > n.Exact[loss.TopLeft][0]+10) {
+			t.Errorf("resize-box, call %d: the box went from %v to %v", i, o.Exact, n.Exact)
+		}
 	}
 }

@@ -36,7 +36,13 @@ func (a *App) editScene(f func(s *scene.Scene) error) error {
 		a.eval.Changed(r.Corner, -1, r.Image, r.Class, r.Rect.Min.Y, r.Rect.Max.Y)
 	}
 	a.clampView()
-	a.refresh()
+	// Tags, offsets and edits elsewhere leave the viewed plane's pixels as
+	// they were: keep its maps (the frame checks the positive count).
+	same := true
+	for _, r := range regions {
+		same = same && !a.touches(r)
+	}
+	a.update(same)
 	return nil
 }
 

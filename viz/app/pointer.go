@@ -54,13 +54,10 @@ func (a *App) layout() {
 // Grid returns where each panel sits on the canvas.
 func (a *App) Grid() [viz.NumPanels]image.Rectangle { return a.grid }
 
-// heatmaps lists the panels that show a map.
-var heatmaps = []viz.Panel{viz.PanelTarget, viz.PanelProb, viz.PanelFocal, viz.PanelWeight, viz.PanelClamped, viz.PanelGrad}
-
 // mapAt finds the map under canvas point p: the panel, the position in
 // output-map pixels (fractional) and the zoom.
 func (a *App) mapAt(p image.Point) (viz.Panel, float64, float64, int, bool) {
-	for _, pn := range heatmaps {
+	for _, pn := range viz.MapPanels {
 		r, zoom := viz.MapRect(a.grid[pn], a.in.Height, a.in.Width)
 		if p.In(r) && zoom > 0 {
 			x := float64(p.X-r.Min.X) / float64(zoom)

@@ -51,9 +51,37 @@ const (
 // options and the view; "" while a dump is shown (a dump cannot travel in a
 // link).
 func (a *App) URLState() string {
+	js := a.urlJSON()
+	if js == nil {
+		return ""
+	}
+	// One compressor for every call: a new one at BestCompression allocates
+	// most of a megabyte, and the page asks after every change. Reset makes
+	// it what NewWriter returns, so the output is the same.
+	z := &a.url
+	z.buf.Reset()
+	if z.w == nil {
+		z.w, _ = flate.NewWriter(&z.buf, flate.BestCompression)
+	} else {
+		z.w.Reset(&z.buf)
+	}
+	z.w.Write(js)
+	z.w.Close()
+	return base64.RawURLEncoding.EncodeToString(z.buf.Bytes())
+}
+
+// urlCompressor is the deflate writer URLState reuses, and its output.
+type urlCompressor struct {
+	w   *flate.Writer
+	buf bytes.Buffer
+}
+
+// urlJSON returns the link state before compression, nil while a dump is
+// shown.
+func (a *App) urlJSON() []byte {
 	s := a.Scene
 	if s == nil {
-		return ""
+		return nil
 	}
 	p := s.Target
 	u := urlState{
@@ -85,11 +113,7 @@ func (a *App) URLState() string {
 		u.Blobs = append(u.Blobs, img)
 	}
 	js, _ := json.Marshal(u)
-	var buf bytes.Buffer
-	zw, _ := flate.NewWriter(&buf, flate.BestCompression)
-	zw.Write(js)
-	zw.Close()
-	return base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	return js
 }
 
 // round keeps 6 significant digits: enough to rebuild the same targets
