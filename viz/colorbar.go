@@ -20,7 +20,7 @@ func DrawColorbar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, titl
 		return
 	}
 	sub := dst.SubImage(r).(*image.RGBA)
-	fg := contrast(dst.RGBAAt(r.Min.X, r.Min.Y))
+	var fg color.Color = contrast(dst.RGBAAt(r.Min.X, r.Min.Y))
 	top := r.Min.Y
 	if title != "" {
 		Label(sub, r.Min.X, top, fit(title, r.Dx()), fg)
@@ -40,7 +40,7 @@ const (
 )
 
 // verticalBar draws the strip down the left of r with labels on its right.
-func verticalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg color.RGBA) {
+func verticalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg color.Color) {
 	// Digits centred on the end ticks reach half their height past the strip.
 	pad := (digitHeight+1)/2 + 1
 	bar := image.Rect(r.Min.X, r.Min.Y+pad-1, r.Min.X+min(16, max(6, r.Dx()/4)), r.Max.Y-pad+1)
@@ -72,7 +72,7 @@ func verticalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg co
 }
 
 // horizontalBar draws the strip across the top of r with labels below it.
-func horizontalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg color.RGBA) {
+func horizontalBar(dst *image.RGBA, r image.Rectangle, m *Colormap, s Scale, fg color.Color) {
 	h := min(16, max(6, r.Dy()-LineHeight-tickLen-labelGap))
 	bar := image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+h)
 	strip := bar.Inset(1)

@@ -31,7 +31,7 @@ func categorical(name string, cs ...color.RGBA) *Colormap {
 
 // positiveColor outlines positive pixels on the focal panel: a hue magma
 // never shows.
-var positiveColor = color.RGBA{0x00, 0xe5, 0xff, 0xff}
+var positiveColor color.Color = color.RGBA{0x00, 0xe5, 0xff, 0xff}
 
 // mapPlane returns the plane a heatmap panel shows, how it colours it, and
 // the colorbar's title.

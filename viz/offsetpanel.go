@@ -11,10 +11,10 @@ import (
 // The offsets panel's colours: the true offset dark, the prediction red,
 // the smooth-L1 bars orange.
 var (
-	trueColor = color.RGBA{0x22, 0x22, 0x28, 0xff}
-	predColor = color.RGBA{0xe0, 0x1b, 0x24, 0xff}
-	lossColor = color.RGBA{0xf0, 0x8c, 0x00, 0xff}
-	cellColor = color.RGBA{0xf2, 0xf2, 0xf4, 0xff}
+	trueColor color.Color = color.RGBA{0x22, 0x22, 0x28, 0xff}
+	predColor color.Color = color.RGBA{0xe0, 0x1b, 0x24, 0xff}
+	lossColor color.Color = color.RGBA{0xf0, 0x8c, 0x00, 0xff}
+	cellColor color.Color = color.RGBA{0xf2, 0xf2, 0xf4, 0xff}
 )
 
 // offsetGrid is how the offsets panel arranges its objects: a cell per

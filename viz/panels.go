@@ -8,15 +8,17 @@ import (
 )
 
 // The panels' colours: dark text on white panels over a light grey canvas.
+// Those passed to the drawing functions are stored as color.Color, so a
+// call converts nothing to the interface and allocates nothing.
 var (
-	canvasColor = color.RGBA{0xe9, 0xe9, 0xec, 0xff}
-	panelColor  = color.RGBA{0xff, 0xff, 0xff, 0xff}
-	edgeColor   = color.RGBA{0xc4, 0xc4, 0xcc, 0xff}
-	textColor   = color.RGBA{0x20, 0x20, 0x24, 0xff}
-	dimColor    = color.RGBA{0x6a, 0x6a, 0x72, 0xff}
-	highlight   = color.RGBA{0xff, 0xf4, 0xc2, 0xff} // the selected object's row
-	halo        = color.NRGBA{0, 0, 0, 150}          // under markers on maps
-	white       = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	canvasColor             = color.RGBA{0xe9, 0xe9, 0xec, 0xff}
+	panelColor              = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	edgeColor   color.Color = color.RGBA{0xc4, 0xc4, 0xcc, 0xff}
+	textColor   color.Color = color.RGBA{0x20, 0x20, 0x24, 0xff}
+	dimColor    color.Color = color.RGBA{0x6a, 0x6a, 0x72, 0xff}
+	highlight   color.Color = color.RGBA{0xff, 0xf4, 0xc2, 0xff} // the selected object's row
+	halo        color.Color = color.NRGBA{0, 0, 0, 150}          // under markers on maps
+	white       color.Color = color.RGBA{0xff, 0xff, 0xff, 0xff}
 )
 
 // palette colours objects by slot, the same in every panel (matplotlib's
@@ -76,7 +78,8 @@ func (p Panel) IsMap() bool {
 // at (0, 0); the panel is laid out in r and clipped to r ∩ dst.Bounds(),
 // outside which nothing changes. A heatmap panel puts its map where
 // MapRect(r, …) says. The first call on a frame fills its
-// cache (see Frame.Refresh); later calls allocate only a few strings.
+// cache (see Frame.Refresh); later calls allocate no image, only small
+// values: labels, titles, per-object colours.
 func DrawPanel(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	// Lay out in r, draw in r ∩ dst.
 	clip := r.Intersect(dst.Rect)
