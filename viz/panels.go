@@ -158,14 +158,7 @@ func title(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	} else {
 		forms = viewTitles(p, f)
 	}
-	s := forms[len(forms)-1]
-	for _, t := range forms {
-		if TextWidth(t) <= w {
-			s = t
-			break
-		}
-	}
-	Label(dst, r.Min.X+pad, r.Min.Y+pad, fit(s, w), textColor)
+	Label(dst, r.Min.X+pad, r.Min.Y+pad, firstFit(w, forms...), textColor)
 }
 
 // viewTitles returns the title of p for f, from the longest form to the
