@@ -223,3 +223,35 @@ func checkBackgroundSweep(t *testing.T, o Options, n int) *kernel {
 	}
 	return k
 }
+// TestOtherExponents: the reference path with α, β other than 2, 4 (the
+// exact per-pixel path) against plainTerm summed by hand.
+func TestOtherExponents(t *testing.T) {
+	sh := Shape{Stacks: 1, Batch: 2, Classes: 2, Height: 7, Width: 9, Slots: 4}
+	in := randomInput(31, sh, []int{2, 4})
+	o := DefaultOptions()
+	o.Alpha, o.Beta = 1.5, 3
+	r := mustEvaluate(t, in, o)
+	for _, c := range Corners {
+		var pos, neg float64
+		var npos int
+		for i, x := range in.Heat[c] {
+			y := in.GTHeat[c][i%len(in.GTHeat[c])]
+			if y == 1 {
+				npos++
+				pos += plainTerm(x, y, o)
+			} else {
+				neg += plainTerm(x, y, o)
+			}
+		}
+		want := -(pos + neg) / float64(max(npos, 1))
+		got := r.Weighted.FocalTL
+		if c == BottomRight {
+			got = r.Weighted.FocalBR
+		}
+		// plainTerm takes β = 3 through math.Pow, the engine multiplies as
+		// PyTorch does: float32 rounding apart, they agree.
+		if !near(got, want, 1e-6, 0) {
+			t.Errorf("%v focal %.12g, plain %.12g", c, got, want)
+		}
+	}
+}
