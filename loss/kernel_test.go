@@ -223,6 +223,7 @@ func checkBackgroundSweep(t *testing.T, o Options, n int) *kernel {
 	}
 	return k
 }
+
 // TestOtherExponents: the reference path with α, β other than 2, 4 (the
 // exact per-pixel path) against plainTerm summed by hand.
 func TestOtherExponents(t *testing.T) {
