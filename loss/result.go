@@ -203,11 +203,7 @@ func (r *Result) offsetNorm(c Corner) float64 {
 	if r.Options.Convention != MMDet {
 		return offsetNorm(r.in.Mask, r.Shape.Batch)
 	}
-	var n int
-	for _, p := range r.offPix {
-		n += len(p[c])
-	}
-	return 2 * mmdetAvgFactor(n)
+	return 2 * mmdetAvgFactor(r.OffsetCount(c))
 }
 
 // offsetMasks finds MMDet's offset mask of every image and corner: the
