@@ -38,3 +38,27 @@ func TestMMDetSharedOffsetPixel(t *testing.T) {
 		}
 	}
 }
+
+// TestMMDetSharedOffsetQuirk: slots of different classes on one corner
+// pixel are flagged under MMDet (one offset term), and not under the
+// reference, where each slot counts.
+func TestMMDetSharedOffsetQuirk(t *testing.T) {
+	sh := Shape{Stacks: 1, Batch: 2, Classes: 2, Height: 6, Width: 7, Slots: 5}
+	in := randomInput(22, sh, []int{3, 2})
+	const pix = 2*7 + 3
+	in.Inds[BottomRight][sh.SlotIndex(1, 0)], in.Inds[BottomRight][sh.SlotIndex(1, 1)] = pix, pix
+	for cls := range sh.Classes {
+		in.GTHeat[BottomRight][sh.TargetIndex(1, cls, 2, 3)] = float32(cls) // class 1 has the positive
+	}
+	o := DefaultOptions()
+	o.Convention = MMDet
+	if !hasQuirk(mustEvaluate(t, in, o), QuirkSharedOffset, 1) {
+		t.Errorf("mmdet: quirks %v lack %s on image 1", mustEvaluate(t, in, o).Quirks(), QuirkSharedOffset)
+	}
+	if q := mustEvaluate(t, in, o).Quirks(); hasQuirk(mustEvaluate(t, in, o), QuirkSharedOffset, 0) {
+		t.Errorf("mmdet: %s on image 0, which shares no pixel: %v", QuirkSharedOffset, q)
+	}
+	if hasQuirk(mustEvaluate(t, in, DefaultOptions()), QuirkSharedOffset, 1) {
+		t.Errorf("reference: %s fired", QuirkSharedOffset)
+	}
+}

@@ -50,6 +50,7 @@ func (r *Result) Quirks() []Quirk {
 			}
 		}
 	}
+	q = append(q, r.mmdetQuirks()...)
 	return q
 }
 
