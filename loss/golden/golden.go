@@ -96,27 +96,38 @@ func All() ([]Case, error) {
 	return append(pub, more...), nil
 }
 
-// casesIn reads the cases of dir, sorted by name. The directory is listed,
-// not globbed, so a name such as "run[1]" is no pattern.
+// casesIn reads the cases of dir, sorted by name.
 func casesIn(dir string) ([]Case, error) {
+	return decodeAll(dir, func(c *Case, name string) { c.Name, c.Dir = name, dir })
+}
+
+// decodeAll decodes every NAME.json of dir, sorted by name, into a T each,
+// and names it with named. The directory is listed, not globbed, so a name
+// such as "run[1]" is no pattern.
+func decodeAll[T any](dir string, named func(c *T, name string)) ([]T, error) {
 	des, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
 		return nil, err
 	}
-	var cases []Case
+	var cases []T
 	for _, de := range des {
 		name, ok := strings.CutSuffix(de.Name(), ".json")
 		if !ok {
 			continue
 		}
-		c, err := load(dir, name)
+		buf, err := os.ReadFile(filepath.Join(dir, de.Name()))
 		if err != nil {
 			return nil, err
 		}
+		var c T
+		if err := json.Unmarshal(buf, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", de.Name(), err)
+		}
+		named(&c, name)
 		cases = append(cases, c)
 	}
 	if len(cases) == 0 {
-		return nil, fmt.Errorf("no reference cases in %s", dir)
+		return nil, fmt.Errorf("no cases in %s", dir)
 	}
 	return cases, nil
 }

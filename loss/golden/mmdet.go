@@ -1,12 +1,6 @@
 package golden
 
-import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-)
+import "path/filepath"
 
 // MMDetCase is one case of testdata/mmdet: a dump and what mmdetection's
 // CornerHead loss computed on it (see testdata/mmdet/README.md). The terms
@@ -61,28 +55,5 @@ func (c MMDetCase) NPZ() string {
 // MMDetCases reads the cases of testdata/mmdet, sorted by name.
 func MMDetCases() ([]MMDetCase, error) {
 	dir := MMDetDir()
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var cases []MMDetCase
-	for _, de := range des {
-		name, ok := strings.CutSuffix(de.Name(), ".json")
-		if !ok {
-			continue
-		}
-		buf, err := os.ReadFile(filepath.Join(dir, de.Name()))
-		if err != nil {
-			return nil, err
-		}
-		c := MMDetCase{Name: name, Dir: dir}
-		if err := json.Unmarshal(buf, &c); err != nil {
-			return nil, fmt.Errorf("%s: %w", de.Name(), err)
-		}
-		cases = append(cases, c)
-	}
-	if len(cases) == 0 {
-		return nil, fmt.Errorf("no mmdet cases in %s", dir)
-	}
-	return cases, nil
+	return decodeAll(dir, func(c *MMDetCase, name string) { c.Name, c.Dir = name, dir })
 }
