@@ -134,8 +134,9 @@ func (e *Evaluator) SetOptions(opt Options) error {
 	}
 	old := e.opt
 	e.opt = opt
-	sameKernel := old.Alpha == opt.Alpha && old.Eps == opt.Eps && old.Convention == opt.Convention
-	onlyAlpha := old.Eps == opt.Eps && old.Convention == opt.Convention && old.Alpha != opt.Alpha
+	sameEps := old.Eps == opt.Eps || opt.Convention == MMDet // MMDet has no clamp
+	sameKernel := old.Alpha == opt.Alpha && sameEps && old.Convention == opt.Convention
+	onlyAlpha := sameEps && old.Convention == opt.Convention && old.Alpha != opt.Alpha
 	switch {
 	case sameKernel && old.Beta == opt.Beta:
 	case sameKernel:
