@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/json"
 	"image"
 	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -220,12 +222,54 @@ func TestURLRejectsHostileState(t *testing.T) {
 			t.Errorf("%s: the scene changed", name)
 		}
 	}
-	// A well-formed state asking for a huge map.
-	u := urlState{V: 1, Target: [7]float64{512, 512, 100000, 100000, 80, 0.3, -1}, Formula: "fixed", K: 128, Stacks: 1,
-		Images: [][][]float64{{}}, Options: [6]float64{0.1, 0.1, 1, 2, 4, 1e-4}, Conv: "reference"}
-	if _, _, _, err := u.decode(); err == nil {
-		t.Error("a 100000×100000 map was accepted")
+	// Well-formed states asking for too much, or for numbers a float-to-int
+	// conversion would turn into something else.
+	for name, f := range map[string]func(u *urlState){
+		"huge map": func(u *urlState) { u.Target[2], u.Target[3] = 100000, 100000 },
+		"over budget": func(u *urlState) {
+			u.Stacks, u.Target[4], u.Target[2], u.Target[3] = 4, 128, 512, 512
+			u.Images = make([][][]float64, 8)
+		},
+		"huge radius": func(u *urlState) { u.Target[6] = 1e300 },
+		"half radius": func(u *urlState) { u.Target[6] = 2.5 },
+		"huge seed":   func(u *urlState) { u.Pred[3] = 1e300 },
+		"minus seed":  func(u *urlState) { u.Pred[3] = -1 },
+		"huge blur":   func(u *urlState) { u.Pred[2] = 1e9 },
+		"huge class":  func(u *urlState) { u.Images[0][0][4] = 1e19 },
+		"blob corner": func(u *urlState) { u.Blobs[0][0][0] = 1e300 },
+		"many blobs":  func(u *urlState) { u.Blobs[0] = slices.Repeat(u.Blobs[0][:1], 65) },
+		"zero peak":   func(u *urlState) { u.Images[0][0][5] = 0 },
+	} {
+		var u urlState
+		if err := json.Unmarshal(a.urlJSON(), &u); err != nil {
+			t.Fatal(err)
+		}
+		f(&u)
+		err := a.RestoreURLState(encodeURLState(t, u))
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		if a.Result().Loss != before || a.URLState() != good {
+			t.Errorf("%s: the scene changed", name)
+		}
+		if name == "over budget" && !strings.Contains(err.Error(), "GiB, more than the 512 MiB a scene may use") {
+			t.Errorf("over budget: message %q does not say what is too large", err)
+		}
 	}
+}
+
+// encodeURLState writes u as URLState does.
+func encodeURLState(t *testing.T, u urlState) string {
+	js, err := json.Marshal(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(js)
+	w.Close()
+	return base64.RawURLEncoding.EncodeToString(buf.Bytes())
 }
 
 func TestLoadDump(t *testing.T) {
