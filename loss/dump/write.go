@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -82,18 +82,28 @@ func npyHeader(descr string, shape []int) []byte {
 	return b.Bytes()
 }
 
-// npyDict returns the header dict as NumPy writes it, keys in its order.
+// npyDict returns the header dict of a type string as NumPy writes it.
 func npyDict(descr string, fortran bool, shape []int) string {
+	return numpyDict("'"+descr+"'", fortran, shape)
+}
+
+// numpyDict returns a header dict in NumPy's layout, without the padding:
+// numpy.save writes "'key': repr(value), " for each key in sorted order
+// between braces. descr is the text of the value, quotes included.
+func numpyDict(descr string, fortran bool, shape []int) string {
 	dims := make([]string, len(shape))
 	for i, d := range shape {
-		dims[i] = fmt.Sprint(d)
+		dims[i] = strconv.Itoa(d)
 	}
 	tuple := "(" + strings.Join(dims, ", ") + ")"
 	if len(shape) == 1 {
 		tuple = "(" + dims[0] + ",)"
 	}
-	order := map[bool]string{true: "True", false: "False"}[fortran]
-	return fmt.Sprintf("{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, order, tuple)
+	order := "False"
+	if fortran {
+		order = "True"
+	}
+	return "{'descr': " + descr + ", 'fortran_order': " + order + ", 'shape': " + tuple + ", }"
 }
 
 // writeData encodes little-endian.
