@@ -245,7 +245,7 @@ func findPeaks(dst []peak, prob []float32, h, w int) []peak {
 	for y := range h {
 		for x := range w {
 			v := prob[y*w+x]
-			if v <= peakThreshold || !isLocalMax(prob, h, w, x, y) {
+			if !(v > peakThreshold) || !isLocalMax(prob, h, w, x, y) { // NaN is no corner
 				continue
 			}
 			dst = append(dst, peak{x, y, v})

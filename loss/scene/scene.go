@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -251,6 +252,14 @@ func (s *Scene) Clone() *Scene {
 		c.Blobs[b] = append([]Blob(nil), blobs...)
 	}
 	return &c
+}
+
+// Equal reports whether s and t describe the same step.
+func (s *Scene) Equal(t *Scene) bool {
+	return s.Target == t.Target && s.Stacks == t.Stacks && s.Background == t.Background &&
+		s.Noise == t.Noise && s.Blur == t.Blur && s.Seed == t.Seed &&
+		slices.EqualFunc(s.Images, t.Images, slices.Equal[[]Object]) &&
+		slices.EqualFunc(s.Blobs, t.Blobs, slices.Equal[[]Blob])
 }
 
 // SetBlobs gives image b n false positives: it keeps the first n it has and

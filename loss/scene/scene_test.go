@@ -83,6 +83,15 @@ func TestPartialRedraw(t *testing.T) {
 func TestCloneIsDeep(t *testing.T) {
 	s := Default()
 	c := s.Clone()
+	s.Images = append(s.Images, nil) // an image with no objects, nil or empty
+	c.Images = append(c.Images, []Object{})
+	if !c.Equal(s) {
+		t.Error("a clone is not Equal to its original")
+	}
+	c.Images[0][0].Tag[1] += 1e-9
+	if c.Equal(s) {
+		t.Error("Equal misses a changed tag")
+	}
 	c.Images[0][0].Peak = 0.01
 	c.Blobs[0][0].X = 3
 	if s.Images[0][0].Peak == 0.01 || s.Blobs[0][0].X == 3 {

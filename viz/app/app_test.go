@@ -87,6 +87,40 @@ func TestWeightControls(t *testing.T) {
 	}
 }
 
+// TestDragHeldAtMinimumSize: a corner dragged past the other one stops at
+// the smallest box; holding it there (the page moves the pointer to the
+// same place every frame) changes nothing, so nothing is redrawn and the
+// sparkline does not fill with repeats.
+func TestDragHeldAtMinimumSize(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	o := a.objects()[0]
+	a.SetView(View{Class: o.Class, Corner: loss.BottomRight})
+	r, zoom := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
+	at := func(x, y float64) image.Point {
+		return image.Pt(r.Min.X+int(x*float64(zoom)), r.Min.Y+int(y*float64(zoom)))
+	}
+	e := o.Exact[loss.BottomRight]
+	a.PointerDown(at(e[0], e[1]))
+	if !a.Dragging() {
+		t.Fatal("pressing on the corner started no drag")
+	}
+	tl := o.Exact[loss.TopLeft]
+	if err := a.PointerMove(at(tl[0]-5, tl[1]-5)); err != nil { // past the top-left corner
+		t.Fatal(err)
+	}
+	v, n := a.Version(), len(a.History())
+	for i := range 5 {
+		if err := a.PointerMove(at(tl[0]-5-float64(i), tl[1]-5)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Version() != v || len(a.History()) != n {
+		t.Errorf("holding the drag at the smallest box: version %d→%d, history %d→%d", v, a.Version(), n, len(a.History()))
+	}
+	a.PointerUp()
+}
+
 // TestDragCorner drags the top-left corner of object 0 on the target panel
 // and checks that its targets moved with it.
 func TestDragCorner(t *testing.T) {
