@@ -6,7 +6,10 @@ import "unsafe"
 // keeps the focal sums of every row of every plane, so that an edit
 // recomputes only the rows it touched, and a change of β only the rows that
 // hold bumps or positives. Its Result equals Evaluate on the same input to
-// the last bit: both sum the same rows in the same order.
+// the last bit (both sum the same rows in the same order), except after
+// SetOptions changed α alone on the fast path: the background then comes
+// from binned moments (moments.go), within 1e-10 relative of Evaluate,
+// until the planes are recomputed.
 //
 // The caller changes the input's arrays in place and then says which rows
 // changed with Changed (tags, offsets, the mask and the indices need no call:
