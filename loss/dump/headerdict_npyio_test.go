@@ -4,7 +4,6 @@ package dump
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -117,11 +116,7 @@ func ownParse(dict string) parsed {
 }
 
 // npyBuf wraps a dict in the magic, version 1.0, length and final newline.
-func npyBuf(dict string) []byte {
-	b := []byte(npyMagic + "\x01\x00")
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)+1))
-	return append(append(b, dict...), '\n')
-}
+func npyBuf(dict string) []byte { return npyFrame(dict + "\n") }
 
 // numpyLayout writes h as numpy.save writes a header dict, without the
 // padding. A descr parseDtype reads is written as NumPy writes the type

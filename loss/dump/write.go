@@ -2,7 +2,6 @@ package dump
 
 import (
 	"archive/zip"
-	"bytes"
 	"compress/flate"
 	"encoding/binary"
 	"io"
@@ -67,19 +66,24 @@ func writeNPY(zw *zip.Writer, a Array) error {
 	return wrap("", a.Name, writeData(f, a.Data))
 }
 
-// npyHeader returns magic, version 1.0 and the header dict, padded with
-// spaces so the data starts on a 64-byte boundary as NumPy pads it.
+// npyHeader returns the header of an array as NumPy writes it.
 func npyHeader(descr string, shape []int) []byte {
-	dict := npyDict(descr, false, shape)
-	const prefix = 10
-	pad := 63 - (prefix+len(dict))%64 // leaves room for the final newline
-	dict += strings.Repeat(" ", pad) + "\n"
+	return npyFrame(npyDict(descr, false, shape))
+}
 
-	var b bytes.Buffer
-	b.WriteString(npyMagic + "\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(dict)))
-	b.WriteString(dict)
-	return b.Bytes()
+// npyFrame returns magic, version 1.0, the header length and dict. A dict
+// without its final newline gets one, after spaces so that the data starts
+// on a 64-byte boundary as NumPy pads it; one with it is kept as it is.
+func npyFrame(dict string) []byte {
+	const prefix = 10
+	if !strings.HasSuffix(dict, "\n") {
+		pad := 63 - (prefix+len(dict))%64 // leaves room for the final newline
+		dict += strings.Repeat(" ", pad) + "\n"
+	}
+	b := make([]byte, 0, prefix+len(dict))
+	b = append(b, npyMagic+"\x01\x00"...)
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)))
+	return append(b, dict...)
 }
 
 // npyDict returns the header dict of a type string as NumPy writes it.
