@@ -87,19 +87,26 @@ func TestWeightControls(t *testing.T) {
 	}
 }
 
+// targetPanel returns a new app on a 1600×900 canvas viewing corner c of
+// object 0's class, object 0, and where a point of the target map is on
+// the canvas.
+func targetPanel(c loss.Corner) (*App, viz.Object, func(x, y float64) image.Point) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	o := a.objects()[0]
+	a.SetView(View{Class: o.Class, Corner: c})
+	r, zoom := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
+	return a, o, func(x, y float64) image.Point {
+		return image.Pt(r.Min.X+int(x*float64(zoom)), r.Min.Y+int(y*float64(zoom)))
+	}
+}
+
 // TestDragHeldAtMinimumSize: a corner dragged past the other one stops at
 // the smallest box; holding it there (the page moves the pointer to the
 // same place every frame) changes nothing, so nothing is redrawn and the
 // sparkline does not fill with repeats.
 func TestDragHeldAtMinimumSize(t *testing.T) {
-	a := New()
-	a.SetCanvas(image.Pt(1600, 900))
-	o := a.objects()[0]
-	a.SetView(View{Class: o.Class, Corner: loss.BottomRight})
-	r, zoom := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
-	at := func(x, y float64) image.Point {
-		return image.Pt(r.Min.X+int(x*float64(zoom)), r.Min.Y+int(y*float64(zoom)))
-	}
+	a, o, at := targetPanel(loss.BottomRight)
 	e := o.Exact[loss.BottomRight]
 	a.PointerDown(at(e[0], e[1]))
 	if !a.Dragging() {
@@ -124,14 +131,7 @@ func TestDragHeldAtMinimumSize(t *testing.T) {
 // TestDragCorner drags the top-left corner of object 0 on the target panel
 // and checks that its targets moved with it.
 func TestDragCorner(t *testing.T) {
-	a := New()
-	a.SetCanvas(image.Pt(1600, 900))
-	o := a.objects()[0]
-	a.SetView(View{Class: o.Class, Corner: loss.TopLeft})
-	r, zoom := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
-	at := func(x, y float64) image.Point {
-		return image.Pt(r.Min.X+int(x*float64(zoom)), r.Min.Y+int(y*float64(zoom)))
-	}
+	a, o, at := targetPanel(loss.TopLeft)
 	e := o.Exact[loss.TopLeft]
 	a.PointerDown(at(e[0], e[1]))
 	if a.Selected != 0 || !a.Dragging() {
@@ -299,11 +299,7 @@ func encodeURLState(t *testing.T, u urlState) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.BestCompression)
-	w.Write(js)
-	w.Close()
-	return base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	return new(urlCompressor).encode(js, flate.BestCompression)
 }
 
 func TestLoadDump(t *testing.T) {

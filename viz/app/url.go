@@ -58,25 +58,30 @@ func (a *App) URLState() string {
 	if js == nil {
 		return ""
 	}
-	// One compressor for every call: a new one at BestCompression allocates
-	// most of a megabyte, and the page asks after every change. Reset makes
-	// it what NewWriter returns, so the output is the same.
-	z := &a.url
+	return a.url.encode(js, flate.BestCompression)
+}
+
+// urlCompressor is the deflate writer URLState reuses, and its output: a
+// new one at BestCompression allocates most of a megabyte, and the page
+// asks after every change. Reset makes it what NewWriter returns, so the
+// output is the same.
+type urlCompressor struct {
+	w   *flate.Writer
+	buf bytes.Buffer
+}
+
+// encode deflates js at level (the level of the first call) and returns it
+// in base64url, as a link carries it.
+func (z *urlCompressor) encode(js []byte, level int) string {
 	z.buf.Reset()
 	if z.w == nil {
-		z.w, _ = flate.NewWriter(&z.buf, flate.BestCompression)
+		z.w, _ = flate.NewWriter(&z.buf, level)
 	} else {
 		z.w.Reset(&z.buf)
 	}
 	z.w.Write(js)
 	z.w.Close()
 	return base64.RawURLEncoding.EncodeToString(z.buf.Bytes())
-}
-
-// urlCompressor is the deflate writer URLState reuses, and its output.
-type urlCompressor struct {
-	w   *flate.Writer
-	buf bytes.Buffer
 }
 
 // urlJSON returns the link state before compression, nil while a dump is

@@ -64,15 +64,7 @@ func FuzzRestoreURLState(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, json bool) {
 		fragment := string(data)
 		if json {
-			z.buf.Reset()
-			if z.w == nil {
-				z.w, _ = flate.NewWriter(&z.buf, flate.NoCompression)
-			} else {
-				z.w.Reset(&z.buf)
-			}
-			z.w.Write(data)
-			z.w.Close()
-			fragment = base64.RawURLEncoding.EncodeToString(z.buf.Bytes())
+			fragment = z.encode(data, flate.NoCompression)
 		}
 		st, err := parseURLState(fragment)
 		if err != nil {

@@ -8,23 +8,15 @@ Runs _sigmoid, _neg_loss and _ae_loss of the reference itself
 checkout given, not copied) under PyTorch 1.13 in float32, as
 ../generate.py does, and records the checkout's commit.
 """
-import importlib.util, json, os, subprocess, sys, types
+import json, os, subprocess, sys
 
-import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from cornernet import reference
+
 root = sys.argv[1] if len(sys.argv) > 1 else "."
-pkg = types.ModuleType("cornernet_py_utils")
-pkg.__path__ = [os.path.join(root, "models", "py_utils")]
-sys.modules["cornernet_py_utils"] = pkg
-utils = types.ModuleType("cornernet_py_utils.utils")
-utils.convolution = utils.residual = utils.make_layer = utils.make_layer_revr = None
-sys.modules["cornernet_py_utils.utils"] = utils
-spec = importlib.util.spec_from_file_location("cornernet_py_utils.kp_utils",
-                                              os.path.join(root, "models", "py_utils", "kp_utils.py"))
-kp = importlib.util.module_from_spec(spec)
-kp.__package__ = "cornernet_py_utils"
-spec.loader.exec_module(kp)
+kp, _ = reference(root)
 
 def commit(root):
     """The checkout's commit, or CORNERNET_COMMIT for an exported tree."""
