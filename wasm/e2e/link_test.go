@@ -32,6 +32,7 @@ func TestOversizedLinkKeepsDefault(t *testing.T) {
 	if got := b.value("loss-total"); !closeEnough(got, want) {
 		t.Errorf("total %v, the default scene's is %v", got, want)
 	}
+	b.screenshot("oversized-link")
 	b.setNumber("push-weight", 0.7)
 	b.settle()
 	if got := b.value("loss-total"); got == want {
