@@ -45,9 +45,10 @@ func (r *Result) Quirks() []Quirk {
 		}
 		for _, c := range Corners {
 			if at, slots, pos, ok := r.sharedCorner(b, c); ok {
+				plural := map[bool]string{true: "s"}[pos > 1]
 				q = append(q, Quirk{QuirkSharedCorner, b, fmt.Sprintf(
-					"%d objects of image %d have their %s corner on pixel (%d, %d), where gt_%s_heat has %d positive(s): objects of one class share a positive, counted once in num_pos",
-					slots, b, c, at%int64(r.Shape.Width), at/int64(r.Shape.Width), c, pos)})
+					"%d objects of image %d have their %s corner on pixel (%d, %d), where gt_%s_heat has %d positive%s: objects of one class share a positive, which num_pos counts once",
+					slots, b, c, at%int64(r.Shape.Width), at/int64(r.Shape.Width), c, pos, plural)})
 			}
 		}
 	}
