@@ -150,9 +150,12 @@ type peak struct {
 	p    float32
 }
 
-// Decoding, as CornerNet's _decode does: a pixel is a predicted corner when
-// it equals the maximum of its 3×3 neighbourhood (max-pool NMS) and its
-// probability exceeds peakThreshold; at most maxPeaks are kept.
+// A pixel is drawn as a predicted corner when it equals the maximum of its
+// 3×3 neighbourhood, the max-pool NMS of CornerNet's _decode (nms_kernel 3
+// at test time), and its probability exceeds peakThreshold; at most
+// maxPeaks are kept, most probable first. The threshold and the cap are
+// this page's, to keep the panel readable: _decode has no threshold and
+// keeps the top_k = 100 of all classes.
 const (
 	peakThreshold = 0.1
 	maxPeaks      = 20
@@ -245,7 +248,7 @@ func findPeaks(dst []peak, prob []float32, h, w int) []peak {
 	for y := range h {
 		for x := range w {
 			v := prob[y*w+x]
-			if v <= peakThreshold || !isLocalMax(prob, h, w, x, y) {
+			if !(v > peakThreshold) || !isLocalMax(prob, h, w, x, y) { // NaN is no corner
 				continue
 			}
 			dst = append(dst, peak{x, y, v})

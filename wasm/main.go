@@ -104,8 +104,9 @@ func (g *game) guard(where string) {
 	}
 }
 
-// Update runs queued work, follows the pointer, and re-renders the panels
-// whose data changed.
+// Update runs queued work, follows the pointer, and re-renders every panel
+// when the app's version changed (nothing when it did not: idle frames draw
+// nothing).
 func (g *game) Update() error {
 	defer g.guard("update")
 	for _, f := range g.queue.take() {

@@ -131,9 +131,12 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// browser starts a headless Chromium for one test with the flags this
-// machine needs (see shared/docs/platform.md) and collects what the page
-// writes to its console.
+// browser starts a headless Chromium for one test and collects what the
+// page writes to its console. The flags are what a root, GPU-less machine
+// needs: no sandbox (root), no GPU process, WebGL2 through SwiftShader
+// (newer Chromium builds want enable-unsafe-swiftshader for it), and no
+// background traffic (QUIC, component updates, sync), so the page's own
+// requests are the only ones.
 type browser struct {
 	ctx     context.Context
 	t       testing.TB
