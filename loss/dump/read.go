@@ -77,6 +77,9 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 		return nil, err
 	}
 	d.Warnings = append(d.Warnings, maskWarnings(d.Input.Mask, rd.hdr["gt_mask"])...)
+	if msg := loss.ProbabilityWarning(d.Input); msg != "" {
+		d.Warnings = append(d.Warnings, msg)
+	}
 	if err := d.Input.Validate(); err != nil {
 		return nil, rd.validation(err)
 	}
