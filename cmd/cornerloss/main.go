@@ -5,7 +5,7 @@
 //	cornerloss eval [flags] DUMP...         the loss, per stack and per image; a run of dumps in step order
 //	cornerloss targets -spec SCENE.json -out GT.npz
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
-//	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+//	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
 // "cornerloss: FILE: ARRAY: problem"), 2 on a usage error.
@@ -44,7 +44,7 @@ const usage = `usage:
   cornerloss targets -spec SCENE.json -out GT.npz
   cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
                     [the loss flags of eval] -out view.png DUMP
-  cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+  cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
 
 DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).
 Several DUMPs are a run: one row (one JSON object per line with -json) per step,
