@@ -234,15 +234,18 @@ func (r *Result) heatScan() (maxGrad float64, predicted [2]int) {
 		id := ids[i]
 		x, y := in.planeData(id)
 		var best float64
-		bg, anyBG := float32(math.Inf(-1)), false
+		bg := float32(math.Inf(-1))
 		for j, xj := range x {
-			if xj <= 0 && plainPixel(xj, y[j]) {
-				bg, anyBG = max(bg, xj), true
+			// A plain comparison, not max(): this loop is most of the scan.
+			if xj <= 0 && math.Float32bits(y[j]) == 0 {
+				if xj > bg {
+					bg = xj
+				}
 				continue
 			}
 			best = max(best, grad(xj, y[j]))
 		}
-		if anyBG {
+		if bg > float32(math.Inf(-1)) { // -Inf logits have gradient 0
 			best = max(best, grad(bg, 0))
 		}
 		out[i].dterm = best

@@ -2,6 +2,7 @@ package loss_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -218,4 +219,23 @@ func TestProbabilityWarning(t *testing.T) {
 			t.Errorf("%s: flags %v lack %s", c.Name, s.Flags, loss.FlagProbabilities)
 		}
 	}
+}
+
+// BenchmarkSummarize times Summarize after Evaluate on BenchmarkTotal's
+// B=2 S=2 step: what a run's timeline adds to each dump.
+func BenchmarkSummarize(b *testing.B) {
+	in, _, err := scene.COCO(2, 2).Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := loss.Evaluate(in, loss.DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run(fmt.Sprintf("B=%d_S=%d_C=%d_%dx%d", in.Batch, in.Stacks, in.Classes, in.Height, in.Width), func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			loss.Summarize(in, r)
+		}
+	})
 }
