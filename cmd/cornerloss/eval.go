@@ -46,7 +46,9 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	rows, failed := runRows(pos, evalAll(pos, o))
 	switch {
 	case *asJSON:
-		err = writeRunJSON(stdout, rows)
+		var bad int
+		bad, err = writeRunJSON(stdout, rows)
+		failed += bad
 	case *asCSV:
 		err = writeRunCSV(stdout, rows)
 	default:

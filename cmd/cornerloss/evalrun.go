@@ -44,8 +44,15 @@ func evalAll(paths []string, o loss.Options) []evaluated {
 	return out
 }
 
-// evalOne reads one dump and returns its report.
-func evalOne(path string, o loss.Options) (*report, error) {
+// evalOne reads one dump and returns its report. A panic (a bug: the
+// reader refuses bad input) becomes that dump's error, as run makes it
+// the program's: a worker's panic would otherwise end every other dump.
+func evalOne(path string, o loss.Options) (rep *report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rep, err = nil, fmt.Errorf("%s: internal error: %v", path, p)
+		}
+	}()
 	d, err := readDump(path)
 	if err != nil {
 		return nil, err
@@ -127,15 +134,38 @@ func runRows(paths []string, ev []evaluated) (rows []any, failed int) {
 	return rows, failed
 }
 
-// writeRunJSON prints one JSON object per line.
-func writeRunJSON(out io.Writer, rows []any) error {
-	enc := json.NewEncoder(out)
+// writeRunJSON prints one JSON object per line. A row JSON cannot hold (an
+// infinite term, from tags near the float32 limit) is printed as an error
+// row, so the other lines still come out.
+func writeRunJSON(out io.Writer, rows []any) (failed int, err error) {
 	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
-			return err
+		b, err := json.Marshal(r)
+		if err != nil {
+			failed++
+			b, _ = json.Marshal(errorRow{File: rowFile(r), Error: err.Error()})
+		}
+		if _, err := out.Write(append(b, '\n')); err != nil {
+			return failed, err
 		}
 	}
-	return nil
+	return failed, nil
+}
+
+// rowFile names a row for an error: its file, or its chunks' files.
+func rowFile(r any) string {
+	switch r := r.(type) {
+	case *report:
+		return r.File
+	case *stepRow:
+		var files []string
+		for _, c := range r.Chunks {
+			files = append(files, rowFile(c))
+		}
+		return strings.Join(files, ", ")
+	case errorRow:
+		return r.File
+	}
+	return ""
 }
 
 // csvHeader names the columns of eval -csv.

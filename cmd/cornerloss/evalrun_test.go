@@ -359,3 +359,27 @@ func TestProbabilityDumpWarns(t *testing.T) {
 		t.Errorf("JSON flags %v warnings %q", got.Flags, got.Warnings)
 	}
 }
+
+// TestEvalRunInfiniteTerm: tags near the float32 limit give an infinite
+// pull, which JSON cannot hold: that dump's line is an error, the others
+// still print, and eval exits 1.
+func TestEvalRunInfiniteTerm(t *testing.T) {
+	small, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := readInput(t, small.NPZ())
+	for i := range in.Tag[loss.TopLeft] {
+		in.Tag[loss.TopLeft][i] = 3e38
+	}
+	huge, fine := filepath.Join(dir, "step_2.npz"), filepath.Join(dir, "step_1.npz")
+	writeDump(t, huge, in)
+	copyFile(t, small.NPZ(), fine)
+	code, out, errOut := runCLI("eval", "-json", huge, fine)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 1 || len(lines) != 2 || !strings.Contains(lines[0], `"step":1`) ||
+		!strings.Contains(lines[1], `"error"`) || !strings.Contains(lines[1], "step_2.npz") {
+		t.Errorf("exit %d, stderr %q, out:\n%s", code, errOut, out)
+	}
+}
