@@ -35,7 +35,14 @@ func newReport(file string, d *dump.Dump, r *loss.Result) *report {
 func (rep *report) writeTable(out io.Writer) error {
 	var b strings.Builder
 	s := rep.Shape
-	fmt.Fprintf(&b, "%s: S=%d B=%d C=%d %dx%d K=%d, convention %s\n", rep.File, s.S, s.B, s.C, s.H, s.W, s.K, rep.Convention)
+	fmt.Fprintf(&b, "%s: S=%d B=%d C=%d %dx%d K=%d, convention %s", rep.File, s.S, s.B, s.C, s.H, s.W, s.K, rep.Convention)
+	if rep.Step != nil {
+		fmt.Fprintf(&b, ", step %d", *rep.Step)
+	}
+	if rep.Chunk != nil {
+		fmt.Fprintf(&b, ", chunk %d (this device's part of the batch, normalised on its own)", *rep.Chunk)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "weights pull %g push %g regr %g, alpha %g beta %g eps %g, num_pos tl %d br %d\n\n",
 		rep.Weights.Pull, rep.Weights.Push, rep.Weights.Regr, rep.Alpha, rep.Beta, rep.Eps, rep.NumPos[0], rep.NumPos[1])
 
