@@ -30,12 +30,21 @@ func runEval(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) == 1 && !*asCSV {
-		rep, err := evalOne(pos[0], o)
-		if err != nil {
-			return err
+	// One dump: a file, a directory of .npy, or several .npy files (one
+	// dump, as the page reads several .npy dropped together).
+	if npys := len(pos) > 1 && allNPY(pos); len(pos) == 1 || npys {
+		var rep *report
+		if npys {
+			rep, err = evalNPYs(pos, o)
+		} else {
+			rep, err = evalOne(pos[0], o)
 		}
-		if *asJSON {
+		switch {
+		case err != nil:
+			return err
+		case *asCSV:
+			return writeRunCSV(stdout, []any{rep})
+		case *asJSON:
 			enc := json.NewEncoder(stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(rep)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
 	runs "github.com/cornerloss/cornerloss/loss/run" // main has a func run
 )
 
@@ -57,11 +59,36 @@ func evalOne(path string, o loss.Options) (rep *report, err error) {
 	if err != nil {
 		return nil, err
 	}
+	return evalDump(path, d, o)
+}
+
+// evalDump evaluates a dump read and returns its report.
+func evalDump(name string, d *dump.Dump, o loss.Options) (*report, error) {
 	r, err := loss.Evaluate(d.Input, o)
 	if err != nil {
-		return nil, fileError(path, err)
+		return nil, fileError(name, err)
 	}
-	return newReport(path, d, r), nil
+	return newReport(name, d, r), nil
+}
+
+// allNPY reports whether every path is an .npy file: the arrays of one dump.
+func allNPY(paths []string) bool {
+	for _, p := range paths {
+		if !strings.EqualFold(filepath.Ext(p), ".npy") {
+			return false
+		}
+	}
+	return true
+}
+
+// evalNPYs reads the .npy files of one dump, named by their folder.
+func evalNPYs(paths []string, o loss.Options) (*report, error) {
+	dir := filepath.Dir(paths[0])
+	d, err := dump.ReadNPYPaths(paths, dump.Options{})
+	if err != nil {
+		return nil, fileError(dir, err)
+	}
+	return evalDump(dir, d, o)
 }
 
 // errorRow is the JSON of a dump that could not be read.

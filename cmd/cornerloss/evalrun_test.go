@@ -1,10 +1,12 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -381,5 +383,44 @@ func TestEvalRunInfiniteTerm(t *testing.T) {
 	if code != 1 || len(lines) != 2 || !strings.Contains(lines[0], `"step":1`) ||
 		!strings.Contains(lines[1], `"error"`) || !strings.Contains(lines[1], "step_2.npz") {
 		t.Errorf("exit %d, stderr %q, out:\n%s", code, errOut, out)
+	}
+}
+
+// TestEvalNPYFiles: several .npy files are the arrays of one dump, not a
+// run, and give the reference's value.
+func TestEvalNPYFiles(t *testing.T) {
+	small, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(small.NPZ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	dir := t.TempDir()
+	args := []string{"eval", "-json"}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, f.Name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, p)
+	}
+	code, out, errOut := runCLI(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := mustFloat(t, out, "loss"); !golden.Close(got, small.Loss) {
+		t.Errorf("loss %.10g, reference %.10g", got, small.Loss)
 	}
 }
