@@ -424,3 +424,30 @@ func TestEvalNPYFiles(t *testing.T) {
 		t.Errorf("loss %.10g, reference %.10g", got, small.Loss)
 	}
 }
+
+// TestEvalChunkUnreadable: a chunk that cannot be read stays in its step,
+// as an error, and the step's mean says it is over the others only.
+func TestEvalChunkUnreadable(t *testing.T) {
+	small, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "step_10_gpu0.npz"), filepath.Join(dir, "step_10_gpu1.npz")
+	copyFile(t, small.NPZ(), good)
+	if err := os.WriteFile(bad, []byte("PK\x03\x04 truncated"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI("eval", "-json", bad, good)
+	var got stepRow
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if code != 1 || got.Step != 10 || len(got.Chunks) != 2 || !golden.Close(got.Loss, small.Loss) ||
+		!strings.Contains(strings.Join(got.Warnings, " "), "mean over 1 of 2 chunks") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if e, _ := got.Chunks[1].(map[string]any); e == nil || e["error"] == nil || e["file"] != bad {
+		t.Errorf("chunk 1 is %v, want its error", got.Chunks[1])
+	}
+}
