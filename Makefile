@@ -57,6 +57,7 @@ BENCH_PKGS := ./loss/ ./loss/dump/ ./viz/ ./viz/app/
 
 bench-native:
 	$(GO) test -run '^$$' -bench . $(BENCH_PKGS)
+	$(GO) test -run '^$$' -bench EvalRun -cpu 1,2 ./cmd/cornerloss/
 
 bench-wasm:
 ifdef NODE
