@@ -25,12 +25,16 @@ func runServe(args []string, stdout, _ io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
 		return fmt.Errorf("%s: no index.html (run make site first)", *dir)
 	}
+	policy, err := pagePolicy(*dir)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "serving %s on http://%s/\n", *dir, ln.Addr())
-	return http.Serve(ln, siteHandler(*dir))
+	return http.Serve(ln, withPolicy(policy, siteHandler(*dir)))
 }
 
 // siteHandler serves the static site: .wasm as application/wasm (the type
