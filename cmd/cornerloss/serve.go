@@ -45,8 +45,10 @@ func siteHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
-		name := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		clean := filepath.Clean("/" + r.URL.Path)
+		name := filepath.Join(dir, filepath.FromSlash(clean))
+		// Not for "/": the site folder's own name plus .gz is outside it.
+		if clean != "/" && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 			if _, err := os.Stat(name + ".gz"); err == nil {
 				if ct := mime.TypeByExtension(filepath.Ext(name)); ct != "" {
 					w.Header().Set("Content-Type", ct)
