@@ -17,9 +17,9 @@ import (
 // fuzzMaxBytes is the reader's budget under fuzzing. The reader refuses a
 // dump that would decode to more before allocating any of it (TestBudget
 // holds it to that), so no input can make a fuzz run allocate more, and the
-// targets need not measure memory per input: runtime.ReadMemStats stops the
-// world, which cost the old FuzzRead most of its speed. The tiny dumps the
-// seeds hold decode to a few hundred bytes.
+// targets need not measure memory per input (runtime.ReadMemStats, which
+// the old FuzzRead called twice an input, stops the world). The tiny dumps
+// the seeds hold decode to a few hundred bytes.
 const fuzzMaxBytes = 64 << 10
 
 // FuzzReadNPZ feeds arbitrary bytes to the reader as an .npz. It must never
