@@ -4,13 +4,14 @@
 GO       ?= go
 SITE     ?= build/site
 ADDR     ?= 127.0.0.1:8080
+FUZZTIME ?= 60s
 GOROOT   := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 NODE     := $(shell command -v node 2>/dev/null)
 # Packages free of ebiten and syscall/js: they also run as wasm under Node.
 PURE     := ./loss/... ./viz/...
 
-.PHONY: build cli site serve test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
+.PHONY: build cli site serve fuzz test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
 
 build: cli site
 
@@ -75,3 +76,8 @@ bench-size: site
 
 clean:
 	rm -rf build
+
+# fuzz runs every fuzz target for FUZZTIME (default 60s) and prints
+# executions per second and new coverage per target (see .ci/fuzz).
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) .ci/fuzz

@@ -210,7 +210,8 @@ func dial(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
 
 func TestServeDumpsMissingFolder(t *testing.T) {
 	site := t.TempDir()
-	if err := os.WriteFile(filepath.Join(site, "index.html"), nil, 0o644); err != nil {
+	page := `<meta http-equiv="Content-Security-Policy" content="default-src 'self'">`
+	if err := os.WriteFile(filepath.Join(site, "index.html"), []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(t.TempDir(), "nosuch")

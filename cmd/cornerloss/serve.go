@@ -26,6 +26,10 @@ func runServe(args []string, stdout, _ io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*dir, "index.html")); err != nil {
 		return fmt.Errorf("%s: no index.html (run make site first)", *dir)
 	}
+	policy, err := pagePolicy(*dir)
+	if err != nil {
+		return err
+	}
 	h := siteHandler(*dir)
 	follow := ""
 	if *dumps != "" {
@@ -42,7 +46,7 @@ func runServe(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "serving %s on http://%s/%s\n", *dir, ln.Addr(), follow)
-	return http.Serve(ln, h)
+	return http.Serve(ln, withPolicy(policy, h))
 }
 
 // withDumps sends every path under /dumps to dumps, as it came (no
@@ -65,8 +69,10 @@ func siteHandler(dir string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
-		name := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		clean := filepath.Clean("/" + r.URL.Path)
+		name := filepath.Join(dir, filepath.FromSlash(clean))
+		// Not for "/": the site folder's own name plus .gz is outside it.
+		if clean != "/" && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 			if _, err := os.Stat(name + ".gz"); err == nil {
 				if ct := mime.TypeByExtension(filepath.Ext(name)); ct != "" {
 					w.Header().Set("Content-Type", ct)

@@ -26,6 +26,7 @@ import (
 
 var (
 	siteURL  string // where the site is served
+	siteDir  string // the folder served there
 	chrome   string // the browser binary
 	artifact string // where screenshots go
 	setupErr error
@@ -69,7 +70,7 @@ func setup() (func(), error) {
 		return cleanup, err
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	siteURL = srv.URL
+	siteURL, siteDir = srv.URL, dir
 	return func() { srv.Close(); cleanup() }, nil
 }
 
