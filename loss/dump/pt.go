@@ -476,6 +476,9 @@ func ptEntries(file string, top any) ([]entry, []string, error) {
 			arrays, warnings, err = namedForm(v)
 		}
 	default:
+		err = errNotAStep
+	}
+	if err == errNotAStep {
 		err = notAStep(top)
 	}
 	if err != nil {
@@ -527,7 +530,7 @@ func stepDict(d *pyDict) (map[string][]*ptTensor, error) {
 // stepForm reads (xs, preds, ys).
 func stepForm(items []any) (map[string][]*ptTensor, error) {
 	if len(items) != 3 {
-		return nil, notAStep(pyTuple(items))
+		return nil, errNotAStep
 	}
 	out := map[string][]*ptTensor{}
 	xs, err := sequence("xs", items[0])
@@ -619,10 +622,13 @@ func namedForm(d *pyDict) (map[string][]*ptTensor, []string, error) {
 		out[name] = []*ptTensor{t}
 	}
 	if named == 0 {
-		return nil, nil, notAStep(d)
+		return nil, nil, errNotAStep
 	}
 	return out, warnings, nil
 }
+
+// errNotAStep stands for notAStep(top) where top is not at hand.
+var errNotAStep = errors.New("not a training step")
 
 // notAStep explains that a valid .pt holds something else.
 func notAStep(v any) error {
@@ -633,7 +639,11 @@ func notAStep(v any) error {
 	case *pyDict:
 		var keys []string
 		for _, k := range v.keys[:min(len(v.keys), 5)] {
-			keys = append(keys, describe(k))
+			if s, ok := k.(string); ok {
+				keys = append(keys, fmt.Sprintf("%.40q", s))
+			} else {
+				keys = append(keys, describe(k))
+			}
 		}
 		found = fmt.Sprintf("a dict of %d entries (%s", len(v.keys), strings.Join(keys, ", "))
 		if len(v.keys) > 5 {

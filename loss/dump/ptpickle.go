@@ -22,8 +22,8 @@ import (
 // Limits of one pickle. A training step's data.pkl has a few hundred ops
 // and a model's state_dict about 30 per tensor.
 const (
-	maxPickleBytes = 16 << 20
-	maxPickleOps   = 1 << 20
+	maxPickleBytes = 4 << 20
+	maxPickleOps   = 1 << 18
 	maxMarks       = 1 << 10
 	maxLongBytes   = 64 // the legacy magic number takes 10
 )

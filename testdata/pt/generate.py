@@ -33,6 +33,10 @@ generator replaces that function for the one save, so the file carries the
 location tag "cuda:0" exactly as a GPU save writes it (torch.load then needs
 map_location="cpu", as it would for a GPU file on a CPU machine).
 
+other_*.pt are valid .pt files that are not a training step (a model's
+state_dict, a single tensor), and seed_*.pt two tiny steps that seed the
+fuzzers.
+
 hostile_*.pt are files that torch.load (without weights_only) would run
 code from: an object whose __reduce__ is os.system, one that is eval, and a
 "billion laughs" list whose 10^30 leaves are a few hundred memo references.
@@ -148,6 +152,31 @@ def hostile():
     save((laughs, preds, ys), "hostile_laughs.pt", legacy=False)
 
 
+def others():
+    """Valid .pt files that are not a training step, and tiny steps for the
+    fuzzers' seeds (a 1-class 4x4 map, two slots, fixed values)."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4))
+    save(net.state_dict(), "other_state_dict.pt", legacy=False)
+    save(torch.arange(6.0).reshape(2, 3), "other_tensor_legacy.pt", legacy=True)
+    b, k = 2, 2
+    heat = torch.linspace(-3, 3, b * 16).reshape(1, b, 1, 4, 4)
+    a = {
+        "tl_heats": heat, "br_heats": -heat,
+        "tl_tags": torch.tensor([0.5, -0.25, 1.0, 0.0]).reshape(1, b, k, 1),
+        "br_tags": torch.tensor([0.75, 0.25, -1.0, 0.0]).reshape(1, b, k, 1),
+        "tl_regrs": torch.full((1, b, k, 2), 0.25), "br_regrs": torch.full((1, b, k, 2), 0.5),
+        "gt_tl_heat": torch.zeros(b, 1, 4, 4), "gt_br_heat": torch.zeros(b, 1, 4, 4),
+        "gt_mask": torch.tensor([[1, 0], [1, 1]], dtype=torch.uint8),
+        "gt_tl_regr": torch.full((b, k, 2), 0.125), "gt_br_regr": torch.full((b, k, 2), 0.375),
+        "tl_inds": torch.tensor([[0, 0], [5, 1]]), "br_inds": torch.tensor([[15, 0], [10, 6]]),
+    }
+    a["gt_tl_heat"].view(b, 16)[[0, 1, 1], [0, 5, 1]] = 1
+    a["gt_br_heat"].view(b, 16)[[0, 1, 1], [15, 10, 6]] = 1
+    save(step(a, images=False), "seed_tiny_zip.pt", legacy=False)
+    save({"xs": step(a)[0], "preds": step(a)[1], "ys": step(a)[2]}, "seed_tiny_legacy.pt", legacy=True)
+
+
 def main():
     for old in glob.glob(os.path.join(here, "*.pt")) + glob.glob(os.path.join(here, "variant_*.npz")):
         os.remove(old)
@@ -164,6 +193,7 @@ def main():
             save(obj, "%s_%s_%s.pt" % (case, form, "legacy" if legacy else "zip"), legacy)
     variants()
     hostile()
+    others()
     # Each file must load back under torch as the tensors it was made from.
     for p in sorted(glob.glob(os.path.join(here, "*.pt"))):
         if not os.path.basename(p).startswith("hostile_"):
