@@ -47,7 +47,7 @@ func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, erro
 	zr, err := zip.NewReader(r, size)
 	// Names are only keys here, never paths: an "insecure" one is harmless.
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
-		return nil, nil, &Error{File: file, Problem: fmt.Sprintf("not a valid .npz or .pt (zip) archive, or a truncated one: %v", err), Err: err}
+		return nil, nil, &Error{File: file, Problem: fmt.Sprintf("not a valid .npz (zip) archive, nor a .pt, or a truncated one: %v", err), Err: err}
 	}
 	if pkl, prefix, err := ptPickle(zr); pkl != nil || err != nil {
 		if err != nil {
