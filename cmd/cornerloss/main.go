@@ -5,6 +5,7 @@
 //	cornerloss eval [flags] DUMP            the loss, per stack and per image
 //	cornerloss targets -spec SCENE.json -out GT.npz
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
+//	cornerloss convert DUMP OUT.npz          a .pt (or any dump) as the schema's .npz
 //	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
@@ -44,9 +45,11 @@ const usage = `usage:
   cornerloss targets -spec SCENE.json -out GT.npz
   cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
                     [the loss flags of eval] -out view.png DUMP
+  cornerloss convert DUMP OUT.npz
   cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
 
-DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).
+DUMP is an .npz or a directory of NAME.npy files in the named schema, or a
+.pt/.pth written by torch.save (see README).
 `
 
 // run is the whole program, testable in process: it never panics out (a
@@ -70,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runTargets(rest, stdout, stderr)
 	case "render":
 		err = runRender(rest, stdout, stderr)
+	case "convert":
+		err = runConvert(rest, stdout, stderr)
 	case "serve":
 		err = runServe(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
