@@ -119,7 +119,7 @@ func ptZipEntries(file string, r io.ReaderAt, zr *zip.Reader, pkl *zip.File, pre
 	}
 	top, _, err := unpickle(data, persist)
 	if err != nil {
-		return nil, nil, ptError(file, fmt.Errorf("%s: %w", pkl.Name, err))
+		return nil, nil, ptError(file, fmt.Errorf("data.pkl: %w", err))
 	}
 	return ptEntries(file, top)
 }
@@ -207,7 +207,7 @@ func ptLegacy(file string, r io.ReaderAt, size int64, buf []byte) ([]entry, []st
 		}
 	}
 	storages := map[string]*ptStorage{}
-	top, err := next("the object", func(pid any) (any, error) { return storageOf(pid, storages, 6) })
+	top, err := next("object pickle", func(pid any) (any, error) { return storageOf(pid, storages, 6) })
 	if err != nil {
 		return nil, nil, err
 	}

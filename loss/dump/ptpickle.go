@@ -135,7 +135,7 @@ func unpickle(data []byte, persist func(any) (any, error)) (any, int, error) {
 		if errors.Is(err, errTruncated) {
 			return nil, u.pos, err
 		}
-		return nil, u.pos, fmt.Errorf("pickle byte %d: %w", u.pos, err)
+		return nil, u.pos, fmt.Errorf("byte %d: %w", u.pos, err)
 	}
 	return v, u.pos, nil
 }
