@@ -275,7 +275,10 @@ func (p *pk) int(v int64) *pk { // LONG1 of 8 bytes: any int64
 	binary.Write(p, binary.LittleEndian, v)
 	return p
 }
-func (p *pk) global(module, name string) *pk { p.WriteString("c" + module + "\n" + name + "\n"); return p }
+func (p *pk) global(module, name string) *pk {
+	p.WriteString("c" + module + "\n" + name + "\n")
+	return p
+}
 func (p *pk) tuple(items ...func(*pk)) *pk {
 	p.op('(')
 	for _, f := range items {
