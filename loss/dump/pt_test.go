@@ -289,6 +289,12 @@ func (p *pk) tuple(items ...func(*pk)) *pk {
 
 // tensor pickles _rebuild_tensor_v2 over the storage key of numel floats.
 func (p *pk) tensor(key string, numel, offset int64, size, stride []int64) *pk {
+	return p.typedTensor("FloatStorage", key, numel, offset, size, stride)
+}
+
+// typedTensor pickles _rebuild_tensor_v2 over the storage key of numel
+// elements of the storage class.
+func (p *pk) typedTensor(class, key string, numel, offset int64, size, stride []int64) *pk {
 	ints := func(v []int64) func(*pk) {
 		return func(p *pk) {
 			p.op('(')
@@ -301,7 +307,7 @@ func (p *pk) tensor(key string, numel, offset int64, size, stride []int64) *pk {
 	p.global("torch._utils", "_rebuild_tensor_v2")
 	p.tuple(
 		func(p *pk) {
-			p.tuple(func(p *pk) { p.str("storage") }, func(p *pk) { p.global("torch", "FloatStorage") },
+			p.tuple(func(p *pk) { p.str("storage") }, func(p *pk) { p.global("torch", class) },
 				func(p *pk) { p.str(key) }, func(p *pk) { p.str("cpu") }, func(p *pk) { p.int(numel) })
 			p.op('Q')
 		},
