@@ -94,6 +94,16 @@ func ptZipEntries(file string, r io.ReaderAt, zr *zip.Reader, pkl *zip.File, pre
 	if err != nil {
 		return nil, nil, ptError(file, err)
 	}
+	// PyTorch 2.1 and later record the writer's byte order.
+	if f, ok := files[prefix+"byteorder"]; ok && f.UncompressedSize64 < 16 {
+		if rc, err := f.Open(); err == nil {
+			order, _ := io.ReadAll(rc)
+			rc.Close()
+			if string(order) == "big" {
+				return nil, nil, ptError(file, errors.New("written on a big-endian machine: not supported"))
+			}
+		}
+	}
 	storages := map[string]*ptStorage{}
 	persist := func(pid any) (any, error) {
 		st, err := storageOf(pid, storages, 5)

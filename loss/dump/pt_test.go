@@ -548,3 +548,30 @@ func TestUnpickleValues(t *testing.T) {
 		}
 	}
 }
+
+// TestPTBigEndian: PyTorch 2.1 and later write the byte order; "big" is
+// refused rather than read as little-endian.
+func TestPTBigEndian(t *testing.T) {
+	floats := make([]byte, 64)
+	for _, tc := range []struct {
+		order string
+		ok    bool
+	}{{"little", true}, {"big", false}} {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for name, data := range map[string][]byte{
+			"step/data.pkl":  named(func(p *pk) { p.tensor("0", 16, 0, []int64{4}, []int64{1}) }),
+			"step/data/0":    floats,
+			"step/byteorder": []byte(tc.order),
+		} {
+			w, _ := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			w.Write(data)
+		}
+		zw.Close()
+		_, err := ReadNPZ("order.pt", b.Bytes(), Options{})
+		big := err != nil && strings.Contains(err.Error(), "big-endian")
+		if big == tc.ok {
+			t.Errorf("byteorder %q: %v", tc.order, err)
+		}
+	}
+}
