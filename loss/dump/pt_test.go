@@ -197,13 +197,8 @@ func checkLoss(t *testing.T, c golden.Case, in *loss.Input) {
 		t.Fatal(err)
 	}
 	w := r.Weighted
-	for _, x := range []struct {
-		n         string
-		got, want float64
-	}{{"loss", r.Loss, c.Loss}, {"focal", w.Focal(), c.Focal}, {"pull", w.Pull, c.Pull}, {"push", w.Push, c.Push}, {"regr", w.Regr(), c.Regr}} {
-		if !golden.Close(x.got, x.want) {
-			t.Errorf("%s = %.10g, reference %.10g", x.n, x.got, x.want)
-		}
+	for _, m := range c.Mismatches(r.Loss, w.Focal(), w.Pull, w.Push, w.Regr()) {
+		t.Error(m)
 	}
 }
 

@@ -205,6 +205,29 @@ func (u *unpickler) pop() (any, error) {
 	return v, nil
 }
 
+// pop2 pops the two values on top, the lower one first.
+func (u *unpickler) pop2() (below, top any, err error) {
+	if top, err = u.pop(); err != nil {
+		return nil, nil, err
+	}
+	below, err = u.pop()
+	return below, top, err
+}
+
+// global reads the module and name lines of GLOBAL and INST and resolves
+// them.
+func (u *unpickler) global() (pyGlobal, error) {
+	module, err := u.line()
+	if err != nil {
+		return pyGlobal{}, err
+	}
+	name, err := u.line()
+	if err != nil {
+		return pyGlobal{}, err
+	}
+	return allowedGlobal(module, name)
+}
+
 func (u *unpickler) top() (any, error) {
 	v, err := u.pop()
 	if err == nil {
@@ -414,11 +437,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		u.push(d)
 	case 's': // SETITEM
-		v, err := u.pop()
-		if err != nil {
-			return err
-		}
-		k, err := u.pop()
+		k, v, err := u.pop2()
 		if err != nil {
 			return err
 		}
@@ -430,25 +449,13 @@ func (u *unpickler) step(op byte) error {
 		}
 		return u.setTo(items)
 	case 'c': // GLOBAL
-		module, err := u.line()
-		if err != nil {
-			return err
-		}
-		name, err := u.line()
-		if err != nil {
-			return err
-		}
-		g, err := allowedGlobal(module, name)
+		g, err := u.global()
 		if err != nil {
 			return err
 		}
 		u.push(g)
 	case 0x93: // STACK_GLOBAL
-		name, err := u.pop()
-		if err != nil {
-			return err
-		}
-		module, err := u.pop()
+		module, name, err := u.pop2()
 		if err != nil {
 			return err
 		}
@@ -463,11 +470,7 @@ func (u *unpickler) step(op byte) error {
 		}
 		u.push(g)
 	case 'R': // REDUCE
-		args, err := u.pop()
-		if err != nil {
-			return err
-		}
-		f, err := u.pop()
+		f, args, err := u.pop2()
 		if err != nil {
 			return err
 		}
@@ -550,17 +553,9 @@ func (u *unpickler) step(op byte) error {
 // refuseObject names the class an object op would build.
 func (u *unpickler) refuseObject(op byte) error {
 	if op == 'i' {
-		module, err := u.line()
-		if err != nil {
-			return err
-		}
-		name, err := u.line()
-		if err != nil {
-			return err
-		}
-		_, err = allowedGlobal(module, name)
+		g, err := u.global()
 		if err == nil {
-			err = fmt.Errorf("%s.%s built as an object", module, name)
+			err = fmt.Errorf("%s built as an object", g)
 		}
 		return err
 	}

@@ -29,13 +29,8 @@ func TestPTUploads(t *testing.T) {
 		b.setNumber("push-weight", c.Weights.Push)
 		b.setNumber("regr-weight", c.Weights.Regr)
 		b.upload(filepath.Join(dir, file), "ok")
-		for _, x := range []struct {
-			id   string
-			want float64
-		}{{"loss-total", c.Loss}, {"loss-focal", c.Focal}, {"loss-pull", c.Pull}, {"loss-push", c.Push}, {"loss-regr", c.Regr}} {
-			if got := b.value(x.id); !golden.Close(got, x.want) {
-				t.Errorf("%s: #%s = %.10g, reference %.10g", file, x.id, got, x.want)
-			}
+		for _, m := range c.Mismatches(b.value("loss-total"), b.value("loss-focal"), b.value("loss-pull"), b.value("loss-push"), b.value("loss-regr")) {
+			t.Errorf("%s: %s", file, m)
 		}
 	}
 	check("two_stacks_tuple_legacy.pt", "two_stacks")
