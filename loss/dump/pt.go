@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -504,9 +505,9 @@ func ptEntries(file string, top any) ([]entry, []string, error) {
 			entries = append(entries, e)
 		}
 	}
-	for name, parts := range arrays {
+	for _, name := range slices.Sorted(maps.Keys(arrays)) { // a stable order for the warnings
 		if !slices.Contains(schema, name) {
-			e, err := tensorEntry(file, name, parts, false)
+			e, err := tensorEntry(file, name, arrays[name], false)
 			if err != nil {
 				return nil, nil, err
 			}

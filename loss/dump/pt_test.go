@@ -364,7 +364,16 @@ func named(body func(*pk)) []byte {
 	return p.Bytes()
 }
 
-func TestPTHostile(t *testing.T) {
+// ptHostile is a hostile file and what its error must say.
+type ptHostile struct {
+	name string
+	data []byte
+	want string
+}
+
+// ptHostileCases are files built to attack the reader: classes that run
+// code, sizes past the bytes stored, bombs, deep structures, long pickles.
+func ptHostileCases(t testing.TB) []ptHostile {
 	floats := make([]byte, 64) // 16 float32
 	one := func(size, stride []int64, offset, numel int64) []byte {
 		return named(func(p *pk) { p.tensor("0", numel, offset, size, stride) })
@@ -384,16 +393,18 @@ func TestPTHostile(t *testing.T) {
 	deep.op(bytes.Repeat([]byte{']'}, 100000)...)
 	deep.op(bytes.Repeat([]byte{'a'}, 99999)...)
 	deep.op('.')
+	var keys pk // one 1 MiB key set 80k times
+	keys.op(0x80, 2, '}').str(strings.Repeat("k", 1<<20)).op('q', 0, '0')
+	for range 80000 {
+		keys.op('h', 0, 'N', 's')
+	}
+	keys.op('.')
 	var ops pk
 	ops.op(0x80, 2, 'N')
 	ops.op(bytes.Repeat([]byte("N0"), maxPickleOps/2+1)...)
 	ops.op('.')
 
-	for _, tc := range []struct {
-		name string
-		data []byte
-		want string
-	}{
+	return []ptHostile{
 		{"os.system", ptZip(t, []byte("\x80\x02cos\nsystem\nX\x04\x00\x00\x00true\x85R."), nil), "refused the class os.system"},
 		{"builtins.eval by STACK_GLOBAL", ptZip(t, []byte("\x80\x04\x8c\x08builtins\x8c\x04eval\x93\x8c\x031+1\x85R."), nil), "refused the class builtins.eval"},
 		{"NEWOBJ of a class", ptZip(t, []byte("\x80\x02c__main__\nEvil\n)\x81."), nil), "refused the class __main__.Evil"},
@@ -410,6 +421,7 @@ func TestPTHostile(t *testing.T) {
 		{"huge LONG4", ptZip(t, []byte("\x80\x02\x8b\x00\x00\x00\x10N."), nil), "truncated"},
 		{"memo bomb", ptZip(t, laughs.Bytes(), nil), "xs[1] is a list of 12, want a tensor"},
 		{"deep nesting", ptZip(t, deep.Bytes(), nil), "the .pt holds a list of 1, not a training step"},
+		{"a long key set again and again", ptZip(t, keys.Bytes(), nil), "a dict of 80000 entries (a string of more than 256 bytes"},
 		{"nested marks", ptZip(t, append(bytes.Repeat([]byte{'('}, 5000), '.'), nil), "nested MARKs"},
 		{"too many ops", ptZip(t, ops.Bytes(), nil), "pickle ops"},
 		{"memo read before written", ptZip(t, []byte("\x80\x02h\x07."), nil), "memo 7 read before"},
@@ -418,8 +430,28 @@ func TestPTHostile(t *testing.T) {
 		{"legacy: storage cut short", ptLegacyFile(legacyNamed(16), []string{"0"}, [][]byte{floats[:40]}, []int64{16}), "truncated: storage 0 needs 64 bytes, 40 are left"},
 		{"legacy: unknown key", ptLegacyFile(legacyNamed(16), []string{"9"}, [][]byte{floats}, []int64{16}), "no such storage"},
 		{"legacy: bytes after", ptLegacyFile(legacyNamed(16), []string{"0"}, [][]byte{append(floats, 1, 2, 3)}, []int64{16}), "3 bytes after the last storage"},
-	} {
+	}
+}
+
+func TestPTHostile(t *testing.T) {
+	for _, tc := range ptHostileCases(t) {
 		checkHostile(t, tc.name, tc.data, tc.want)
+	}
+}
+
+// BenchmarkPTHostile times the refusal of each hostile file: the promise
+// is at most a second each (the slowest, the longest pickles, take
+// milliseconds).
+func BenchmarkPTHostile(b *testing.B) {
+	for _, tc := range ptHostileCases(b) {
+		b.Run(strings.ReplaceAll(tc.name, " ", "_"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ReadNPZ(tc.name, tc.data, Options{}); err == nil {
+					b.Fatal("accepted")
+				}
+			}
+		})
 	}
 }
 

@@ -26,7 +26,11 @@ const (
 	maxPickleOps   = 1 << 18
 	maxMarks       = 1 << 10
 	maxLongBytes   = 64 // the legacy magic number takes 10
+	maxKeyLen      = 256
 )
+
+// longKey stands for a dict key string past maxKeyLen.
+type longKey struct{}
 
 // Values the unpickler builds: nil (None), bool, int64, *bigLong,
 // float64, string, []byte, pyTuple, *pyList, *pyDict, pyGlobal,
@@ -36,7 +40,8 @@ type (
 	pyList  struct{ items []any }
 	// pyDict keeps insertion order; keys of comparable types (str, int,
 	// ...) are indexed, others are only appended (nothing here looks
-	// them up).
+	// them up), and so are strings past maxKeyLen: hashing a memoized
+	// megabyte key at every SETITEM would cost minutes.
 	pyDict struct {
 		keys, vals []any
 		index      map[any]int
@@ -51,6 +56,9 @@ type (
 func newDict() *pyDict { return &pyDict{index: map[any]int{}} }
 
 func (d *pyDict) set(k, v any) {
+	if s, ok := k.(string); ok && len(s) > maxKeyLen {
+		k = longKey{}
+	}
 	switch k.(type) {
 	case string, int64, bool, float64, nil:
 		if i, ok := d.index[k]; ok {
@@ -720,6 +728,8 @@ func describe(v any) string {
 		return "a storage"
 	case *ptTensor:
 		return fmt.Sprintf("a %s tensor %v", v.st.dtype, v.size)
+	case longKey:
+		return fmt.Sprintf("a string of more than %d bytes", maxKeyLen)
 	}
 	return fmt.Sprintf("%T", v)
 }
