@@ -693,15 +693,39 @@ func tensorEntry(file, name string, parts []*ptTensor, stack bool) (entry, error
 		size: mulSat(n, int64(h.dtype.size)),
 		hdr:  &h,
 		open: func() (io.ReadCloser, error) {
-			readers := make([]io.Reader, len(parts))
-			for i, p := range parts {
-				r, err := p.payload()
-				if err != nil {
-					return nil, err
-				}
-				readers[i] = r
-			}
-			return io.NopCloser(io.MultiReader(readers...)), nil
+			return io.NopCloser(&partsReader{parts: parts}), nil
 		},
 	}, nil
+}
+
+// partsReader reads the payloads of parts one after the other, each made
+// when the one before is done: one gathered view at a time is in memory,
+// however many stacks view one big storage.
+type partsReader struct {
+	parts []*ptTensor
+	cur   io.Reader
+}
+
+func (r *partsReader) Read(p []byte) (int, error) {
+	for {
+		if r.cur == nil {
+			if len(r.parts) == 0 {
+				return 0, io.EOF
+			}
+			c, err := r.parts[0].payload()
+			if err != nil {
+				return 0, err
+			}
+			r.cur, r.parts = c, r.parts[1:]
+		}
+		n, err := r.cur.Read(p)
+		if err == io.EOF {
+			r.cur = nil
+			if n == 0 {
+				continue
+			}
+			err = nil
+		}
+		return n, err
+	}
 }
