@@ -602,3 +602,49 @@ func TestPTBigEndian(t *testing.T) {
 		}
 	}
 }
+
+// TestPTLegacyStorageView reads a tensor over a storage view, as PyTorch
+// before 1.x could write in the legacy format: persistent id (..., (view_key,
+// offset, size)), the bytes stored once under the root's key.
+func TestPTLegacyStorageView(t *testing.T) {
+	storage := make([]byte, 12*4)
+	for i := range 12 {
+		binary.LittleEndian.PutUint32(storage[4*i:], math.Float32bits(float32(i)))
+	}
+	pickle := func(off, n int64) []byte {
+		var p pk
+		p.op(0x80, 2, '}', '(').str("tl_heats")
+		p.global("torch._utils", "_rebuild_tensor_v2")
+		p.op('(')
+		p.tuple(func(p *pk) { p.str("storage") }, func(p *pk) { p.global("torch", "FloatStorage") },
+			func(p *pk) { p.str("root") }, func(p *pk) { p.str("cpu") }, func(p *pk) { p.int(12) },
+			func(p *pk) {
+				p.tuple(func(p *pk) { p.str("view") }, func(p *pk) { p.int(off) }, func(p *pk) { p.int(n) })
+			})
+		p.op('Q')
+		p.int(1).tuple(func(p *pk) { p.int(3) }).tuple(func(p *pk) { p.int(1) })
+		p.op(0x89, ')', 't', 'R', 'u', '.')
+		return p.Bytes()
+	}
+	data := ptLegacyFile(pickle(4, 8), []string{"root"}, [][]byte{storage}, []int64{12})
+	entries, _, err := ptLegacyEntries("view.pt", bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := entries[0].open()
+	h := *entries[0].hdr
+	got, err := decode(newPayload(h.count*4, nil), r, h, toFloat32)
+	if err != nil || fmt.Sprint(got) != "[5 6 7]" {
+		t.Errorf("view (4, 8) from 1: %v, %v; want [5 6 7]", got, err)
+	}
+	// A view past its root, and a tensor past its view, are refused.
+	for _, tc := range []struct {
+		off, n int64
+		want   string
+	}{{8, 8, "storage view"}, {10, 2, "reaches past the 2 elements"}} {
+		data := ptLegacyFile(pickle(tc.off, tc.n), []string{"root"}, [][]byte{storage}, []int64{12})
+		if _, _, err := ptLegacyEntries("view.pt", bytes.NewReader(data), int64(len(data))); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("view (%d, %d): %v, want %q", tc.off, tc.n, err, tc.want)
+		}
+	}
+}
