@@ -86,7 +86,7 @@ func ptPickle(zr *zip.Reader) (*zip.File, string, error) {
 }
 
 // ptZipEntries reads a PyTorch zip archive (torch.save since 1.6).
-func ptZipEntries(file string, r io.ReaderAt, zr *zip.Reader, pkl *zip.File, prefix string) ([]entry, []string, error) {
+func ptZipEntries(file string, r io.ReaderAt, size int64, zr *zip.Reader, pkl *zip.File, prefix string) ([]entry, []string, error) {
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
 		files[f.Name] = f
@@ -124,6 +124,9 @@ func ptZipEntries(file string, r io.ReaderAt, zr *zip.Reader, pkl *zip.File, pre
 		off, err := f.DataOffset()
 		if err != nil {
 			return nil, fmt.Errorf("storage %s: %w", st.key, err)
+		}
+		if off > size || int64(f.UncompressedSize64) > size-off {
+			return nil, fmt.Errorf("truncated: storage %s needs %d bytes at %d, the file has %d", st.key, f.UncompressedSize64, off, size)
 		}
 		st.data = io.NewSectionReader(r, off, int64(f.UncompressedSize64))
 		return st, nil

@@ -415,6 +415,7 @@ func ptHostileCases(t testing.TB) []ptHostile {
 		{"broadcast 1e12", ptZip(t, one([]int64{1e6, 1e6}, []int64{0, 0}, 0, 16), map[string][]byte{"0": floats}), "repeats the 1 elements"},
 		{"strides overflow", ptZip(t, one([]int64{3, 3}, []int64{math.MaxInt64 / 2, 1}, 0, 16), map[string][]byte{"0": floats}), "reaches past"},
 		{"negative stride", ptZip(t, one([]int64{3}, []int64{-1}, 2, 16), map[string][]byte{"0": floats}), "negative"},
+		{"storage entry past the end", shortStorage(t, one([]int64{4}, []int64{1}, 0, 1<<18)), "truncated: storage 0 needs 1048576 bytes"},
 		{"missing storage", ptZip(t, one([]int64{4}, []int64{1}, 0, 16), nil), "storage 0 is not in the archive"},
 		{"string of 2^62 bytes", ptZip(t, []byte("\x80\x04\x8d\x00\x00\x00\x00\x00\x00\x00\x40abc."), nil), "truncated"},
 		{"frame of 2^62 bytes", ptZip(t, []byte("\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x40N."), nil), "truncated"},
@@ -453,6 +454,25 @@ func BenchmarkPTHostile(b *testing.B) {
 			}
 		})
 	}
+}
+
+// shortStorage packs pickle with a storage entry whose zip header declares
+// 1 MiB of which 64 bytes are written: the archive's directory is intact,
+// its data is not.
+func shortStorage(t testing.TB, pickle []byte) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "step/data.pkl", Method: zip.Store})
+	w.Write(pickle)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "step/data/0", Method: zip.Store, CompressedSize64: 1 << 20, UncompressedSize64: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(make([]byte, 64))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // legacyNamed is the legacy object pickle of {"tl_heats": a tensor of 4
@@ -514,7 +534,7 @@ func TestPTViews(t *testing.T) {
 			t.Fatal(err)
 		}
 		pkl, prefix, _ := ptPickle(zr)
-		entries, _, err := ptZipEntries("views.pt", bytes.NewReader(data), zr, pkl, prefix)
+		entries, _, err := ptZipEntries("views.pt", bytes.NewReader(data), int64(len(data)), zr, pkl, prefix)
 		if err != nil {
 			t.Fatalf("%v %v %d: %v", tc.size, tc.stride, tc.offset, err)
 		}

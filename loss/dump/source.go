@@ -53,7 +53,7 @@ func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, erro
 		if err != nil {
 			return nil, nil, ptError(file, err)
 		}
-		return ptZipEntries(file, r, zr, pkl, prefix)
+		return ptZipEntries(file, r, size, zr, pkl, prefix)
 	}
 	var entries []entry
 	var warnings []string
