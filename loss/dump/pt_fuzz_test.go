@@ -23,7 +23,7 @@ func ptSeeds(f *testing.F) [][]byte {
 		}
 		seeds = append(seeds, data)
 		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
-			seeds = append(seeds, uncheckedZip(f, zr))
+			seeds = append(seeds, zeroCRC(f, zr))
 		}
 	}
 	floats := make([]byte, 64)
@@ -35,8 +35,8 @@ func ptSeeds(f *testing.F) [][]byte {
 	)
 }
 
-// uncheckedZip copies an archive, every entry stored with a zero CRC.
-func uncheckedZip(t testing.TB, zr *zip.Reader) []byte {
+// zeroCRC copies an archive, every entry stored with a zero CRC.
+func zeroCRC(t testing.TB, zr *zip.Reader) []byte {
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
 	for _, f := range zr.File {
