@@ -19,8 +19,9 @@ import (
 // elements in row-major order, read straight from the storage's bytes.
 // From there on a .pt goes through the same checks as an .npz.
 
-// ptMagic is how a legacy .pt starts: PROTO (any protocol), then LONG1 of
-// 10 bytes holding torch's magic number 0x1950a86a20f9469cfc6c.
+// ptMagic is how a legacy .pt starts: PROTO (any protocol), a FRAME from
+// protocol 4 on, then LONG1 of 10 bytes holding torch's magic number
+// 0x1950a86a20f9469cfc6c.
 const ptMagic = "\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
 
 // ptProtocol is the legacy format's version, the second pickle.
@@ -60,9 +61,16 @@ type ptTensor struct {
 
 // isLegacyPT sniffs the legacy format.
 func isLegacyPT(r io.ReaderAt) bool {
-	var b [2 + len(ptMagic)]byte
+	var b [2 + 9 + len(ptMagic)]byte
 	n, _ := r.ReadAt(b[:], 0)
-	return n == len(b) && b[0] == 0x80 && string(b[2:]) == ptMagic
+	if n < 2+len(ptMagic) || b[0] != 0x80 {
+		return false
+	}
+	rest := b[2:n]
+	if rest[0] == 0x95 && len(rest) >= 9+len(ptMagic) { // FRAME and its 8-byte length
+		rest = rest[9:]
+	}
+	return string(rest[:len(ptMagic)]) == ptMagic
 }
 
 // ptPickle returns the data.pkl of a PyTorch zip archive ("NAME/data.pkl",

@@ -22,7 +22,8 @@ give the loss of CASE.json.
 variant_*.pt exercise what the cases do not, on single_object_push_quirk:
 non-contiguous tensors (transposes, slices of a larger storage with an
 offset, strided and broadcast views), float64 values with a bool mask and
-int32 indices, a storage saved from a GPU, float16 and bfloat16 values.
+int32 indices, a storage saved from a GPU, float16 and bfloat16 values,
+pickle protocols 4 and 5 (torch.save's default is 2).
 Where the values change (float16, bfloat16), variant_*.npz beside the .pt
 holds the same tensors as NumPy writes them (bfloat16, which NumPy lacks, as
 its exact float32 widening): the oracle for those files.
@@ -68,8 +69,8 @@ def step(a, images=True):
     return xs, preds, ys
 
 
-def save(obj, name, legacy):
-    torch.save(obj, os.path.join(here, name), _use_new_zipfile_serialization=not legacy)
+def save(obj, name, legacy, protocol=2):
+    torch.save(obj, os.path.join(here, name), _use_new_zipfile_serialization=not legacy, pickle_protocol=protocol)
 
 
 def cases():
@@ -113,6 +114,11 @@ def variants():
     w["gt_mask"] = a["gt_mask"].bool()
     w["tl_inds"], w["br_inds"] = a["tl_inds"].int(), a["br_inds"].int()
     save(w, "variant_f64_bool_int32_legacy.pt", legacy=True)
+
+    # Newer pickle protocols (torch.save's pickle_protocol): frames,
+    # MEMOIZE, STACK_GLOBAL; in the legacy format a FRAME before the magic.
+    save(step(a), "variant_protocol4_zip.pt", legacy=False, protocol=4)
+    save(dict(zip(["xs", "preds", "ys"], step(a))), "variant_protocol5_legacy.pt", legacy=True, protocol=5)
 
     # A storage location of cuda:0 (see the docstring).
     orig = torch.serialization.location_tag
