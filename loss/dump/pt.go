@@ -388,7 +388,7 @@ func newTensor(storage, offset, size, stride any) (*ptTensor, error) {
 	if off > st.numel || t.extent > st.numel-off {
 		return nil, fmt.Errorf("a tensor of shape %v, strides %v at offset %d reaches past the %d elements of storage %s", sz, sd, off, st.numel, st.key)
 	}
-	if t.count > maxBroadcast*t.extent {
+	if t.count > mulSat(maxBroadcast, t.extent) {
 		return nil, fmt.Errorf("a tensor of shape %v (%d elements) repeats the %d elements it views more than %d times", sz, t.count, t.extent, maxBroadcast)
 	}
 	return t, nil
