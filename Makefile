@@ -45,7 +45,7 @@ test-native:
 
 test-wasm:
 ifdef NODE
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) $(PURE)
+	GOOS=js GOARCH=wasm $(GO) test -timeout 40m -exec=$(WASMEXEC) $(PURE)
 else
 	@echo "test-wasm: no node on PATH, skipping the WebAssembly run of $(PURE)"
 endif
