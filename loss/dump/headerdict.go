@@ -37,6 +37,9 @@ func readDict(dict string) (headerDict, error) {
 	if err != nil {
 		return h, err
 	}
+	if err := plainStrings(h.descr); err != nil {
+		return headerDict{}, err
+	}
 	descr := h.descr
 	if len(descr) >= 2 && descr[0] == '"' { // Python's repr quotes a type string in '
 		descr = "'" + descr[1:len(descr)-1] + "'"
@@ -55,6 +58,28 @@ func readDict(dict string) (headerDict, error) {
 			short(want[i:]), i, found)
 	}
 	return h, nil
+}
+
+// plainStrings refuses a descr holding a string with anything but the
+// characters of NumPy's type strings ('<f4', '|b1', '<M8[ns]') and of
+// identifier-like field names. npyio finds the dict's keys and its closing
+// brace by their text, so a '}' or a quote inside the descr makes it
+// misread the header or panic (found by FuzzHeaderDict: descr '}').
+func plainStrings(descr string) error {
+	inside := byte(0)
+	for i := 0; i < len(descr); i++ {
+		c := descr[i]
+		switch {
+		case inside == 0 && (c == '\'' || c == '"'):
+			inside = c
+		case c == inside:
+			inside = 0
+		case inside != 0 && !(c == '_' || c == '<' || c == '>' || c == '|' || c == '=' || c == '[' || c == ']' ||
+			c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
+			return fmt.Errorf("malformed header dict (descr %s holds %q, which no NumPy type string does)", short(descr), c)
+		}
+	}
+	return nil
 }
 
 // parseDict reads the dict of an .npy header, the text between the header
