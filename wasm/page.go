@@ -86,6 +86,8 @@ func (p *page) bind(g *game) {
 		p.setStatus(g.app.Status(), false)
 	})
 	p.on(byID("export-png").v, "click", func(js.Value) { g.exportPNG() })
+	p.on(byID("run-input").v, "change", func(ev js.Value) { g.pickRun(ev.Get("target").Get("files")) })
+	p.on(byID("sample-run").v, "click", func(js.Value) { g.sampleRun() })
 	p.bindKeys(g)
 	p.bindDrop(g)
 	keys := byID("key-list")
@@ -192,7 +194,17 @@ func (p *page) refresh(a *app.App) {
 	p.sparkline(a.History())
 	p.images(t)
 	p.terms(t)
-	if u := a.URLState(); u != p.lastURL {
+	p.setURL(a)
+}
+
+// setURL puts the link state in the address bar: the scene's, or a
+// server run's open and compared steps.
+func (p *page) setURL(a *app.App) {
+	u := a.URLState()
+	if a.Run != nil {
+		u = a.RunURLState()
+	}
+	if u != p.lastURL {
 		p.lastURL = u
 		loc := js.Global().Get("location")
 		target := loc.Get("pathname").String() + loc.Get("search").String()
@@ -349,4 +361,28 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"
 // escape escapes text for innerHTML.
 func escape(s string) string {
 	return htmlEscaper.Replace(s)
+}
+
+// refreshRun shows the comparison of two steps (A, B and the change) and
+// the run's link state.
+func (p *page) refreshRun(a *app.App) {
+	cmp := byID("compare")
+	base, open, ok := a.Comparison()
+	cmp.hidden(!ok)
+	if ok {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<tr><th></th><th>A: step %d</th><th>B: step %d</th><th>B − A</th></tr>", base.Step, open.Step)
+		for _, r := range []struct {
+			id   string
+			a, b float64
+		}{{"loss", base.Loss, open.Loss}, {"focal", base.Focal, open.Focal}, {"pull", base.Pull, open.Pull}, {"push", base.Push, open.Push}, {"offset", base.Regr, open.Regr}} {
+			fmt.Fprintf(&b, `<tr id="cmp-%s" data-a="%s" data-b="%s"><th>%s</th><td>%.5g</td><td>%.5g</td><td>%+.4g</td></tr>`,
+				r.id, strconv.FormatFloat(r.a, 'g', -1, 64), strconv.FormatFloat(r.b, 'g', -1, 64), r.id, r.a, r.b, r.b-r.a)
+		}
+		cmp.html(b.String())
+	}
+	if a.Run != nil {
+		p.body.attr("data-run-open", func() string { s, _ := a.Run.Open(); return s.File }())
+	}
+	p.setURL(a)
 }

@@ -1,0 +1,157 @@
+//go:build !js
+
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/golden"
+	"github.com/cornerloss/cornerloss/loss/scene"
+)
+
+// runSummary is one entry of #run[data-summary].
+type runSummary struct {
+	File  string  `json:"file"`
+	Step  int64   `json:"step"`
+	Error string  `json:"error"`
+	Loss  float64 `json:"loss"`
+	Focal float64 `json:"focal"`
+	Pull  float64 `json:"pull"`
+	Push  float64 `json:"push"`
+	Regr  float64 `json:"regr"`
+}
+
+// writeSampleRun writes a sample run of n steps into a new directory, the
+// step at index truncate cut in half (-1: none), and returns the paths in
+// a shuffled order (the page must sort them).
+func writeSampleRun(t testing.TB, n, truncate int) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for i := range n {
+		rs, err := scene.SampleRunStep(i, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := rs.Data
+		if i == truncate {
+			data = data[:len(data)/2]
+		}
+		p := filepath.Join(dir, rs.Name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	for i := range paths { // a fixed shuffle
+		j := (i*7 + 3) % len(paths)
+		paths[i], paths[j] = paths[j], paths[i]
+	}
+	return dir, paths
+}
+
+// summaries reads #run[data-summary].
+func (b *browser) summaries() []runSummary {
+	b.t.Helper()
+	var out []runSummary
+	s := eval[string](b, `document.getElementById("run").dataset.summary`)
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		b.t.Fatalf("#run data-summary: %v", err)
+	}
+	return out
+}
+
+// TestRunDropped drops 32 dumps at once, one truncated: every file is
+// summarised in step order, the numbers are those of the engine the CLI
+// runs on each file, the truncated and the NaN files are errors naming the
+// problem, the last step is open, and [ and ] open its neighbours.
+func TestRunDropped(t *testing.T) {
+	const n, truncated = 32, 5
+	_, paths := writeSampleRun(t, n, truncated)
+	b := newBrowser(t)
+	b.open("")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
+	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
+	got := b.summaries()
+	if len(got) != n {
+		t.Fatalf("%d summaries, want %d", len(got), n)
+	}
+	nan, _ := scene.SampleRunBroken(n)
+	for i, s := range got {
+		want := int64(i+1) * scene.RunStepEvery
+		if s.Step != want {
+			t.Errorf("summary %d: step %d, want %d (step order)", i, s.Step, want)
+		}
+		p := paths[0]
+		for _, q := range paths {
+			if filepath.Base(q) == s.File {
+				p = q
+			}
+		}
+		d, err := dump.ReadFile(p, dump.Options{})
+		if err != nil {
+			if s.Error == "" || !strings.Contains(err.Error(), s.Error[strings.Index(s.Error, ":")+1:]) {
+				t.Errorf("%s: page error %q, reader %q", s.File, s.Error, err)
+			}
+			continue
+		}
+		if s.Error != "" {
+			t.Errorf("%s: page error %q, the reader reads it", s.File, s.Error)
+			continue
+		}
+		r, err := loss.Evaluate(d.Input, loss.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := r.Weighted
+		for _, x := range []struct {
+			name      string
+			got, want float64
+		}{{"loss", s.Loss, r.Loss}, {"focal", s.Focal, w.Focal()}, {"pull", s.Pull, w.Pull}, {"push", s.Push, w.Push}, {"regr", s.Regr, w.Regr()}} {
+			if !golden.Close(x.got, x.want) {
+				t.Errorf("%s: %s %v in the page, %v natively", s.File, x.name, x.got, x.want)
+			}
+		}
+	}
+	if s := got[truncated]; s.Error == "" {
+		t.Errorf("the truncated %s has no error", s.File)
+	}
+	if s := got[nan]; !strings.Contains(s.Error, "tl_heats") || !strings.Contains(s.Error, "NaN") {
+		t.Errorf("the NaN step %s: error %q", s.File, s.Error)
+	}
+	last := got[n-1].File
+	b.waitFor(`document.body.dataset.dump === "`+last+`" && document.body.dataset.state === "ok"`, 30*time.Second)
+	if total := b.value("loss-total"); !golden.Close(total, got[n-1].Loss) {
+		t.Errorf("open step's total %v, its summary %v", total, got[n-1].Loss)
+	}
+	b.screenshot("run-dropped")
+
+	// [ opens the previous step, ] the next; the unreadable ones are
+	// skipped.
+	key := func(k string) {
+		b.do(chromedp.KeyEvent(k))
+	}
+	key("[")
+	b.waitFor(`document.body.dataset.dump === "`+got[n-2].File+`" && document.body.dataset.state === "ok"`, 30*time.Second)
+	if total := b.value("loss-total"); !golden.Close(total, got[n-2].Loss) {
+		t.Errorf("after [: total %v, summary of %s %v", total, got[n-2].File, got[n-2].Loss)
+	}
+	key("]")
+	b.waitFor(`document.body.dataset.dump === "`+last+`"`, 30*time.Second)
+	ms, _ := strconv.ParseFloat(eval[string](b, `document.body.dataset.runMs`), 64)
+	t.Logf("run of %d dumps summarised in %.0f ms on %s workers, longest frame %s ms, peak %s MB", n, ms,
+		eval[string](b, `document.body.dataset.runWorkers`), eval[string](b, `document.body.dataset.runMaxFrameMs`), eval[string](b, `document.body.dataset.runPeakMb`))
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
