@@ -68,6 +68,12 @@ type Result struct {
 	NumPos  [2]int // positive pixels per corner over the batch and all classes
 	Clamped [2]int // pixels whose probability hit the clamp, per corner, all stacks
 
+	// focalPos and focalNeg split each corner's focal term (unweighted,
+	// summed over stacks, ≥ 0) into positives and negatives; classFocal is
+	// the focal term of each class, both corners: for Summarize.
+	focalPos, focalNeg [2]float64
+	classFocal         []float64
+
 	in         *Input
 	kernel     *kernel
 	div        float64 // stack divisor: S for the reference, 1 for MMDet
@@ -117,8 +123,13 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 		}
 		r.Clamped[id.corner] += planes[i].clamped
 	}
+	r.classFocal = make([]float64, sh.Classes)
 	for i, id := range ids {
-		f := -(planes[i].pos + planes[i].neg) / r.focalNorm(id.corner)
+		norm := r.focalNorm(id.corner)
+		f := -(planes[i].pos + planes[i].neg) / norm
+		r.focalPos[id.corner] -= planes[i].pos / norm
+		r.focalNeg[id.corner] -= planes[i].neg / norm
+		r.classFocal[id.class] += f
 		t := &r.Images[id.image].Stacks[id.stack]
 		if id.corner == TopLeft {
 			t.FocalTL += f
