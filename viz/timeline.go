@@ -66,11 +66,11 @@ type strip struct {
 }
 
 var strips = []strip{
-	{name: "pos share", get: func(s *timeline.Step) float64 { return s.PosShare }, ref: math.NaN(), share: true},
-	{name: "clamped %", get: func(s *timeline.Step) float64 { return 100 * s.ClampedFrac }, ref: math.NaN()},
+	{name: "pos share", get: func(s *timeline.Step) float64 { return s.PosShare() }, ref: math.NaN(), share: true},
+	{name: "clamped %", get: func(s *timeline.Step) float64 { return 100 * s.ClampedFraction }, ref: math.NaN()},
 	{name: "num_pos", get: func(s *timeline.Step) float64 { return float64(s.NumPos[0] + s.NumPos[1]) }, ref: math.NaN()},
-	{name: "pred/true", get: func(s *timeline.Step) float64 { return float64(s.Predicted) }, ref: math.NaN(),
-		ref2: func(s *timeline.Step) float64 { return float64(s.TrueCorners) }, log: true},
+	{name: "pred/true", get: func(s *timeline.Step) float64 { return float64(s.PredictedCorners[0] + s.PredictedCorners[1]) }, ref: math.NaN(),
+		ref2: func(s *timeline.Step) float64 { return float64(2 * s.TrueCorners) }, log: true},
 	{name: "embed gap", get: func(s *timeline.Step) float64 {
 		if s.EmbedPairs == 0 {
 			return math.NaN()
@@ -183,7 +183,7 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 		FillRect(dst, image.Rect(x-colW/2, all.Min.Y, x-colW/2+colW, all.Max.Y), c)
 	}
 	for i := range t.Steps {
-		if t.Steps[i].Error != "" {
+		if !t.Steps[i].OK() {
 			column(i, color.RGBA{0xe4, 0xe4, 0xe8, 0xff})
 		}
 	}
@@ -220,7 +220,7 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 func (t *Timeline) titleLine() string {
 	bad := 0
 	for _, s := range t.Steps {
-		if s.Error != "" {
+		if !s.OK() {
 			bad++
 		}
 	}
@@ -288,7 +288,9 @@ func (t *Timeline) termSeries() []series {
 	}
 	stacks := 0
 	for _, st := range t.Steps {
-		stacks = max(stacks, len(st.Stacks))
+		if st.OK() {
+			stacks = max(stacks, len(st.PerStack))
+		}
 	}
 	names := timeline.Terms[1:] // the unweighted terms have no total
 	for k := range names {
@@ -301,8 +303,8 @@ func (t *Timeline) termSeries() []series {
 			for i := range t.Steps {
 				st := &t.Steps[i]
 				s.v[i] = math.NaN()
-				if st.Error == "" && sk < len(st.Stacks) {
-					u := st.Stacks[sk]
+				if st.OK() && sk < len(st.PerStack) {
+					u := st.PerStack[sk]
 					s.v[i] = [...]float64{u.FocalTL, u.FocalBR, u.Pull, u.Push, u.RegrTL, u.RegrBR}[k]
 				}
 			}
@@ -319,7 +321,7 @@ func lighten(c color.RGBA, f float64) color.RGBA {
 
 // value reads a quantity of a step, NaN for an unread one.
 func value(s *timeline.Step, get func(*timeline.Step) float64) float64 {
-	if s.Error != "" {
+	if !s.OK() {
 		return math.NaN()
 	}
 	return get(s)
@@ -456,8 +458,11 @@ func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
 	classes := 0
 	top := 0.0
 	for _, s := range t.Steps {
-		classes = max(classes, len(s.ClassShare))
-		for _, v := range s.ClassShare {
+		if !s.OK() {
+			continue
+		}
+		classes = max(classes, len(s.ClassFocal))
+		for _, v := range s.ClassFocal {
 			top = math.Max(top, v)
 		}
 	}
@@ -467,10 +472,13 @@ func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
 	sc := Linear(0, math.Max(top, 1e-12))
 	n := t.slots()
 	for i, s := range t.Steps {
+		if !s.OK() {
+			continue
+		}
 		x0 := int(math.Round(t.stepX(r, i) - float64(r.Dx())/float64(n)/2))
 		x1 := int(math.Round(t.stepX(r, i) + float64(r.Dx())/float64(n)/2))
 		x0, x1 = max(x0, r.Min.X), min(max(x1, x0+1), r.Max.X)
-		for c, v := range s.ClassShare {
+		for c, v := range s.ClassFocal {
 			y0 := r.Min.Y + r.Dy()*c/classes
 			y1 := r.Min.Y + r.Dy()*(c+1)/classes
 			FillRect(dst, image.Rect(x0, y0, x1, max(y1, y0+1)), Magma.At(sc.Norm(v)))

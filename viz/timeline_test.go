@@ -32,7 +32,7 @@ func sampleTimeline(t testing.TB, n int) *Timeline {
 		st.Step = rs.Step
 		steps = append(steps, st)
 	}
-	steps[n-2].Quirks = append(steps[n-2].Quirks, loss.QuirkOneObject)
+	steps[n-2].Flags = append(steps[n-2].Flags, loss.QuirkOneObject)
 	return &Timeline{Steps: steps, Markers: timeline.Markers(steps), Open: n - 1, Base: -1, Hover: -1, Total: n}
 }
 

@@ -255,7 +255,7 @@ func (g *game) runProgress() {
 func readable(steps []timeline.Step) int {
 	n := 0
 	for _, s := range steps {
-		if s.Error == "" {
+		if s.OK() {
 			n++
 		}
 	}

@@ -52,7 +52,8 @@ func SampleRunStep(i, n int) (RunStep, error) {
 		in.Heat[loss.TopLeft][sh.HeatIndex(sh.Stacks-1, 1, 2, 17, 23)] = float32(math.NaN())
 	}
 	var buf bytes.Buffer
-	if err := dump.WriteInput(&buf, in); err != nil {
+	// The step array, as assets/dump_step.py writes it.
+	if err := dump.WriteNPZ(&buf, append(dump.Arrays(in), dump.Scalar("step", it))); err != nil {
 		return st, err
 	}
 	st.Data = buf.Bytes()

@@ -75,7 +75,7 @@ func Markers(steps []Step) []Marker {
 	var clampHist []float64
 	for i := range steps {
 		s := &steps[i]
-		if s.Error != "" {
+		if !s.OK() {
 			if s.NonFinite && !nanSeen {
 				nanSeen = true
 				out = append(out, Marker{i, KindNonFinite, fmt.Sprintf("step %d: first NaN or infinity of the run: %s", s.Step, s.Error)})
@@ -84,10 +84,10 @@ func Markers(steps []Step) []Marker {
 			}
 			continue
 		}
-		if slices.Contains(s.Quirks, loss.QuirkNoPositives) {
+		if slices.Contains(s.Flags, loss.QuirkNoPositives) {
 			out = append(out, Marker{i, KindNoPositives, fmt.Sprintf("step %d: no positive pixel in the batch: focal is −Σneg, not divided by num_pos (%.4g)", s.Step, s.Focal)})
 		}
-		if slices.Contains(s.Quirks, loss.QuirkOneObject) {
+		if slices.Contains(s.Flags, loss.QuirkOneObject) {
 			out = append(out, Marker{i, KindOneObject, fmt.Sprintf("step %d: an image with one object: its push is the constant 1.000166, with no gradient", s.Step)})
 		}
 		var jumps []string
@@ -104,11 +104,11 @@ func Markers(steps []Step) []Marker {
 			out = append(out, Marker{i, KindJump, fmt.Sprintf("step %d: %s", s.Step, strings.Join(jumps, "; "))})
 		}
 		if len(clampHist) >= jumpHistory {
-			if m := median(last(clampHist)); s.ClampedFrac > 2*m && s.ClampedFrac > clampFloor {
-				out = append(out, Marker{i, KindClamp, fmt.Sprintf("step %d: %.3g%% of pixels at the clamp, %.1f× the run's median so far (zero gradient there)", s.Step, 100*s.ClampedFrac, s.ClampedFrac/max(m, 1e-300))})
+			if m := median(last(clampHist)); s.ClampedFraction > 2*m && s.ClampedFraction > clampFloor {
+				out = append(out, Marker{i, KindClamp, fmt.Sprintf("step %d: %.3g%% of pixels at the clamp, %.1f× the run's median so far (zero gradient there)", s.Step, 100*s.ClampedFraction, s.ClampedFraction/max(m, 1e-300))})
 			}
 		}
-		clampHist = append(clampHist, s.ClampedFrac)
+		clampHist = append(clampHist, s.ClampedFraction)
 	}
 	return out
 }

@@ -20,8 +20,8 @@ func sampleRun(t testing.TB, n int) []timeline.Step {
 			t.Fatal(err)
 		}
 		st := timeline.Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), loss.DefaultOptions(), dump.Options{})
-		if v, ok := timeline.StepFromName(rs.Name); ok {
-			st.Step = v
+		if st.OK() && (!st.StepFromDump || st.Step != rs.Step) {
+			t.Errorf("%s: step %d (from the dump: %v), want %d from its step array", rs.Name, st.Step, st.StepFromDump, rs.Step)
 		}
 		steps = append(steps, st)
 	}
@@ -35,8 +35,12 @@ func TestSampleRunTrends(t *testing.T) {
 	const n = 20
 	steps := sampleRun(t, n)
 	for _, s := range steps {
-		t.Logf("%s loss %.4g focal %.4g pull %.4g push %.4g regr %.4g pos %.3f clamp %.3g npos %v pred %d/%d gap %.3g grad %.3g err %q q %v",
-			s.File, s.Loss, s.Focal, s.Pull, s.Push, s.Regr, s.PosShare, s.ClampedFrac, s.NumPos, s.Predicted, s.TrueCorners, s.EmbedGap, s.MaxGrad, s.Error, s.Quirks)
+		if !s.OK() {
+			t.Logf("%s: %s", s.File, s.Error)
+			continue
+		}
+		t.Logf("%s loss %.4g focal %.4g pull %.4g push %.4g regr %.4g pos %.3f clamp %.3g npos %v pred %v/%d gap %.3g grad %.3g flags %v",
+			s.File, s.Loss, s.Focal, s.Pull, s.Push, s.Regr, s.PosShare(), s.ClampedFraction, s.NumPos, s.PredictedCorners, s.TrueCorners, s.EmbedGap, s.MaxGrad, s.Flags)
 	}
 	nan, noPos := scene.SampleRunBroken(n)
 	first, last := steps[0], steps[n-1]
@@ -52,7 +56,7 @@ func TestSampleRunTrends(t *testing.T) {
 	if s := steps[nan]; !s.NonFinite || s.ErrorArray != "tl_heats" {
 		t.Errorf("step %d: error %q (array %q, non-finite %v), want a NaN in tl_heats", nan, s.Error, s.ErrorArray, s.NonFinite)
 	}
-	if s := steps[noPos]; s.NumPos != [2]int{} {
+	if s := steps[noPos]; !s.OK() || s.NumPos != [2]int{} {
 		t.Errorf("step %d: num_pos %v, want none", noPos, s.NumPos)
 	}
 	kinds := map[timeline.Kind][]int{}

@@ -145,7 +145,7 @@ func (a *App) RunSummary(id int, st timeline.Step) {
 // lastReadable returns the last step's file that could be read.
 func (r *Run) lastReadable() string {
 	for i := len(r.steps) - 1; i >= 0; i-- {
-		if r.steps[i].Error == "" {
+		if r.steps[i].OK() {
 			return r.steps[i].File
 		}
 	}
@@ -200,8 +200,8 @@ func (a *App) OpenStep(i int) error {
 		return nil
 	}
 	s := r.steps[i]
-	if s.Error != "" {
-		return fmt.Errorf("%s", s.Error)
+	if !s.OK() {
+		return fmt.Errorf("%s: %s", s.File, s.Error)
 	}
 	if s.File != r.open {
 		r.want = s.File
@@ -220,7 +220,7 @@ func (a *App) stepRun(d int) (Action, error) {
 		i = len(r.steps)
 	}
 	for j := i + d; j >= 0 && j < len(r.steps); j += d {
-		if r.steps[j].Error == "" {
+		if r.steps[j].OK() {
 			return ActionNone, a.OpenStep(j)
 		}
 	}
@@ -332,7 +332,7 @@ func (a *App) stepText(i int, under []timeline.Marker) string {
 	s := a.Run.steps[i]
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d  %s\n", s.Step, s.File)
-	if s.Error != "" {
+	if !s.OK() {
 		fmt.Fprintf(&b, "not read: %s\n", s.Error)
 	} else {
 		fmt.Fprintf(&b, "loss      %.7g\n", s.Loss)
@@ -340,13 +340,13 @@ func (a *App) stepText(i int, under []timeline.Marker) string {
 		fmt.Fprintf(&b, "pull      %.7g\n", s.Pull)
 		fmt.Fprintf(&b, "push      %.7g\n", s.Push)
 		fmt.Fprintf(&b, "offset    %.7g  (tl %.5g  br %.5g)\n", s.Regr, s.RegrTL, s.RegrBR)
-		for k, t := range s.Stacks {
+		for k, t := range s.PerStack {
 			fmt.Fprintf(&b, "stack %d   focal %.4g/%.4g pull %.4g push %.4g off %.4g/%.4g\n", k, t.FocalTL, t.FocalBR, t.Pull, t.Push, t.RegrTL, t.RegrBR)
 		}
-		fmt.Fprintf(&b, "pos share %.3f of focal\n", s.PosShare)
-		fmt.Fprintf(&b, "clamped   %.4g%% of pixels\n", 100*s.ClampedFrac)
+		fmt.Fprintf(&b, "pos share %.3f of focal (tl %.3f  br %.3f)\n", s.PosShare(), s.FocalPosShare[0], s.FocalPosShare[1])
+		fmt.Fprintf(&b, "clamped   %.4g%% of pixels\n", 100*s.ClampedFraction)
 		fmt.Fprintf(&b, "num_pos   tl %d  br %d\n", s.NumPos[0], s.NumPos[1])
-		fmt.Fprintf(&b, "corners   %d predicted (p ≥ %g), %d true\n", s.Predicted, timeline.PeakThreshold, s.TrueCorners)
+		fmt.Fprintf(&b, "corners   predicted tl %d  br %d (p > 0.5, 3×3 peaks), true %d each\n", s.PredictedCorners[0], s.PredictedCorners[1], s.TrueCorners)
 		if s.EmbedPairs > 0 {
 			fmt.Fprintf(&b, "emb. gap  %.4g  (margin 1, %d pairs)\n", s.EmbedGap, s.EmbedPairs)
 		}
