@@ -6,6 +6,7 @@
 //	cornerloss targets -spec SCENE.json -out GT.npz
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
 //	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+//	cornerloss sample-run -out DIR [-steps N]   the page's sample run, as dumps
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
 // "cornerloss: FILE: ARRAY: problem"), 2 on a usage error.
@@ -72,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runRender(rest, stdout, stderr)
 	case "serve":
 		err = runServe(rest, stdout, stderr)
+	case "sample-run":
+		err = runSampleRun(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
