@@ -515,3 +515,10 @@ func (t *Timeline) drawLegend(dst *image.RGBA, r image.Rectangle) {
 		x += w + 3 + TextWidth(string(k)) + 10
 	}
 }
+
+// TimelinePoint returns a canvas point over step i when the timeline is
+// drawn in r, in its terms chart: where a click opens that step.
+func TimelinePoint(r image.Rectangle, t *Timeline, i int) image.Point {
+	l := layoutTimeline(r)
+	return image.Pt(int(math.Round(t.stepX(l.plot, i))), (l.plot.Min.Y+l.plot.Max.Y)/2)
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
 // maxWorkers caps the pool: more workers than cores only share them, and
@@ -286,6 +287,57 @@ func (g *game) tick() {
 	if id, name, ok := g.app.Run.Want(); ok {
 		g.openRunStep(id, name)
 	}
+	if id, name, ok := g.app.NeedBase(); ok {
+		g.readBase(id, name)
+	}
+}
+
+// readBase reads step A of a comparison a link asked for, off the event
+// loop, and hands it to the app.
+func (g *game) readBase(id int, name string) {
+	l := g.load
+	src := js.Undefined()
+	switch {
+	case g.app.Run.Source == app.RunSample:
+		rs, err := scene.SampleRunStep(id, g.app.Run.Len())
+		if err != nil {
+			g.page.setStatus(err.Error(), true)
+			return
+		}
+		src = js.Global().Get("Uint8Array").New(len(rs.Data))
+		js.CopyBytesToJS(src, rs.Data)
+	case l != nil && l.base == "" && id < len(l.files):
+		src = l.files[id]
+	}
+	go func() {
+		d, err := readStep(src, l, name)
+		g.queue.push(func() {
+			if err != nil {
+				g.page.setStatus("step A: "+err.Error(), true)
+				return
+			}
+			g.app.SetBaseDump(name, d)
+		})
+	}()
+}
+
+// readStep reads a dump from a Uint8Array, a File, or the run's server.
+func readStep(src js.Value, l *runLoad, name string) (*dump.Dump, error) {
+	var err error
+	if src.IsUndefined() && l != nil && l.base != "" {
+		if src, err = fetchBlob(l.base + url.PathEscape(name)); err != nil {
+			return nil, err
+		}
+	}
+	if !src.InstanceOf(js.Global().Get("Uint8Array")) {
+		buf, err := jsio.Await(src.Call("arrayBuffer"))
+		if err != nil {
+			return nil, err
+		}
+		src = js.Global().Get("Uint8Array").New(buf)
+	}
+	r := jsio.NewBytes(src)
+	return dump.ReadNPZAt(name, r, r.N, dump.Options{MaxBytes: maxDumpBytes})
 }
 
 // openRunStep reads a step of the run again and shows it.

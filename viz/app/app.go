@@ -56,6 +56,7 @@ type App struct {
 	tlRect    image.Rectangle // the timeline strip, empty without a run
 	tlHover   int             // step under the pointer on the timeline, -1 for none
 	tlVersion int             // bumped by every change of the timeline
+	base      compareBase     // step A of a comparison
 }
 
 // historyLen is how many totals the sparkline keeps.
@@ -228,6 +229,7 @@ func (a *App) rebuildFrame() {
 		a.frame.Reset(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
 	}
 	a.frame.Selected = a.Selected
+	a.frame.SetBase(a.baseMaps())
 	a.version++
 }
 
@@ -276,6 +278,9 @@ func (a *App) SetOptions(o loss.Options) error {
 		return err
 	}
 	a.Options = o
+	if a.base.in != nil {
+		a.setBase(a.base.name, a.base.in) // step A under the same options
+	}
 	a.refreshTerms() // the logits and targets stay; the frame checks the rest
 	return nil
 }

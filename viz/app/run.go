@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz"
@@ -174,9 +175,7 @@ func (a *App) ShowRunStep(name string, d *dump.Dump) error {
 	}
 	if a.Run != nil {
 		a.Run.open = name
-		if a.Run.base == name {
-			a.Run.base = ""
-		}
+		a.rebuildFrame() // with step A's maps when comparing
 		a.tlVersion++
 	}
 	return nil
@@ -189,7 +188,9 @@ func (a *App) EndRun() {
 	}
 	a.Run = nil
 	a.tlHover = -1
+	a.base = compareBase{}
 	a.layout()
+	a.rebuildFrame()
 }
 
 // OpenStep asks for the step at index i of the timeline (in step order).
@@ -244,10 +245,78 @@ func (a *App) ToggleBase() {
 	}
 	if r.base != "" || r.open == "" {
 		r.base = ""
+		a.setBase("", nil)
 	} else {
 		r.base = r.open
+		a.setBase(r.open, a.in)
 	}
 	a.tlVersion++
+}
+
+// SetBaseDump makes a dump read again step A of the comparison the run
+// asks for (a link names it); the page reads it when NeedBase says so.
+func (a *App) SetBaseDump(name string, d *dump.Dump) {
+	if a.Run == nil || a.Run.base != name {
+		return
+	}
+	a.setBase(name, d.Input)
+	a.tlVersion++
+}
+
+// NeedBase returns step A of the comparison when its dump is not in
+// memory yet: the page reads it and calls SetBaseDump.
+func (a *App) NeedBase() (id int, name string, ok bool) {
+	r := a.Run
+	if r == nil || r.base == "" || r.base == a.base.name {
+		return 0, "", false
+	}
+	id, ok = r.byName[r.base]
+	if !ok || !r.files[id].done || a.base.asked == r.base {
+		return 0, "", false
+	}
+	a.base.asked = r.base
+	return id, r.base, true
+}
+
+// compareBase is step A of a comparison as the page holds it: its input
+// (one dump more in memory, no more) and the maps of the viewed plane.
+type compareBase struct {
+	name          string
+	in            *loss.Input
+	result        *loss.Result
+	maps, scratch *loss.PixelMaps
+	asked         string // the file NeedBase last asked for
+}
+
+// setBase makes in (the step named name) step A, or ends the comparison.
+func (a *App) setBase(name string, in *loss.Input) {
+	a.base.name, a.base.in, a.base.result = name, in, nil
+	if in != nil {
+		if r, err := loss.Evaluate(in, a.Options); err == nil {
+			a.base.result = r
+		} else {
+			a.status = name + ": " + err.Error()
+		}
+	}
+	a.rebuildFrame()
+}
+
+// baseMaps returns step A's maps of the viewed plane, nil without a
+// comparison or when A's shape differs from the step on screen.
+func (a *App) baseMaps() *loss.PixelMaps {
+	b, v := &a.base, a.View
+	if b.result == nil || a.Run == nil || a.Run.base == "" || b.result.Shape != a.in.Shape || a.Run.open == b.name {
+		return nil
+	}
+	if v.Class < 0 {
+		if b.scratch == nil {
+			b.scratch = new(loss.PixelMaps)
+		}
+		b.maps = b.result.PixelsAllClasses(b.maps, b.scratch, v.Stack, v.Image, v.Corner)
+	} else {
+		b.maps = b.result.Pixels(b.maps, v.Stack, v.Image, v.Class, v.Corner)
+	}
+	return b.maps
 }
 
 // Base returns the file and summary of step A of the comparison.
