@@ -208,11 +208,11 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 	}
 	if t.Open >= 0 && t.Open < len(t.Steps) {
 		x := int(math.Round(t.stepX(l.plot, t.Open)))
-		LabelAt(dst, x, l.plot.Min.Y+1, Center, Start, "B", textColor)
+		LabelAt(dst, x, l.plot.Max.Y-1, Center, End, "B", textColor)
 	}
 	if t.Base >= 0 && t.Base < len(t.Steps) {
 		x := int(math.Round(t.stepX(l.plot, t.Base)))
-		LabelAt(dst, x, l.plot.Min.Y+1, Center, Start, "A", textColor)
+		LabelAt(dst, x, l.plot.Max.Y-1, Center, End, "A", textColor)
 	}
 }
 

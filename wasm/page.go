@@ -86,8 +86,16 @@ func (p *page) bind(g *game) {
 		p.setStatus(g.app.Status(), false)
 	})
 	p.on(byID("export-png").v, "click", func(js.Value) { g.exportPNG() })
-	p.on(byID("run-input").v, "change", func(ev js.Value) { g.pickRun(ev.Get("target").Get("files")) })
-	p.on(byID("sample-run").v, "click", func(js.Value) { g.sampleRun() })
+	// The run's keys ([, ], b) go to the page after these controls: a
+	// focused button or input would keep them.
+	p.on(byID("run-input").v, "change", func(ev js.Value) {
+		ev.Get("target").Call("blur")
+		g.pickRun(ev.Get("target").Get("files"))
+	})
+	p.on(byID("sample-run").v, "click", func(ev js.Value) {
+		ev.Get("target").Call("blur")
+		g.sampleRun()
+	})
 	p.bindKeys(g)
 	p.bindDrop(g)
 	keys := byID("key-list")
@@ -313,12 +321,15 @@ func (p *page) showHover(h *app.Hover, at image.Point) {
 	p.hover.text(h.String())
 	off := canvasOffset()
 	x, y := float64(off.X+at.X+16), float64(off.Y+at.Y+16)
+	// Keep the box inside the window: left of the pointer or above it
+	// when it would overflow (a timeline step's box is wide and tall).
 	win := js.Global()
-	if x > win.Get("innerWidth").Float()-230 {
-		x -= 260
+	w, h := p.hover.get("offsetWidth").Float(), p.hover.get("offsetHeight").Float()
+	if x+w > win.Get("innerWidth").Float()-8 {
+		x = math.Max(8, x-w-32)
 	}
-	if y > win.Get("innerHeight").Float()-160 {
-		y -= 180
+	if y+h > win.Get("innerHeight").Float()-8 {
+		y = math.Max(8, y-h-32)
 	}
 	p.hover.style("left", fmt.Sprintf("%.0fpx", x))
 	p.hover.style("top", fmt.Sprintf("%.0fpx", y))

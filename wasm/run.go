@@ -263,7 +263,7 @@ func readable(steps []timeline.Step) int {
 	return n
 }
 
-// writeSummary puts the summaries on #run, for people and checks.
+// writeSummary puts the summaries and the markers on #run, for checks.
 func (g *game) writeSummary() {
 	g.load.summary = now()
 	b, err := json.Marshal(g.app.Run.Steps())
@@ -271,6 +271,17 @@ func (g *game) writeSummary() {
 		b = []byte("[]")
 	}
 	byID("run").attr("data-summary", string(b))
+	type mark struct {
+		Kind string `json:"kind"`
+		Step int64  `json:"step"`
+		Text string `json:"text"`
+	}
+	var marks []mark
+	for _, m := range g.app.Run.Markers() {
+		marks = append(marks, mark{string(m.Kind), g.app.Run.Steps()[m.Index].Step, m.Text})
+	}
+	b, _ = json.Marshal(marks)
+	byID("run").attr("data-markers", string(b))
 }
 
 // tick follows the frame times while a run loads, and opens the step the

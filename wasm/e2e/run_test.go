@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"image"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +18,9 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/app"
 )
 
 // runSummary is one entry of #run[data-summary].
@@ -153,5 +157,104 @@ func TestRunDropped(t *testing.T) {
 		eval[string](b, `document.body.dataset.runWorkers`), eval[string](b, `document.body.dataset.runMaxFrameMs`), eval[string](b, `document.body.dataset.runPeakMb`))
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// runMarker is one entry of #run[data-markers].
+type runMarker struct {
+	Kind string `json:"kind"`
+	Step int64  `json:"step"`
+	Text string `json:"text"`
+}
+
+// TestSampleRunMarkers: the sample run made in the page shows its injected
+// NaN and no-positive markers at their steps, explained on hover; b then [
+// compares two steps: the maps show B − A and the totals A, B and the
+// change.
+func TestSampleRunMarkers(t *testing.T) {
+	b := newBrowser(t)
+	b.do(chromedp.EmulateViewport(1280, 800))
+	b.open("")
+	b.do(chromedp.Click(chromedp.CSS("#sample-run")))
+	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 120*time.Second)
+	got := b.summaries()
+	if len(got) != scene.RunSteps {
+		t.Fatalf("%d steps, want %d", len(got), scene.RunSteps)
+	}
+	nan, noPos := scene.SampleRunBroken(scene.RunSteps)
+	var marks []runMarker
+	if err := json.Unmarshal([]byte(eval[string](b, `document.getElementById("run").dataset.markers`)), &marks); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]int64{}
+	for _, m := range marks {
+		if _, ok := found[m.Kind]; !ok {
+			found[m.Kind] = m.Step
+		}
+	}
+	if s, ok := found["nan"]; !ok || s != got[nan].Step {
+		t.Errorf("NaN marker at step %d (%v), want %d; markers %v", s, ok, got[nan].Step, marks)
+	}
+	if s, ok := found["no-positives"]; !ok || s != got[noPos].Step {
+		t.Errorf("no-positive marker at step %d (%v), want %d", s, ok, got[noPos].Step)
+	}
+	// Hover the NaN step: the box names the file and the array.
+	a, rect := pageApp(b)
+	loadRunSteps(a, got)
+	p := viz.TimelinePoint(rect, a.Timeline(), nan)
+	left := eval[float64](b, `document.querySelector("canvas").getBoundingClientRect().left`)
+	b.do(chromedp.MouseEvent(chromedp.MouseMoved, left+float64(p.X), float64(p.Y)))
+	b.waitFor(`!document.getElementById("hover").hidden && document.getElementById("hover").textContent.includes("`+got[nan].File+`")`, 10*time.Second)
+	if text := eval[string](b, `document.getElementById("hover").textContent`); !strings.Contains(text, "tl_heats: NaN at") {
+		t.Errorf("hover over the NaN step: %q", text)
+	}
+	b.screenshot("timeline-1280x800")
+
+	// Compare: the last step becomes A, [ opens the one before as B.
+	b.do(chromedp.KeyEvent("b"))
+	b.do(chromedp.KeyEvent("["))
+	prev := got[len(got)-2]
+	b.waitFor(`document.body.dataset.dump === "`+prev.File+`" && !document.getElementById("compare").hidden`, 30*time.Second)
+	aLoss, _ := strconv.ParseFloat(eval[string](b, `document.getElementById("cmp-loss").dataset.a`), 64)
+	bLoss, _ := strconv.ParseFloat(eval[string](b, `document.getElementById("cmp-loss").dataset.b`), 64)
+	if aLoss != got[len(got)-1].Loss || bLoss != prev.Loss {
+		t.Errorf("comparison loss A %v B %v, want %v and %v", aLoss, bLoss, got[len(got)-1].Loss, prev.Loss)
+	}
+	shot := b.screenshot("compare-1280x800")
+	if n := distinctColours(t, shot, image.Rect(400, 0, 1280, 300)); n < 20 {
+		t.Errorf("the compared maps have %d colours", n)
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+
+	// The same run at 1920×1080, for people to look at.
+	b.do(chromedp.EmulateViewport(1920, 1080))
+	b.settle()
+	b.settle()
+	b.screenshot("timeline-1920x1080")
+}
+
+// pageApp returns an app laid out like the page's canvas, and where its
+// timeline is.
+func pageApp(b *browser) (*app.App, image.Rectangle) {
+	w := eval[float64](b, `document.querySelector("canvas").getBoundingClientRect().width`)
+	h := eval[float64](b, `document.querySelector("canvas").getBoundingClientRect().height`)
+	a := app.New()
+	a.SetCanvas(image.Pt(int(w), int(h)))
+	a.StartRun(app.RunSample, nil)
+	return a, a.TimelineRect()
+}
+
+// loadRunSteps gives the app as many steps as the page has (their x on the
+// timeline depends only on their number).
+func loadRunSteps(a *app.App, got []runSummary) {
+	for _, s := range got {
+		id, _ := a.Run.AddFile(s.File)
+		st := timeline.Step{File: s.File, Step: s.Step, Error: s.Error}
+		if s.Error == "" {
+			st.Summary = &loss.Summary{Loss: s.Loss}
+		}
+		a.RunSummary(id, st)
 	}
 }
