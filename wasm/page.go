@@ -324,12 +324,12 @@ func (p *page) showHover(h *app.Hover, at image.Point) {
 	// Keep the box inside the window: left of the pointer or above it
 	// when it would overflow (a timeline step's box is wide and tall).
 	win := js.Global()
-	w, h := p.hover.get("offsetWidth").Float(), p.hover.get("offsetHeight").Float()
-	if x+w > win.Get("innerWidth").Float()-8 {
-		x = math.Max(8, x-w-32)
+	bw, bh := p.hover.get("offsetWidth").Float(), p.hover.get("offsetHeight").Float()
+	if x+bw > win.Get("innerWidth").Float()-8 {
+		x = math.Max(8, x-bw-32)
 	}
-	if y+h > win.Get("innerHeight").Float()-8 {
-		y = math.Max(8, y-h-32)
+	if y+bh > win.Get("innerHeight").Float()-8 {
+		y = math.Max(8, y-bh-32)
 	}
 	p.hover.style("left", fmt.Sprintf("%.0fpx", x))
 	p.hover.style("top", fmt.Sprintf("%.0fpx", y))
