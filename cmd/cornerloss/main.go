@@ -2,10 +2,10 @@
 // exactly as the reference PyTorch code does, draws targets from boxes,
 // renders the page's panels to PNG and serves the page.
 //
-//	cornerloss eval [flags] DUMP            the loss, per stack and per image
+//	cornerloss eval [flags] DUMP...         the loss, per stack and per image; a run of dumps in step order
 //	cornerloss targets -spec SCENE.json -out GT.npz
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
-//	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+//	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
 //	cornerloss sample-run -out DIR [-steps N]   the page's sample run, as dumps
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
@@ -41,13 +41,17 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 const usage = `usage:
   cornerloss eval [-pull-weight W] [-push-weight W] [-regr-weight W] [-alpha A] [-beta B]
-                  [-eps E] [-convention reference|mmdet] [-json] DUMP
+                  [-eps E] [-convention reference|mmdet] [-json | -csv] DUMP...
   cornerloss targets -spec SCENE.json -out GT.npz
   cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
                     [the loss flags of eval] -out view.png DUMP
-  cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+  cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
 
 DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).
+Several DUMPs are a run: one row (one JSON object per line with -json) per step,
+in step order (the dump's step array, else the last number of its name); the
+files of one step from several devices (chunk array, or _chunkN/_gpuN names)
+are one step, the mean over its chunks.
 `
 
 // run is the whole program, testable in process: it never panics out (a

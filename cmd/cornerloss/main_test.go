@@ -113,7 +113,7 @@ func TestUsageErrors(t *testing.T) {
 		{},
 		{"frobnicate"},
 		{"eval"},
-		{"eval", good, good},
+		{"eval", "-json", "-csv", good},
 		{"eval", "-convention", "pytorch", good},
 		{"eval", "-nosuchflag", good},
 		{"eval", "-pull-weight", "abc", good},

@@ -15,11 +15,17 @@ import (
 // before the quirks'.
 type report struct {
 	File string `json:"file"`
+	// Step and Chunk are the dump's step and chunk arrays for one dump; in
+	// a run, the step run.Steps gave it and its chunk.
+	Step  *int64 `json:"step,omitempty"`
+	Chunk *int64 `json:"chunk,omitempty"`
 	loss.Summary
+
+	dumpStep *int64 // the dump's own step array, for run.Steps
 }
 
 func newReport(file string, d *dump.Dump, r *loss.Result) *report {
-	rep := &report{File: file, Summary: loss.Summarize(d.Input, r)}
+	rep := &report{File: file, Step: d.Step, Chunk: d.Chunk, dumpStep: d.Step, Summary: loss.Summarize(d.Input, r)}
 	rep.Warnings = append(append([]string{}, d.Warnings...), rep.Warnings...)
 	return rep
 }
