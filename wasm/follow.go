@@ -18,7 +18,7 @@ import (
 // pollEvery is how often the page asks `cornerloss serve -dumps` for its
 // listing: a dump written into the directory shows within two of these
 // plus its summary.
-const pollEvery = 700 * time.Millisecond
+const pollEvery = 500 * time.Millisecond
 
 // dumpsPath is where the server lists and serves the run's dumps.
 const dumpsPath = "dumps/"
@@ -91,44 +91,36 @@ func fetchBlob(u string) (js.Value, error) {
 	return jsio.Await(resp.Call("blob"))
 }
 
-// listing takes a new listing: new files are summarised; a file whose read
-// failed is read again if its size or time changed since it was sent, and
-// marked unreadable if not.
+// settleMs is how long a file must have kept its size and time before a
+// failed read of it counts as a broken file rather than one being written.
+const settleMs = 2000
+
+// listing takes a new listing. A new file is summarised; so is one whose
+// size or time changed since it was last sent (rewritten, or finished). A
+// file whose read failed is marked unreadable only once it has kept its
+// size and time for settleMs; until then it waits for its next change.
 func (g *game) listing(list []listed) {
 	l, r := g.load, g.app.Run
 	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	t := js.Global().Get("Date").Call("now").Float()
 	var jobs []job
 	for _, f := range list {
 		id, fresh := r.AddFile(f.Name)
-		again := false
-		if !fresh && l.retry[f.Name] {
-			if l.listing[f.Name] == f {
-				// Unchanged since the failed read: it is broken.
-				delete(l.retry, f.Name)
-				g.app.RunSummary(id, l.errs[f.Name])
-				continue
-			}
-			again = true
-		}
-		if fresh || again {
-			delete(l.retry, f.Name)
-			l.listing[f.Name] = f // as it was when sent
+		sent, wasSent := l.listing[f.Name]
+		switch {
+		case l.inflight[f.Name]:
+		case fresh || !wasSent || sent != f:
+			delete(l.errs, f.Name)
+			l.listing[f.Name] = f
+			l.inflight[f.Name] = true
 			jobs = append(jobs, job{gen: l.gen, msg: timeline.Job{ID: id, Name: f.Name, URL: dumpsPath + url.PathEscape(f.Name), Options: g.app.Options}, data: js.Undefined()})
+		case l.errs[f.Name] != nil && t-f.MTime >= settleMs:
+			g.app.RunSummary(id, *l.errs[f.Name])
+			delete(l.errs, f.Name)
 		}
 	}
 	if len(jobs) > 0 {
-		l.done = false
-		g.page.body.attr("data-run-state", "loading")
 		g.pool.add(jobs...)
 	}
 	g.runProgress()
-}
-
-// pendingError keeps a failed read of a server file until the next listing
-// says whether the file was still being written.
-func (l *runLoad) pendingError(name string, st timeline.Step) {
-	if l.errs == nil {
-		l.errs = map[string]timeline.Step{}
-	}
-	l.errs[name] = st
 }

@@ -157,10 +157,10 @@ type runLoad struct {
 	lastTick float64
 	peak     float64 // page + workers memory, bytes
 	done     bool
-	summary  float64                  // now() of the last #run[data-summary] write
-	listing  map[string]listed        // server runs: each file as it was when last sent to a worker
-	retry    map[string]bool          // server files whose read failed, to check on the next listing
-	errs     map[string]timeline.Step // their failed summaries
+	summary  float64                   // now() of the last #run[data-summary] write
+	listing  map[string]listed         // server runs: each file as it was when last sent to a worker
+	inflight map[string]bool           // server files sent to a worker, not answered yet
+	errs     map[string]*timeline.Step // server files whose read failed, until they settle
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -177,7 +177,7 @@ var runGen int
 func (g *game) startRun(src app.RunSource, names []string, data []js.Value, sample int) {
 	runGen++
 	g.pool.drop(runGen)
-	g.load = &runLoad{gen: runGen, files: data, start: now(), lastTick: now(), listing: map[string]listed{}, retry: map[string]bool{}}
+	g.load = &runLoad{gen: runGen, files: data, start: now(), lastTick: now(), listing: map[string]listed{}, inflight: map[string]bool{}, errs: map[string]*timeline.Step{}}
 	g.app.StartRun(src, names)
 	g.page.body.attr("data-run-state", "loading")
 	g.page.body.attr("data-run-steps", "0")
@@ -204,11 +204,12 @@ func (g *game) runReply(j job, r timeline.Reply) {
 	if l == nil || j.gen != l.gen || g.app.Run == nil {
 		return
 	}
+	delete(l.inflight, j.msg.Name)
 	if l.base != "" && r.Step.Error != "" {
-		// A file still being written reads as broken: look again after
-		// the next listing, which says whether it is still changing.
-		l.retry[j.msg.Name] = true
-		l.pendingError(j.msg.Name, r.Step)
+		// A file still being written reads as broken: the listings say
+		// whether it is still changing (see listing).
+		l.errs[j.msg.Name] = &r.Step
+		g.runProgress()
 		return
 	}
 	g.app.RunSummary(r.ID, r.Step)
@@ -225,7 +226,9 @@ func (g *game) runProgress() {
 	body.attr("data-run-steps", strconv.Itoa(r.Done()))
 	l.peak = max(l.peak, wasmMemory()+g.pool.workersMemory())
 	body.attr("data-run-peak-mb", strconv.FormatFloat(l.peak/1e6, 'f', 1, 64))
-	if !r.Loaded() {
+	if !r.Loaded() || len(l.inflight) > 0 || len(l.errs) > 0 {
+		body.attr("data-run-state", "loading")
+		l.done = false
 		g.page.setProgress(fmt.Sprintf("summarising: %d of %d steps", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
 		if now()-l.summary > 500 {
 			g.writeSummary()

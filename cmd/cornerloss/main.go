@@ -46,6 +46,7 @@ const usage = `usage:
   cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
                     [the loss flags of eval] -out view.png DUMP
   cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
+  cornerloss sample-run -out DIR [-steps N] [-interval D]
 
 DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).
 Several DUMPs are a run: one row (one JSON object per line with -json) per step,

@@ -26,6 +26,7 @@ import (
 
 var (
 	siteURL  string // where the site is served
+	siteDir  string // the built site
 	chrome   string // the browser binary
 	artifact string // where screenshots go
 	setupErr error
@@ -68,6 +69,7 @@ func setup() (func(), error) {
 	if err := buildSite(root, dir); err != nil {
 		return cleanup, err
 	}
+	siteDir = dir
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
 	siteURL = srv.URL
 	return func() { srv.Close(); cleanup() }, nil
