@@ -35,17 +35,25 @@ type Reply struct {
 	Retry bool `json:"retry,omitempty"`
 }
 
-// Encode returns the message's JSON.
+// Encode returns the message's JSON (a job with a NaN option gives one
+// that DecodeJob refuses).
 func (j Job) Encode() string { return encode(j) }
 
-// Encode returns the message's JSON.
-func (r Reply) Encode() string { return encode(r) }
+// Encode returns the message's JSON. JSON has no NaN: a summary holding
+// one (the reader refuses NaN inputs, but a loss can still overflow) is
+// sent as an error of that step.
+func (r Reply) Encode() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		r.Step = Step{File: r.Step.File, Step: r.Step.Step, Error: "summary: " + err.Error()}
+		b, _ = json.Marshal(r)
+	}
+	return string(b)
+}
 
 func encode(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
-		// Only NaN or infinite numbers fail; a summary never holds one
-		// (the reader refuses them) but the engine's options could.
 		return fmt.Sprintf(`{"error":%q}`, err.Error())
 	}
 	return string(b)
