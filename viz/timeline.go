@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 
 	"github.com/cornerloss/cornerloss/loss/timeline"
 )
@@ -94,7 +95,8 @@ func layoutTimeline(r image.Rectangle) timelineLayout {
 	x0, x1 := in.Min.X+tlGutter, in.Max.X-tlRight
 	var l timelineLayout
 	l.markers = image.Rect(x0, top, x1, top+tlMarkerH)
-	l.legend = image.Rect(x0, in.Max.Y-LineHeight, x1, in.Max.Y)
+	rows := legendRows((&Timeline{}).legendItems(), in.Dx())
+	l.legend = image.Rect(in.Min.X, in.Max.Y-rows*LineHeight, in.Max.X, in.Max.Y)
 	rest := image.Rect(x0, l.markers.Max.Y+tlRowGap, x1, l.legend.Min.Y-tlRowGap)
 	n := len(strips) + 1
 	rowH := max(tlMinRow, rest.Dy()*45/100/n)
@@ -487,32 +489,75 @@ func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
 	LabelAt(dst, r.Max.X+4, (r.Min.Y+r.Max.Y)/2, Start, Center, fmt.Sprintf("%d cls", classes), dimColor)
 }
 
-// drawLegend names the terms' colours and the markers.
-func (t *Timeline) drawLegend(dst *image.RGBA, r image.Rectangle) {
-	x := r.Min.X
+// tlLegendItem is one entry of the timeline's legend: a term's colour, or
+// a marker's glyph.
+type tlLegendItem struct {
+	swatch color.Color // a term's line colour; nil for a marker
+	marker timeline.Kind
+	text   string
+}
+
+// markerKinds lists the markers in the legend's order.
+var markerKinds = []timeline.Kind{timeline.KindNonFinite, timeline.KindNoPositives, timeline.KindJump, timeline.KindClamp, timeline.KindOneObject, timeline.KindUnread}
+
+// legendItems returns the legend: the lines of the terms chart, then the
+// markers.
+func (t *Timeline) legendItems() []tlLegendItem {
+	var items []tlLegendItem
 	for _, s := range t.termSeries() {
-		if t.PerStack && s.c != termColors[0] && s.name[len(s.name)-2:] != "s0" {
-			continue
-		}
-		name := s.name
 		if t.PerStack {
-			name = name[:len(name)-3]
+			if !strings.HasSuffix(s.name, " s0") {
+				continue
+			}
+			s.name = strings.TrimSuffix(s.name, " s0")
 		}
-		FillRect(dst, image.Rect(x, r.Min.Y+LineHeight/2-1, x+12, r.Min.Y+LineHeight/2+2), s.c)
-		Label(dst, x+15, r.Min.Y, name, textColor)
-		x += 15 + TextWidth(name) + 10
+		items = append(items, tlLegendItem{swatch: s.c, text: s.name})
 	}
-	x += 10
-	for _, k := range []timeline.Kind{timeline.KindNonFinite, timeline.KindNoPositives, timeline.KindJump, timeline.KindClamp, timeline.KindOneObject, timeline.KindUnread} {
-		st := markerStyle[k]
-		w := TextWidth(st.glyph) + 4
-		if x+w+TextWidth(string(k))+10 > r.Max.X+tlRight {
-			break
+	for _, k := range markerKinds {
+		items = append(items, tlLegendItem{marker: k, text: string(k)})
+	}
+	return items
+}
+
+// width returns the item's width in the legend, gap included.
+func (it tlLegendItem) width() int {
+	if it.swatch != nil {
+		return 15 + TextWidth(it.text) + 10
+	}
+	return TextWidth(markerStyle[it.marker].glyph) + 4 + 3 + TextWidth(it.text) + 10
+}
+
+// legendRows returns how many lines the legend takes in width w.
+func legendRows(items []tlLegendItem, w int) int {
+	rows, x := 1, 0
+	for _, it := range items {
+		if x > 0 && x+it.width() > w {
+			rows, x = rows+1, 0
 		}
-		FillRect(dst, image.Rect(x, r.Min.Y, x+w, r.Max.Y), st.c)
-		LabelAt(dst, x+w/2, (r.Min.Y+r.Max.Y)/2, Center, Center, st.glyph, white)
-		Label(dst, x+w+3, r.Min.Y, string(k), dimColor)
-		x += w + 3 + TextWidth(string(k)) + 10
+		x += it.width()
+	}
+	return rows
+}
+
+// drawLegend names the terms' colours and the markers, in as many lines
+// as r holds.
+func (t *Timeline) drawLegend(dst *image.RGBA, r image.Rectangle) {
+	x, y := r.Min.X, r.Min.Y
+	for _, it := range t.legendItems() {
+		if x > r.Min.X && x+it.width() > r.Max.X {
+			x, y = r.Min.X, y+LineHeight
+		}
+		if it.swatch != nil {
+			FillRect(dst, image.Rect(x, y+LineHeight/2-1, x+12, y+LineHeight/2+2), it.swatch)
+			Label(dst, x+15, y, it.text, textColor)
+		} else {
+			st := markerStyle[it.marker]
+			w := TextWidth(st.glyph) + 4
+			FillRect(dst, image.Rect(x, y+1, x+w, y+LineHeight-1), st.c)
+			LabelAt(dst, x+w/2, y+LineHeight/2, Center, Center, st.glyph, white)
+			Label(dst, x+w+3, y, it.text, dimColor)
+		}
+		x += it.width()
 	}
 }
 
