@@ -12,6 +12,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"runtime"
+	"runtime/debug"
 	"syscall/js"
 	"time"
 
@@ -25,6 +27,11 @@ import (
 const maxDumpBytes = 3 << 29
 
 func main() {
+	// A worker's WebAssembly memory only grows, and the pool's memory is
+	// workers × its peak: collect often (a dump's arrays are one large
+	// live set, then garbage), and after each job, so the next reuses the
+	// space instead of growing past it.
+	debug.SetGCPercent(20)
 	self := js.Global()
 	jobs := make(chan js.Value, 64)
 	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -39,6 +46,7 @@ func main() {
 	}
 	for msg := range jobs {
 		reply := run(msg)
+		runtime.GC()
 		reply.Mem = self.Get("cornerlossMemory").Get("buffer").Get("byteLength").Float()
 		out := js.Global().Get("Object").New()
 		out.Set("json", reply.Encode())
