@@ -340,15 +340,7 @@ func (t *Timeline) drawTerms(dst *image.RGBA, l timelineLayout) {
 			}
 		}
 	}
-	if lo > hi {
-		lo, hi = 0, 1
-	}
-	var sc Scale
-	if t.Log {
-		sc = Log(math.Max(lo, hi*1e-9), hi)
-	} else {
-		sc = Linear(math.Min(0, lo), hi)
-	}
+	sc := rangeScale(lo, hi, t.Log, 1e-9)
 	p := l.plot
 	frame(dst, p, edgeColor)
 	for _, tk := range sc.Ticks(max(2, p.Dy()/(2*LineHeight))) {
@@ -366,6 +358,19 @@ func (t *Timeline) drawTerms(dst *image.RGBA, l timelineLayout) {
 			LabelAt(dst, p.Max.X+4, p.Min.Y+2, Start, Start, Format(v), ss[0].c)
 		}
 	}
+}
+
+// rangeScale returns the y scale of values in [lo, hi] (lo > hi: none):
+// logarithmic down to at most decades below hi, or linear from 0 (or lo
+// when negative).
+func rangeScale(lo, hi float64, log bool, decades float64) Scale {
+	if lo > hi {
+		lo, hi = 0, 1
+	}
+	if log {
+		return Log(math.Max(lo, hi*decades), hi)
+	}
+	return Linear(math.Min(0, lo), math.Max(hi, math.Min(0, lo)+1e-12))
 }
 
 // polyline draws a series, broken where it has no value.
@@ -424,15 +429,7 @@ func (t *Timeline) drawStrip(dst *image.RGBA, r image.Rectangle, s strip) {
 	if s.share {
 		lo, hi = 0, 1
 	}
-	if lo > hi {
-		lo, hi = 0, 1
-	}
-	var sc Scale
-	if s.log {
-		sc = Log(math.Max(lo, hi*1e-6), hi)
-	} else {
-		sc = Linear(math.Min(0, lo), math.Max(hi, math.Min(0, lo)+1e-12))
-	}
+	sc := rangeScale(lo, hi, s.log, 1e-6)
 	inner := image.Rect(r.Min.X, r.Min.Y+1, r.Max.X, r.Max.Y-1) // x as the chart's
 	if finite(s.ref) {
 		y := float64(inner.Max.Y-1) - sc.Norm(s.ref)*float64(inner.Dy()-2)

@@ -1,7 +1,6 @@
 package timeline_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -15,13 +14,9 @@ func sampleRun(t testing.TB, n int) []timeline.Step {
 	t.Helper()
 	var steps []timeline.Step
 	for i := range n {
-		rs, err := scene.SampleRunStep(i, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := timeline.Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), loss.DefaultOptions(), dump.Options{})
-		if st.OK() && (!st.StepFromDump || st.Step != rs.Step) {
-			t.Errorf("%s: step %d (from the dump: %v), want %d from its step array", rs.Name, st.Step, st.StepFromDump, rs.Step)
+		st := timeline.ReadSample(i, n, loss.DefaultOptions(), dump.Options{})
+		if want := int64(i+1) * scene.RunStepEvery; st.OK() && (!st.StepFromDump || st.Step != want) {
+			t.Errorf("%s: step %d (from the dump: %v), want %d from its step array", st.File, st.Step, st.StepFromDump, want)
 		}
 		steps = append(steps, st)
 	}

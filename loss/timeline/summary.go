@@ -7,6 +7,7 @@
 package timeline
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/run"
+	"github.com/cornerloss/cornerloss/loss/scene"
 )
 
 // Step is one dump of a run: its file, its step number, and its summary or
@@ -53,6 +55,16 @@ func Read(name string, r io.ReaderAt, size int64, opt loss.Options, dopt dump.Op
 		st.Step, st.StepFromDump = *d.Step, true
 	}
 	return st
+}
+
+// ReadSample makes step i of a sample run of n (scene.SampleRunStep) and
+// reads it as Read does: what a worker does for the page's sample run.
+func ReadSample(i, n int, opt loss.Options, dopt dump.Options) Step {
+	rs, err := scene.SampleRunStep(i, n)
+	if err != nil {
+		return Step{File: rs.Name, Step: -1, Error: err.Error()}
+	}
+	return Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), opt, dopt)
 }
 
 // fail records a reader's or the engine's error.

@@ -10,7 +10,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/cornerloss/cornerloss/loss/dump"
-	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
@@ -72,12 +70,7 @@ func run(msg js.Value) (reply timeline.Reply) {
 	}
 	opt := dump.Options{MaxBytes: maxDumpBytes}
 	if job.Sample != nil {
-		rs, err := scene.SampleRunStep(job.Sample[0], job.Sample[1])
-		if err != nil {
-			reply.Step.Error = err.Error()
-			return reply
-		}
-		reply.Step = timeline.Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), job.Options, opt)
+		reply.Step = timeline.ReadSample(job.Sample[0], job.Sample[1], job.Options, opt)
 		return reply
 	}
 	arr, err := bytesOf(job, msg.Get("data"))
