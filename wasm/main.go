@@ -114,6 +114,7 @@ func (g *game) guard(where string) {
 // whose data changed.
 func (g *game) Update() error {
 	defer g.guard("update")
+	defer g.workDone(now())
 	for _, f := range g.queue.take() {
 		g.run(f)
 	}

@@ -70,6 +70,7 @@ func BenchmarkPageRun(b *testing.B) {
 			w := fmt.Sprintf("workers=%d", workers)
 			b.ReportMetric(ms[workers], "ms/run-"+w)
 			b.ReportMetric(num("runMaxFrameMs"), "ms/max-frame-"+w)
+			b.ReportMetric(num("runMaxWorkMs"), "ms/max-update-"+w)
 			b.ReportMetric(num("runPeakMb"), "MB/peak-"+w)
 			b.ReportMetric(num("runPeakMb")*1e6/budget, "peak/budget-"+w)
 		}

@@ -153,8 +153,9 @@ func TestRunDropped(t *testing.T) {
 	key("]")
 	b.waitFor(`document.body.dataset.dump === "`+last+`"`, 30*time.Second)
 	ms, _ := strconv.ParseFloat(eval[string](b, `document.body.dataset.runMs`), 64)
-	t.Logf("run of %d dumps summarised in %.0f ms on %s workers, longest frame %s ms, peak %s MB", n, ms,
-		eval[string](b, `document.body.dataset.runWorkers`), eval[string](b, `document.body.dataset.runMaxFrameMs`), eval[string](b, `document.body.dataset.runPeakMb`))
+	t.Logf("run of %d dumps summarised in %.0f ms on %s workers, longest frame %s ms (longest update %s ms), peak %s MB", n, ms,
+		eval[string](b, `document.body.dataset.runWorkers`), eval[string](b, `document.body.dataset.runMaxFrameMs`),
+		eval[string](b, `document.body.dataset.runMaxWorkMs`), eval[string](b, `document.body.dataset.runPeakMb`))
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
