@@ -36,6 +36,8 @@ func runBenchDumps(b *testing.B) int {
 // and summarised on its own.
 func BenchmarkPageRun(b *testing.B) {
 	n := runBenchDumps(b)
+	defer func(d time.Duration) { browserTimeout = d }(browserTimeout)
+	browserTimeout = 60 * time.Minute
 	src := cocoDump(b)
 	st, err := os.Stat(src)
 	if err != nil {
@@ -56,7 +58,7 @@ func BenchmarkPageRun(b *testing.B) {
 			br := newBrowser(b)
 			br.open(fmt.Sprintf("?workers=%d", workers))
 			br.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), paths))
-			br.waitFor(`document.body.dataset.runState === "ok"`, 30*time.Minute)
+			br.waitFor(`document.body.dataset.runState === "ok"`, 60*time.Minute)
 			num := func(attr string) float64 {
 				v, err := strconv.ParseFloat(eval[string](br, `document.body.dataset.`+attr), 64)
 				if err != nil {

@@ -75,6 +75,10 @@ func setup() (func(), error) {
 	return func() { srv.Close(); cleanup() }, nil
 }
 
+// browserTimeout bounds a test's browser session; a benchmark of a long
+// load may raise it.
+var browserTimeout = 3 * time.Minute
+
 var errNoBrowser = fmt.Errorf("no Chromium found (set CHROME or install chromium)")
 
 func findChrome() string {
@@ -171,7 +175,7 @@ func newBrowser(t testing.TB) *browser {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &browser{ctx: ctx, t: t}
 	if err := chromedp.Do(ctx); err != nil { // start the browser and the tab
