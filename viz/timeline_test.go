@@ -108,3 +108,22 @@ func TestMarkerStylesDistinct(t *testing.T) {
 		colours[s.c], glyphs[s.glyph] = k, k
 	}
 }
+
+// BenchmarkDrawTimeline draws the timeline of a 200-step run (the sample
+// run's summaries repeated) in a 1400×300 panel, as the page does after
+// each summary a worker sends.
+func BenchmarkDrawTimeline(b *testing.B) {
+	src := sampleTimeline(b, 20)
+	tl := &Timeline{Open: 199, Base: -1, Hover: -1, Log: true, Total: 200}
+	for i := range 200 {
+		s := src.Steps[i%len(src.Steps)]
+		s.Step = int64(i+1) * 500
+		tl.Steps = append(tl.Steps, s)
+	}
+	tl.Markers = timeline.Markers(tl.Steps)
+	img := image.NewRGBA(image.Rect(0, 0, 1400, 300))
+	b.ReportAllocs()
+	for b.Loop() {
+		DrawTimeline(img, img.Rect, tl)
+	}
+}

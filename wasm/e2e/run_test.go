@@ -231,6 +231,7 @@ func TestSampleRunMarkers(t *testing.T) {
 
 	// The same run at 1920×1080, for people to look at.
 	b.do(chromedp.EmulateViewport(1920, 1080))
+	b.do(chromedp.MouseEvent(chromedp.MouseMoved, 100, 400)) // over the side panel: no hover box
 	b.settle()
 	b.settle()
 	b.screenshot("timeline-1920x1080")
