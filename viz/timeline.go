@@ -501,14 +501,22 @@ var markerKinds = []timeline.Kind{timeline.KindNonFinite, timeline.KindNoPositiv
 // markers.
 func (t *Timeline) legendItems() []tlLegendItem {
 	var items []tlLegendItem
-	for _, s := range t.termSeries() {
+	ss := t.termSeries()
+	last := " s0"
+	if n := len(ss); t.PerStack && n > 0 {
+		last = ss[n-1].name[strings.LastIndexByte(ss[n-1].name, ' '):]
+	}
+	for _, s := range ss {
 		if t.PerStack {
-			if !strings.HasSuffix(s.name, " s0") {
+			if !strings.HasSuffix(s.name, last) {
 				continue
 			}
-			s.name = strings.TrimSuffix(s.name, " s0")
+			s.name = strings.TrimSuffix(s.name, last)
 		}
 		items = append(items, tlLegendItem{swatch: s.c, text: s.name})
+	}
+	if t.PerStack && last != " s0" {
+		items = append(items, tlLegendItem{swatch: lighten(termColors[1], 0.55), text: "lighter: earlier stacks"})
 	}
 	for _, k := range markerKinds {
 		items = append(items, tlLegendItem{marker: k, text: string(k)})
