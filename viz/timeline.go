@@ -179,7 +179,7 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 	// Columns behind everything: unread steps hatched grey, the open step
 	// and the compared one shaded, the hovered one outlined.
 	all := image.Rect(l.plot.Min.X, l.markers.Min.Y, l.plot.Max.X, l.rows[len(l.rows)-1].Max.Y)
-	colW := max(2, int(float64(l.plot.Dx())/float64(t.slots())*0.6))
+	colW := min(max(2, int(float64(l.plot.Dx())/float64(t.slots())*0.6)), 14)
 	column := func(i int, c color.Color) {
 		x := int(math.Round(t.stepX(l.plot, i)))
 		FillRect(dst, image.Rect(x-colW/2, all.Min.Y, x-colW/2+colW, all.Max.Y), c)

@@ -128,6 +128,9 @@ func (a *App) RunSummary(id int, st timeline.Step) {
 	if st.Step < 0 {
 		st.Step = f.step
 	}
+	// Following a live run: a step after the last one, while that one
+	// is open, opens in its place.
+	follow := r.open != "" && r.open == r.lastReadable()
 	if f.done {
 		i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
 		r.steps[i] = st
@@ -137,8 +140,8 @@ func (a *App) RunSummary(id int, st timeline.Step) {
 	}
 	timeline.Sort(r.steps)
 	r.marks = timeline.Markers(r.steps)
-	if r.Loaded() && r.open == "" && r.want == "" {
-		r.want = r.lastReadable()
+	if last := r.lastReadable(); r.Loaded() && r.want == "" && (r.open == "" || follow && last != r.open) {
+		r.want = last
 	}
 	a.tlVersion++
 }

@@ -156,3 +156,31 @@ func TestCompareSteps(t *testing.T) {
 		t.Error("still comparing")
 	}
 }
+
+// TestRunFollowsNewSteps: with the last step open, a later step that
+// arrives opens; with an earlier step open, it does not.
+func TestRunFollowsNewSteps(t *testing.T) {
+	const n = 6
+	a := New()
+	a.SetCanvas(image.Pt(1400, 900))
+	dumps := loadSampleRun(t, a, n-1)
+	open(t, a, dumps)
+	rs, err := scene.SampleRunStep(n-1, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, fresh := a.Run.AddFile(rs.Name)
+	if !fresh {
+		t.Fatal("a new file is not new")
+	}
+	a.RunSummary(id, timeline.Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), a.Options, dump.Options{}))
+	if _, name, ok := a.Run.Want(); !ok || name != rs.Name {
+		t.Errorf("after a new last step: want %q %v, not %s", name, ok, rs.Name)
+	}
+	a.OpenStep(0)
+	a.Run.Want()
+	a.RunSummary(id, timeline.Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), a.Options, dump.Options{}))
+	if _, name, ok := a.Run.Want(); ok {
+		t.Errorf("with step 0 asked for, a re-read of the last asked for %q", name)
+	}
+}
