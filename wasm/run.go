@@ -61,24 +61,55 @@ func (p *pool) start() {
 	}
 	n := poolSize()
 	p.mem = make([]float64, n)
+	p.workers = make([]*worker, n)
 	for i := range n {
-		wk := &worker{w: js.Global().Get("Worker").New("worker.js")}
-		p.workers = append(p.workers, wk)
-		listen(wk.w, "message", func(ev js.Value) {
-			data := ev.Get("data")
-			if data.Get("stopped").Truthy() {
-				msg := "a worker stopped"
-				if e := data.Get("error"); e.Truthy() {
-					msg += ": " + e.String()
-				}
-				p.g.queue.push(func() { p.g.page.setStatus(msg, true) })
-				return
-			}
-			s := data.Get("json").String()
-			p.g.queue.push(func() { p.reply(i, s) })
-		})
+		p.spawn(i)
 	}
 	p.body().attr("data-run-workers", strconv.Itoa(n))
+}
+
+// spawn starts worker i. A worker that stops (its Go runtime ended, out of
+// memory, or its script failed) fails its job, naming the file, and is
+// replaced: the run goes on.
+func (p *pool) spawn(i int) {
+	wk := &worker{w: js.Global().Get("Worker").New("worker.js")}
+	p.workers[i] = wk
+	died := func(msg string) {
+		p.g.queue.push(func() {
+			if p.workers[i] != wk {
+				return // already replaced
+			}
+			consoleWarn("cornerloss: " + msg)
+			j, busy := wk.job, wk.busy
+			wk.w.Call("terminate")
+			p.spawn(i)
+			if busy {
+				p.g.runReply(j, timeline.Reply{ID: j.msg.ID, Step: timeline.Step{File: j.msg.Name, Step: -1, Error: msg + " while reading it"}})
+			}
+			p.dispatch()
+		})
+	}
+	listen(wk.w, "message", func(ev js.Value) {
+		data := ev.Get("data")
+		if data.Get("stopped").Truthy() {
+			msg := "a worker stopped"
+			if e := data.Get("error"); e.Truthy() {
+				msg += ": " + e.String()
+			}
+			died(msg)
+			return
+		}
+		s := data.Get("json").String()
+		p.g.queue.push(func() { p.reply(i, s) })
+	})
+	listen(wk.w, "error", func(ev js.Value) {
+		ev.Call("preventDefault")
+		msg := "a worker failed"
+		if m := ev.Get("message"); m.Truthy() {
+			msg += ": " + m.String()
+		}
+		died(msg)
+	})
 }
 
 func (p *pool) body() el { return p.g.page.body }

@@ -180,6 +180,9 @@ func (a *App) ShowRunStep(name string, d *dump.Dump) error {
 		a.Run.open = name
 		a.rebuildFrame() // with step A's maps when comparing
 		a.tlVersion++
+		if a.Run.Source == RunLocal {
+			a.status += "; a run of local files cannot travel in a link"
+		}
 	}
 	return nil
 }

@@ -260,3 +260,24 @@ func loadRunSteps(a *app.App, got []runSummary) {
 		a.RunSummary(id, st)
 	}
 }
+
+// TestRunFolder: "Open a run folder" makes a run of every .npz in the
+// folder, and leaves other files out.
+func TestRunFolder(t *testing.T) {
+	dir, _ := writeSampleRun(t, 6, -1)
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("lr 1e-4"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	b.open("")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), []string{dir}))
+	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.runSteps === "6" && document.body.dataset.state === "ok"`, 120*time.Second)
+	for _, s := range b.summaries() {
+		if !strings.HasSuffix(s.File, ".npz") {
+			t.Errorf("%s is in the run", s.File)
+		}
+	}
+	if status := eval[string](b, `document.getElementById("status").textContent`); !strings.Contains(status, "cannot travel in a link") {
+		t.Errorf("status %q does not say a local run cannot travel in a link", status)
+	}
+}
