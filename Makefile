@@ -24,9 +24,10 @@ cli:
 site:
 	rm -rf $(SITE) && mkdir -p $(SITE)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SITE)/cornerloss.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SITE)/worker.wasm ./wasm/worker
 	cp web/* $(SITE)/
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/
-	gzip -9 -k -f $(SITE)/cornerloss.wasm
+	gzip -9 -k -f $(SITE)/cornerloss.wasm $(SITE)/worker.wasm
 
 serve: cli site
 	build/cornerloss serve -addr $(ADDR) -dir $(SITE)

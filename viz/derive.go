@@ -142,6 +142,8 @@ type derived struct {
 	gradThresh float64 // where gradScale turns from linear to logarithmic
 	weightLo   float64 // smallest positive weight
 	weightHi   float64
+
+	diff diffPlanes // B − A when the frame compares two steps
 }
 
 // peak is a predicted corner: a local maximum of the probability.
@@ -241,6 +243,7 @@ func (d *derived) mapPlanes(m *loss.PixelMaps) {
 	d.gradThresh = g * 1e-4
 	d.gradScale = SymLog(g, d.gradThresh)
 	d.peaks = findPeaks(d.peaks[:0], m.Prob, m.Height, m.Width)
+	d.diff.of = nil // B changed: B − A is recomputed when drawn
 }
 
 // findPeaks appends the predicted corners of a probability plane to dst.

@@ -16,6 +16,10 @@ func (g *game) startup() {
 		g.bench = newBench(g)
 		return
 	}
+	if q.Has("dumps") {
+		g.followRun(strings.TrimPrefix(loc.Get("hash").String(), "#"))
+		return
+	}
 	if h := strings.TrimPrefix(loc.Get("hash").String(), "#"); h != "" {
 		if err := g.app.RestoreURLState(h); err != nil {
 			g.page.setStatus(err.Error()+"; showing the default scene", true)

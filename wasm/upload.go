@@ -4,12 +4,12 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"syscall/js"
 	"time"
 
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
 // maxUpload caps what the page reads: a wasm page addresses 4 GiB, and the
@@ -22,6 +22,7 @@ const (
 // upload is one upload in flight.
 type upload struct {
 	gen    int
+	run    bool    // a step of the run, read again to be shown
 	start  float64 // now() when the files were chosen
 	memory float64 // wasmMemory() then
 	name   string
@@ -40,12 +41,21 @@ var uploads int // generation: a newer upload makes older results stale
 // reaches the app through the queue. The page keeps the previous data until
 // the new one is read and checked.
 func (g *game) readFiles(files js.Value) {
+	if isRun(files) {
+		g.pickRun(files)
+		return
+	}
+	g.readFilesFor(files, false)
+}
+
+// readFilesFor reads files as one dump; run says it is a step of the run.
+func (g *game) readFilesFor(files js.Value, run bool) {
 	n := files.Length()
 	if n == 0 {
 		return
 	}
 	uploads++
-	u := &upload{gen: uploads, start: now(), memory: wasmMemory(), loaded: make([]float64, n),
+	u := &upload{gen: uploads, run: run, start: now(), memory: wasmMemory(), loaded: make([]float64, n),
 		arrays: make([]js.Value, n), names: make([]string, n), left: n}
 	g.page.body.removeAttr("data-progress-seen")
 	u.name = files.Index(0).Get("name").String()
@@ -134,7 +144,17 @@ func (g *game) parse(u *upload) {
 			g.uploadFailed(u, err.Error())
 			return
 		}
-		if err := g.app.ShowDump(name, d); err != nil {
+		show := g.app.ShowRunStep
+		if !u.run {
+			show = func(name string, d *dump.Dump) error {
+				if err := g.app.ShowDump(name, d); err != nil {
+					return err
+				}
+				g.app.EndRun() // a dump of its own replaces the run
+				return nil
+			}
+		}
+		if err := show(name, d); err != nil {
 			g.uploadFailed(u, err.Error())
 			return
 		}
@@ -163,8 +183,8 @@ func (g *game) uploadFailed(u *upload, msg string) {
 // several .npy files, copied in.
 func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	if len(u.arrays) == 1 && !isNPY(u.names[0]) {
-		r := jsBytes{u.arrays[0], int64(u.arrays[0].Get("length").Int())}
-		d, err := dump.ReadNPZAt(u.names[0], r, r.n, opt)
+		r := jsio.NewBytes(u.arrays[0])
+		d, err := dump.ReadNPZAt(u.names[0], r, r.N, opt)
 		return d, u.names[0], withFile(u.names[0], err)
 	}
 	files := make([]dump.File, len(u.arrays))
@@ -174,25 +194,6 @@ func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	}
 	d, err := dump.ReadNPYFiles(files, opt)
 	return d, fmt.Sprintf("%d .npy files", len(files)), err
-}
-
-// jsBytes is a browser Uint8Array as an io.ReaderAt: only the parts read are
-// copied into Go's memory.
-type jsBytes struct {
-	arr js.Value
-	n   int64
-}
-
-func (b jsBytes) ReadAt(p []byte, off int64) (int, error) {
-	if off >= b.n {
-		return 0, io.EOF
-	}
-	end := min(off+int64(len(p)), b.n)
-	n := js.CopyBytesToGo(p, b.arr.Call("subarray", off, end))
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
 }
 
 func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }

@@ -7,6 +7,7 @@
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
 //	cornerloss convert DUMP OUT.npz          a .pt (or any dump) as the schema's .npz
 //	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
+//	cornerloss sample-run -out DIR [-steps N]   the page's sample run, as dumps
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
 // "cornerloss: FILE: ARRAY: problem"), 2 on a usage error.
@@ -47,6 +48,7 @@ const usage = `usage:
                     [the loss flags of eval] -out view.png DUMP
   cornerloss convert DUMP OUT.npz
   cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
+  cornerloss sample-run -out DIR [-steps N] [-interval D]
 
 DUMP is an .npz or a directory of NAME.npy files in the named schema, or a
 .pt/.pth written by torch.save (see README).
@@ -81,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runConvert(rest, stdout, stderr)
 	case "serve":
 		err = runServe(rest, stdout, stderr)
+	case "sample-run":
+		err = runSampleRun(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -74,6 +74,10 @@ func setup() (func(), error) {
 	return func() { srv.Close(); cleanup() }, nil
 }
 
+// browserTimeout bounds a test's browser session; a benchmark of a long
+// load may raise it.
+var browserTimeout = 3 * time.Minute
+
 var errNoBrowser = fmt.Errorf("no Chromium found (set CHROME or install chromium)")
 
 func findChrome() string {
@@ -90,11 +94,13 @@ func findChrome() string {
 
 // buildSite does what `make site` does, into dir.
 func buildSite(root, dir string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "cornerloss.wasm"), "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the wasm: %v\n%s", err, out)
+	for bin, pkg := range map[string]string{"cornerloss.wasm": "./wasm", "worker.wasm": "./wasm/worker"} {
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, bin), pkg)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s: %v\n%s", bin, err, out)
+		}
 	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -171,7 +177,7 @@ func newBrowser(t testing.TB) *browser {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &browser{ctx: ctx, t: t}
 	if err := chromedp.Do(ctx); err != nil { // start the browser and the tab
