@@ -152,12 +152,30 @@ func Steps(dumps []Dump) []Step {
 		}
 		steps = append(steps, Step{Step: k.step, From: k.from, Dumps: []int{k.i}, Chunks: []int64{k.chunk}})
 	}
+	// The chunks a step should have: 0 to the largest of the run, as
+	// devices are numbered from 0; past maxChunks (no machine has that many
+	// devices, and a name like step_gpu99999999 would mean enumerating them
+	// all: found by FuzzSteps) only the chunks some step has.
+	var want []int64
+	if most <= maxChunks {
+		for c := range most + 1 {
+			want = append(want, c)
+		}
+	} else {
+		for _, k := range ks {
+			if k.chunked {
+				want = append(want, k.chunk)
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+	}
 	for i := range steps {
 		s := &steps[i]
 		if s.Chunks == nil {
 			continue
 		}
-		for c := range most + 1 {
+		for _, c := range want {
 			if _, found := slices.BinarySearch(s.Chunks, c); !found {
 				s.Missing = append(s.Missing, c)
 			}
@@ -165,6 +183,9 @@ func Steps(dumps []Dump) []Step {
 	}
 	return steps
 }
+
+// maxChunks bounds the device numbers a step is expected to have.
+const maxChunks = 1024
 
 func compare(a, b int64) int {
 	switch {

@@ -154,3 +154,22 @@ func FuzzSteps(f *testing.F) {
 		}
 	})
 }
+
+// TestStepsHugeChunkNumber: a chunk number from a name or an array can be
+// anything; the missing chunks stay those some step of the run has.
+func TestStepsHugeChunkNumber(t *testing.T) {
+	steps := Steps([]Dump{
+		{Name: "step_000100_gpu0.npz"},
+		{Name: "step_000100_gpu4000000000.npz"},
+		{Name: "step_000200_gpu0.npz"},
+	})
+	if len(steps) != 2 {
+		t.Fatalf("%d steps, want 2", len(steps))
+	}
+	if got := steps[1].Missing; !slices.Equal(got, []int64{4000000000}) {
+		t.Errorf("step 200 misses %v, want [4000000000]", got)
+	}
+	if got := steps[0].Missing; len(got) != 0 {
+		t.Errorf("step 100 misses %v, want none", got)
+	}
+}
