@@ -326,16 +326,23 @@ func (a *App) baseMaps() *loss.PixelMaps {
 }
 
 // Base returns the summary of step A of the comparison.
-func (r *Run) Base() (timeline.Step, bool) { return r.summary(r.base) }
-
-// Open returns the summary of the step on screen.
-func (r *Run) Open() (timeline.Step, bool) { return r.summary(r.open) }
-
-// summary returns the summary of a file of the run.
-func (r *Run) summary(name string) (timeline.Step, bool) {
+func (r *Run) Base() (timeline.Step, bool) {
 	if r == nil {
 		return timeline.Step{}, false
 	}
+	return r.summary(r.base)
+}
+
+// Open returns the summary of the step on screen.
+func (r *Run) Open() (timeline.Step, bool) {
+	if r == nil {
+		return timeline.Step{}, false
+	}
+	return r.summary(r.open)
+}
+
+// summary returns the summary of a file of the run.
+func (r *Run) summary(name string) (timeline.Step, bool) {
 	i := r.index(name)
 	if i < 0 {
 		return timeline.Step{}, false

@@ -184,3 +184,26 @@ func TestRunFollowsNewSteps(t *testing.T) {
 		t.Errorf("with step 0 asked for, a re-read of the last asked for %q", name)
 	}
 }
+
+// TestNoRun: without a run, the run's questions have no answer and no
+// panic.
+func TestNoRun(t *testing.T) {
+	a := New()
+	if _, _, ok := a.Comparison(); ok {
+		t.Error("a comparison without a run")
+	}
+	if _, _, ok := a.Run.Want(); ok {
+		t.Error("a step wanted without a run")
+	}
+	if _, _, ok := a.NeedBase(); ok {
+		t.Error("a step A needed without a run")
+	}
+	if a.Timeline() != nil || !a.TimelineRect().Empty() {
+		t.Error("a timeline without a run")
+	}
+	for _, k := range []string{"[", "]", "b"} {
+		if _, _, err := a.Key(k); err != nil {
+			t.Errorf("key %s: %v", k, err)
+		}
+	}
+}
