@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // The margin of the push term: a pair of objects is pushed apart while
@@ -120,10 +121,10 @@ func drawEmbedding(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	legend(dst, image.Rect(r.Min.X, axisY+tickLen+labelGap+LineHeight+4, r.Max.X, r.Max.Y),
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			FillRect(dst, image.Rect(int(cx)-4, int(cy)-4, int(cx)+5, int(cy)+5), palette[0])
-		}, text: "tl tag"},
+		}, text: i18n.T("legend.tl-tag")},
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			Circle(dst, cx+0.5, cy+0.5, 4, 1.5, palette[0])
-		}, text: "br tag"},
+		}, text: i18n.T("legend.br-tag")},
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			Line(dst, cx+0.5, cy-5, cx+0.5, cy+6, 2, textColor)
 		}, text: "mean"},

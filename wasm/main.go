@@ -68,6 +68,7 @@ type panelImage struct {
 var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
 
 func newGame() *game {
+	pickLang() // first: everything built after it speaks the language
 	g := &game{app: app.New(), rendered: -1, drawn: -1}
 	g.page = newPage(&g.queue)
 	g.page.bind(g)
