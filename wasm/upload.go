@@ -159,8 +159,8 @@ func (g *game) uploadFailed(u *upload, msg string) {
 	g.page.setUploadState(u.name, "error")
 }
 
-// parseFiles reads one .npz, straight from the browser's buffer, or several
-// .npy files, copied in.
+// parseFiles reads one .npz or .pt, straight from the browser's buffer, or
+// several .npy files, copied in.
 func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	if len(u.arrays) == 1 && !isNPY(u.names[0]) {
 		r := jsBytes{u.arrays[0], int64(u.arrays[0].Get("length").Int())}

@@ -5,6 +5,7 @@
 //	cornerloss eval [flags] DUMP...         the loss, per stack and per image; a run of dumps in step order
 //	cornerloss targets -spec SCENE.json -out GT.npz
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
+//	cornerloss convert DUMP OUT.npz          a .pt (or any dump) as the schema's .npz
 //	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
@@ -44,9 +45,11 @@ const usage = `usage:
   cornerloss targets -spec SCENE.json -out GT.npz
   cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
                     [the loss flags of eval] -out view.png DUMP
+  cornerloss convert DUMP OUT.npz
   cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
 
-DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).
+DUMP is an .npz or a directory of NAME.npy files in the named schema, or a
+.pt/.pth written by torch.save (see README).
 Several DUMPs are a run: one row (one JSON object per line with -json) per step,
 in step order (the dump's step array, else the last number of its name); the
 files of one step from several devices (chunk array, or _chunkN/_gpuN names)
@@ -74,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runTargets(rest, stdout, stderr)
 	case "render":
 		err = runRender(rest, stdout, stderr)
+	case "convert":
+		err = runConvert(rest, stdout, stderr)
 	case "serve":
 		err = runServe(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

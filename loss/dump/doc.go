@@ -1,7 +1,9 @@
 // Package dump reads real tensor dumps in the named schema into a loss.Input:
 // an .npz archive (from a path or from the bytes of a browser upload), a
-// directory of NAME.npy files, or a list of .npy files. It also writes .npz
-// files for the CLI's targets command.
+// directory of NAME.npy files, a list of .npy files, or a .pt written by
+// torch.save (pt.go, with an unpickler of its own in ptpickle.go that runs
+// and imports nothing). It also writes .npz files for the CLI's targets and
+// convert commands.
 //
 // Dumps come from users, so every size is checked before anything is
 // allocated, npyio (which is not hardened against hostile headers) only ever

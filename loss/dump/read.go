@@ -95,13 +95,7 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 
 // header opens one array and reads its header only.
 func (rd *reading) header(name string) (header, error) {
-	e := rd.entries[name]
-	r, err := e.open()
-	if err != nil {
-		return header{}, rd.wrap(name, err)
-	}
-	defer r.Close()
-	h, err := readHeader(r, e.size)
+	h, err := rd.entries[name].header()
 	if err != nil {
 		return h, rd.wrap(name, err)
 	}

@@ -139,3 +139,19 @@ func decodeAll[T any](dir string, named func(c *T, name string)) ([]T, error) {
 func Close(got, want float64) bool {
 	return math.Abs(got-want) <= 1e-6+1e-5*math.Abs(want)
 }
+
+// Mismatches compares a loss and its four weighted terms (divided by
+// nstack) with what the reference computed, each by Close, and describes
+// those that differ.
+func (c Case) Mismatches(loss, focal, pull, push, regr float64) []string {
+	var out []string
+	for _, x := range []struct {
+		name      string
+		got, want float64
+	}{{"loss", loss, c.Loss}, {"focal", focal, c.Focal}, {"pull", pull, c.Pull}, {"push", push, c.Push}, {"regr", regr, c.Regr}} {
+		if !Close(x.got, x.want) {
+			out = append(out, fmt.Sprintf("%s = %.10g, reference %.10g (diff %.3g)", x.name, x.got, x.want, x.got-x.want))
+		}
+	}
+	return out
+}

@@ -102,8 +102,8 @@ func (a *App) setScene(s *scene.Scene) error {
 	return nil
 }
 
-// LoadDump reads an uploaded dump, one .npz or several .npy files, and shows
-// it. On error the step on screen stays as it was.
+// LoadDump reads an uploaded dump (one .npz or .pt, or several .npy files)
+// and shows it. On error the step on screen stays as it was.
 func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 	if len(files) == 0 {
 		return errors.New("no file")

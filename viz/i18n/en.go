@@ -6,7 +6,7 @@ var en = map[string]string{
 	"lang.pick": "language",
 
 	"page.sub":           "The CornerNet training loss, term by term and pixel by pixel. Edit the scene, or drop a dump from a training run: nothing leaves your browser.",
-	"page.open":          "Open a dump (.npz, or several .npy)",
+	"page.open":          "Open a dump (.npz, a .pt from torch.save, or several .npy)",
 	"page.use-scene":     "synthetic scene",
 	"page.use-scene.tip": "back to the synthetic scene (key r)",
 	"page.export":        "export PNG",

@@ -9,7 +9,7 @@ var zh = map[string]string{
 	"lang.pick": "语言",
 
 	"page.sub":           "CornerNet 的训练损失，逐项、逐像素地呈现。编辑场景，或拖入训练中导出的张量：所有数据都留在你的浏览器里。",
-	"page.open":          "打开导出文件（.npz，或多个 .npy）",
+	"page.open":          "打开导出文件（.npz、torch.save 保存的 .pt，或多个 .npy）",
 	"page.use-scene":     "合成场景",
 	"page.use-scene.tip": "回到合成场景（按键 r）",
 	"page.export":        "导出 PNG",
