@@ -49,6 +49,7 @@ var panelKeys = map[Panel]string{
 	PanelTarget: "panel.target", PanelProb: "panel.prob", PanelFocal: "panel.focal",
 	PanelWeight: "panel.weight", PanelClamped: "panel.clamped", PanelGrad: "panel.grad",
 	PanelEmbedding: "panel.embedding", PanelPush: "panel.push", PanelOffsets: "panel.offsets",
+	PanelCurves: "panel.curves",
 }
 
 // MapPanels lists the panels that draw a heatmap of the frame's plane, in
@@ -109,6 +110,8 @@ func DrawPanel(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 		drawPush(dst, body, f)
 	case p == PanelOffsets:
 		drawOffsets(dst, body, f)
+	case p == PanelCurves:
+		drawCurves(dst, body, f)
 	}
 }
 

@@ -154,6 +154,9 @@ func (g *game) pointer() {
 			g.hover = h
 			g.redraw = true
 			g.page.showHover(h, p)
+			if g.rendered == g.app.Version() {
+				g.renderPanel(viz.PanelCurves)
+			}
 		}
 	}
 	g.cursor, g.pressed = p, pressed
@@ -161,26 +164,28 @@ func (g *game) pointer() {
 
 // render draws every panel into its buffer and uploads it.
 func (g *game) render() {
-	grid := g.app.Grid()
-	f := g.app.Frame()
 	for i := range g.panels {
-		pi := &g.panels[i]
-		r := grid[i]
-		if r.Empty() {
-			pi.rect = r
-			continue
-		}
-		if pi.rgba == nil || pi.rect.Size() != r.Size() {
-			if pi.img != nil {
-				pi.img.Deallocate()
-			}
-			pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
-			pi.img = ebiten.NewImage(r.Dx(), r.Dy())
-		}
-		pi.rect = r
-		viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), viz.Panel(i), f)
-		pi.img.WritePixels(pi.rgba.Pix)
+		g.renderPanel(viz.Panel(i))
 	}
+}
+
+// renderPanel draws one panel into its buffer and uploads it.
+func (g *game) renderPanel(p viz.Panel) {
+	pi, r := &g.panels[p], g.app.Grid()[p]
+	if r.Empty() {
+		pi.rect = r
+		return
+	}
+	if pi.rgba == nil || pi.rect.Size() != r.Size() {
+		if pi.img != nil {
+			pi.img.Deallocate()
+		}
+		pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
+		pi.img = ebiten.NewImage(r.Dx(), r.Dy())
+	}
+	pi.rect = r
+	viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), p, g.app.Frame())
+	pi.img.WritePixels(pi.rgba.Pix)
 }
 
 // Draw puts the panels on screen; a frame where nothing changed draws

@@ -107,7 +107,13 @@ var en = map[string]string{
 	"panel.embedding": "embeddings",
 	"panel.push":      "push pairs",
 	"panel.offsets":   "offsets",
-	"panel.other":     "panel %d",
+	"panel.curves":    "curves",
+
+	"curves.focal":        "focal loss −term(p), α = %g, β = %g",
+	"curves.focal-legend": "red y = 1 · blue y = 0, 0.5, 0.9",
+	"curves.smooth-l1":    "smooth-L1 of each corner's offset error",
+	"curves.hinge":        "push margin relu(1 − |ē_j − ē_k|), every pair",
+	"panel.other":         "panel %d",
 
 	"view.stack":       "stack %d/%d",
 	"view.image":       "image %d/%d",

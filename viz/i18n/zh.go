@@ -110,7 +110,13 @@ var zh = map[string]string{
 	"panel.embedding": "关联嵌入",
 	"panel.push":      "推远配对",
 	"panel.offsets":   "偏移",
-	"panel.other":     "面板 %d",
+	"panel.curves":    "曲线",
+
+	"curves.focal":        "焦点损失 −term(p)，α = %g，β = %g",
+	"curves.focal-legend": "红 y = 1 · 蓝 y = 0, 0.5, 0.9",
+	"curves.smooth-l1":    "各角点偏移误差的 smooth-L1",
+	"curves.hinge":        "推远间隔 relu(1 − |ē_j − ē_k|)，每一对",
+	"panel.other":         "面板 %d",
 
 	"view.stack":       "堆叠 %d/%d",
 	"view.image":       "图像 %d/%d",
