@@ -90,6 +90,12 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 	inner := func(c image.Rectangle) image.Rectangle {
 		return image.Rect(c.Min.X+TextWidth("10")+6, c.Min.Y+LineHeight+3, c.Max.X-4, c.Max.Y-LineHeight-4)
 	}
+	if r := inner(cells[0]); r.Dx() < 60 || r.Dy() < 40 {
+		// Too small for three: the focal curves alone, the ones the walk
+		// and tutorials start from.
+		drawFocalCurves(dst, inner(body), f)
+		return
+	}
 	drawFocalCurves(dst, inner(cells[0]), f)
 	drawSmoothL1(dst, inner(cells[1]), f)
 	drawHinge(dst, inner(cells[2]), f)

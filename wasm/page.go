@@ -252,7 +252,7 @@ func (p *page) terms(t app.Totals) {
 	var b strings.Builder
 	for _, term := range t.Terms {
 		fmt.Fprintf(&b, `<div class="term" id="term-%s"><b>%s</b><div class="formula">%s</div><div class="live">%s</div></div>`,
-			escape(term.ID), escape(term.Name), escape(term.Formula), escape(term.Live))
+			escape(term.ID), escape(term.Name), app.MathML(term.Formula), escape(term.Live))
 	}
 	byID("terms").html(b.String())
 }
