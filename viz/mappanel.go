@@ -314,9 +314,9 @@ func clampLegend(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		name  string
 		count int
 	}{
-		{clampLow, "low", f.d.low},
-		{clampHigh, "high", f.d.high},
-		{clampNone, "none", total - f.d.low - f.d.high},
+		{clampLow, i18n.T("legend.low"), f.d.low},
+		{clampHigh, i18n.T("legend.high"), f.d.high},
+		{clampNone, i18n.T("legend.none"), total - f.d.low - f.d.high},
 	} {
 		if y+2*LineHeight > r.Max.Y {
 			break
