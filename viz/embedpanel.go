@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // The margin of the push term: a pair of objects is pushed apart while
@@ -68,8 +69,8 @@ func drawEmbedding(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		Line(dst, x, float64(y0)+1, x, float64(y1)-1, 2, c)
 	}
 	if labels {
-		LabelAt(dst, r.Min.X, (y0+y1)/2, Start, Center, "means", dimColor)
-		LabelAt(dst, plot.Max.X+8, (y0+y1)/2, Start, Center, "pull", dimColor)
+		LabelAt(dst, r.Min.X, (y0+y1)/2, Start, Center, i18n.T("legend.means"), dimColor)
+		LabelAt(dst, plot.Max.X+8, (y0+y1)/2, Start, Center, i18n.T("term.pull"), dimColor)
 	}
 
 	sel := -1
@@ -120,14 +121,14 @@ func drawEmbedding(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	legend(dst, image.Rect(r.Min.X, axisY+tickLen+labelGap+LineHeight+4, r.Max.X, r.Max.Y),
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			FillRect(dst, image.Rect(int(cx)-4, int(cy)-4, int(cx)+5, int(cy)+5), palette[0])
-		}, text: "tl tag"},
+		}, text: i18n.T("legend.tl-tag")},
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			Circle(dst, cx+0.5, cy+0.5, 4, 1.5, palette[0])
-		}, text: "br tag"},
+		}, text: i18n.T("legend.br-tag")},
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			Line(dst, cx+0.5, cy-5, cx+0.5, cy+6, 2, textColor)
-		}, text: "mean"},
-		legendItem{mark: swatch(withAlpha(palette[0], 60)), text: fmt.Sprintf("mean ± %g: pushed where bands overlap", halfMargin)},
+		}, text: i18n.T("legend.mean")},
+		legendItem{mark: swatch(withAlpha(palette[0], 60)), text: fmt.Sprintf(i18n.T("legend.mean-band"), halfMargin)},
 	)
 }
 
@@ -147,7 +148,7 @@ func embedLayout(r image.Rectangle, e *loss.Embedding) (embedGeometry, bool) {
 	n := len(e.Slots)
 	top := r.Min.Y + LineHeight + 6
 	under := 2 + tickLen + labelGap + LineHeight + 4 + 2*LineHeight
-	g := embedGeometry{leftW: TextWidth("means") + 6, pullW: 96}
+	g := embedGeometry{leftW: TextWidth(i18n.T("legend.means")) + 6, pullW: 96}
 	g.plot = image.Rect(r.Min.X+g.leftW, top, r.Max.X-g.pullW, r.Max.Y-under)
 	if n == 0 || g.plot.Dx() < 40 || g.plot.Dy() < 4 {
 		return g, false
@@ -322,14 +323,14 @@ func drawPush(dst *image.RGBA, r image.Rectangle, f *Frame) {
 			"one object: push is the diagonal alone"), textColor)
 		y += LineHeight
 	}
-	diag := "diagonal: kept by the reference"
+	diag := i18n.T("legend.diag-ref")
 	if !ref {
-		diag = "diagonal: left out (mmdet)"
+		diag = i18n.T("legend.diag-mmdet")
 	}
 	legend(dst, image.Rect(r.Min.X, y, r.Max.X, r.Max.Y),
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			frame(dst, image.Rect(int(cx)-5, int(cy)-5, int(cx)+6, int(cy)+6), textColor)
-		}, text: fmt.Sprintf("distance < %g: pushed", margin)},
+		}, text: fmt.Sprintf(i18n.T("legend.pushed"), margin)},
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			b := image.Rect(int(cx)-5, int(cy)-5, int(cx)+6, int(cy)+6)
 			FillRect(dst, b, CoolWarm.At(1))

@@ -19,6 +19,7 @@ const (
 	PanelEmbedding              // each object's two tags on a number line, their mean, pull per object
 	PanelPush                   // the N×N push pair matrix, the margin of 1 marked
 	PanelOffsets                // true and predicted sub-pixel offsets as arrows, smooth-L1 per corner
+	PanelCurves                 // the focal, smooth-L1 and push-margin functions as curves, this frame's values on them
 	NumPanels
 )
 
@@ -46,6 +47,8 @@ type Frame struct {
 	Offsets   [2]loss.Offsets // of (Stack, Image), by corner
 	Objects   []Object        // of Image, in slot order
 	Selected  int             // index into Objects of the selected object; -1 for none
+	Hover     image.Point     // the map pixel under the pointer, when Hovered
+	Hovered   bool
 	// Base, when set, is the same plane of another step (A of a
 	// comparison): the map panels show Maps − Base. Set it with SetBase.
 	Base *loss.PixelMaps

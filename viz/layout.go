@@ -65,7 +65,7 @@ var (
 
 // otherPanels are the panels besides MapPanels: the maps go in a block of
 // equal cells, these in the space left.
-var otherPanels = [...]Panel{PanelEmbedding, PanelOffsets, PanelPush}
+var otherPanels = [...]Panel{PanelEmbedding, PanelOffsets, PanelPush, PanelCurves}
 
 // Grid lays out every panel in a canvas of the given size, for h×w maps. The
 // six maps take equal cells in a block at the top left, at the largest zoom

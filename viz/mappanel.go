@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // The clamped panel's categories, coloured through a three-entry map.
@@ -317,9 +318,9 @@ func clampLegend(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		name  string
 		count int
 	}{
-		{clampLow, "low", f.d.low},
-		{clampHigh, "high", f.d.high},
-		{clampNone, "none", total - f.d.low - f.d.high},
+		{clampLow, i18n.T("legend.low"), f.d.low},
+		{clampHigh, i18n.T("legend.high"), f.d.high},
+		{clampNone, i18n.T("legend.none"), total - f.d.low - f.d.high},
 	} {
 		if y+2*LineHeight > r.Max.Y {
 			break
@@ -344,7 +345,7 @@ func footer(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	cross := legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 		hollowCross(dst, cx+0.5, cy+0.5, 1.5, arm+1.5, 4, halo)
 		hollowCross(dst, cx+0.5, cy+0.5, 2, arm+1, 2, palette[0])
-	}, text: "true corner"}
+	}, text: i18n.T("legend.true-corner")}
 	ring := legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 		Circle(dst, cx, cy, arm+1, 3.5, halo)
 		Circle(dst, cx, cy, arm+1, 1.5, white)
@@ -355,7 +356,7 @@ func footer(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 		line(0, "positives (y = 1): "+plural(len(d.positives), "pixel"), "y = 1 at "+plural(len(d.positives), "pixel"))
 		radius := legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			dashedCircle(dst, cx+0.5, cy+0.5, 5.5, 1.25, palette[0])
-		}, text: "Gaussian radius"}
+		}, text: i18n.T("legend.radius")}
 		marks(cross, radius)
 	case PanelProb:
 		line(0, fmt.Sprintf("max p %s · %d predicted corners", Format(float64(d.maxProb)), len(d.peaks)),
@@ -369,7 +370,7 @@ func footer(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 			b := image.Rect(int(cx)-4, int(cy)-4, int(cx)+4, int(cy)+4)
 			frame(dst, b, positiveColor)
 			frame(dst, b.Inset(-1), halo)
-		}, text: "positive pixel (y = 1)"})
+		}, text: i18n.T("legend.positive")})
 	case PanelWeight:
 		a, b := Format(o.Alpha), Format(o.Beta)
 		line(0, fmt.Sprintf("pos (1−p)^%s · neg p^%s(1−y)^%s", a, a, b), fmt.Sprintf("(1−p)^%s · p^%s(1−y)^%s", a, a, b))

@@ -6,6 +6,7 @@ import (
 	"image/color"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // The offsets panel's colours: the true offset dark, the prediction red,
@@ -143,8 +144,8 @@ func drawOffsets(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		Label(dst, at.X, at.Y, fit(fmt.Sprintf("+%d more", n-shown), g.cell.X), dimColor)
 	}
 	legend(dst, image.Rect(r.Min.X, top+rows*g.cell.Y+4, r.Max.X, r.Max.Y),
-		legendItem{mark: arrowMark(trueColor), text: "true (gt_regr)"},
-		legendItem{mark: arrowMark(predColor), text: "predicted"},
+		legendItem{mark: arrowMark(trueColor), text: i18n.T("legend.true-offset")},
+		legendItem{mark: arrowMark(predColor), text: i18n.T("legend.predicted")},
 		legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			FillRect(dst, image.Rect(int(cx)-5, int(cy)-1, int(cx)+6, int(cy)+2), lossColor)
 		}, text: "smooth-L1"},

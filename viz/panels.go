@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"strings"
+
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // The panels' colours: dark text on white panels over a light grey canvas.
@@ -33,29 +35,21 @@ var palette = [...]color.RGBA{
 // objectColor returns the colour of the object in slot k.
 func objectColor(slot int) color.RGBA { return palette[slot%len(palette)] }
 
-// Title returns the panel's name as its title line starts.
+// Title returns the panel's name as its title line starts, in the page's
+// language.
 func (p Panel) Title() string {
-	switch p {
-	case PanelTarget:
-		return "target y"
-	case PanelProb:
-		return "probability p"
-	case PanelFocal:
-		return "focal term"
-	case PanelWeight:
-		return "focal weight"
-	case PanelClamped:
-		return "clamped p"
-	case PanelGrad:
-		return "gradient"
-	case PanelEmbedding:
-		return "embeddings"
-	case PanelPush:
-		return "push pairs"
-	case PanelOffsets:
-		return "offsets"
+	if k, ok := panelKeys[p]; ok {
+		return i18n.T(k)
 	}
-	return fmt.Sprintf("panel %d", int(p))
+	return fmt.Sprintf(i18n.T("panel.other"), int(p))
+}
+
+// panelKeys names each panel's title in the i18n catalogues.
+var panelKeys = map[Panel]string{
+	PanelTarget: "panel.target", PanelProb: "panel.prob", PanelFocal: "panel.focal",
+	PanelWeight: "panel.weight", PanelClamped: "panel.clamped", PanelGrad: "panel.grad",
+	PanelEmbedding: "panel.embedding", PanelPush: "panel.push", PanelOffsets: "panel.offsets",
+	PanelCurves: "panel.curves",
 }
 
 // MapPanels lists the panels that draw a heatmap of the frame's plane, in
@@ -116,6 +110,8 @@ func DrawPanel(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 		drawPush(dst, body, f)
 	case p == PanelOffsets:
 		drawOffsets(dst, body, f)
+	case p == PanelCurves:
+		drawCurves(dst, body, f)
 	}
 }
 
@@ -165,8 +161,8 @@ func title(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 // shortest: "focal term · tl · class 2 · image 0 · stack 0/1".
 func viewTitles(p Panel, f *Frame) []string {
 	sh := f.Result.Shape
-	stack := fmt.Sprintf("stack %d/%d", f.Stack, sh.Stacks-1)
-	image := fmt.Sprintf("image %d/%d", f.Image, sh.Batch-1)
+	stack := fmt.Sprintf(i18n.T("view.stack"), f.Stack, sh.Stacks-1)
+	image := fmt.Sprintf(i18n.T("view.image"), f.Image, sh.Batch-1)
 	short := fmt.Sprintf("s%d i%d", f.Stack, f.Image)
 	if !p.IsMap() {
 		return []string{
@@ -174,10 +170,10 @@ func viewTitles(p Panel, f *Frame) []string {
 			join(p.Title(), short),
 		}
 	}
-	class := fmt.Sprintf("class %d", f.Class)
+	class := fmt.Sprintf(i18n.T("view.class"), f.Class)
 	c := fmt.Sprintf("c%d", f.Class)
 	if f.Class < 0 {
-		class, c = "all classes", "all"
+		class, c = i18n.T("view.all-classes"), i18n.T("view.all")
 	}
 	corner := f.Corner.String()
 	if f.compared() {

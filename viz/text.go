@@ -3,6 +3,7 @@ package viz
 import (
 	"image"
 	"image/color"
+	"slices"
 )
 
 //go:generate go run ./internal/fontgen -o font_data.go
@@ -36,10 +37,10 @@ func lookup(r rune) *glyph {
 	if r >= ' ' && r <= '~' {
 		return &fontGlyphs[r-' ']
 	}
-	for i := int('~'-' ') + 1; i < len(fontGlyphs); i++ {
-		if fontGlyphs[i].r == r {
-			return &fontGlyphs[i]
-		}
+	// The rest are sorted by rune (fontgen sorts them): search them.
+	rest := fontGlyphs['~'-' '+1:]
+	if i, ok := slices.BinarySearchFunc(rest, r, func(g glyph, r rune) int { return int(g.r - r) }); ok {
+		return &rest[i]
 	}
 	if onMissing != nil {
 		onMissing(r)

@@ -73,6 +73,7 @@ type panelImage struct {
 var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
 
 func newGame() *game {
+	pickLang() // first: everything built after it speaks the language
 	g := &game{app: app.New(), rendered: -1, drawn: -1, tlDrawn: -1}
 	g.pool.g = g
 	g.page = newPage(&g.queue)
@@ -167,6 +168,9 @@ func (g *game) pointer() {
 			g.hover = h
 			g.redraw = true
 			g.page.showHover(h, p)
+			if g.rendered == g.app.Version() {
+				g.renderPanel(viz.PanelCurves)
+			}
 		}
 	}
 	g.cursor, g.pressed = p, pressed
@@ -174,26 +178,28 @@ func (g *game) pointer() {
 
 // render draws every panel into its buffer and uploads it.
 func (g *game) render() {
-	grid := g.app.Grid()
-	f := g.app.Frame()
 	for i := range g.panels {
-		pi := &g.panels[i]
-		r := grid[i]
-		if r.Empty() {
-			pi.rect = r
-			continue
-		}
-		if pi.rgba == nil || pi.rect.Size() != r.Size() {
-			if pi.img != nil {
-				pi.img.Deallocate()
-			}
-			pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
-			pi.img = ebiten.NewImage(r.Dx(), r.Dy())
-		}
-		pi.rect = r
-		viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), viz.Panel(i), f)
-		pi.img.WritePixels(pi.rgba.Pix)
+		g.renderPanel(viz.Panel(i))
 	}
+}
+
+// renderPanel draws one panel into its buffer and uploads it.
+func (g *game) renderPanel(p viz.Panel) {
+	pi, r := &g.panels[p], g.app.Grid()[p]
+	if r.Empty() {
+		pi.rect = r
+		return
+	}
+	if pi.rgba == nil || pi.rect.Size() != r.Size() {
+		if pi.img != nil {
+			pi.img.Deallocate()
+		}
+		pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
+		pi.img = ebiten.NewImage(r.Dx(), r.Dy())
+	}
+	pi.rect = r
+	viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), p, g.app.Frame())
+	pi.img.WritePixels(pi.rgba.Pix)
 }
 
 // renderTimeline draws the run's timeline into its buffer and uploads it.

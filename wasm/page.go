@@ -11,6 +11,7 @@ import (
 	"syscall/js"
 
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // page is the DOM side: the control panel built from app.Controls, the
@@ -59,7 +60,7 @@ func (p *page) bind(g *game) {
 		if !ok {
 			fs = create("fieldset")
 			legend := create("legend")
-			legend.text(string(c.Group))
+			legend.text(c.Group.Text())
 			fs.appendChild(legend)
 			form.appendChild(fs)
 			groups[c.Group] = fs
@@ -109,8 +110,8 @@ func (p *page) bind(g *game) {
 // controlElement builds one labelled input.
 func (p *page) controlElement(c app.Control) el {
 	label := create("label")
-	if c.Title != "" {
-		label.attr("title", c.Title)
+	if tip := c.Tip(); tip != "" {
+		label.attr("title", tip)
 	}
 	ce := &controlEl{c: c}
 	switch c.Kind {
@@ -119,18 +120,18 @@ func (p *page) controlElement(c app.Control) el {
 		b := create("button")
 		b.attr("type", "button")
 		b.attr("id", c.ID)
-		b.text(c.Label)
+		b.text(c.Text())
 		label.appendChild(b)
 		ce.input = b
 	case app.Select:
-		label.appendChild(el{document.Call("createTextNode", c.Label)})
+		label.appendChild(el{document.Call("createTextNode", c.Text())})
 		s := create("select")
 		s.attr("id", c.ID)
 		label.appendChild(s)
 		label.appendChild(create("span"))
 		ce.input = s
 	default:
-		label.appendChild(el{document.Call("createTextNode", c.Label)})
+		label.appendChild(el{document.Call("createTextNode", c.Text())})
 		in := create("input")
 		in.attr("id", c.ID)
 		in.attr("type", map[app.Kind]string{app.Number: "number", app.Range: "range"}[c.Kind])
@@ -248,7 +249,8 @@ func (p *page) sparkline(h []float64) {
 // images fills the per-image table and the quirk list.
 func (p *page) images(t app.Totals) {
 	var b strings.Builder
-	b.WriteString("<tr><th>image</th><th>N</th><th>loss</th><th>pull</th><th>push</th><th>offset</th><th>flags</th></tr>")
+	fmt.Fprintf(&b, "<tr><th>%s</th><th>N</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
+		escape(i18n.T("term.image")), escape(i18n.T("term.loss")), escape(i18n.T("term.pull")), escape(i18n.T("term.push")), escape(i18n.T("term.offset")), escape(i18n.T("term.flags")))
 	for _, r := range t.Images {
 		cls := ""
 		if r.Viewed {
@@ -270,7 +272,7 @@ func (p *page) terms(t app.Totals) {
 	var b strings.Builder
 	for _, term := range t.Terms {
 		fmt.Fprintf(&b, `<div class="term" id="term-%s"><b>%s</b><div class="formula">%s</div><div class="live">%s</div></div>`,
-			escape(term.ID), escape(term.Name), escape(term.Formula), escape(term.Live))
+			escape(term.ID), escape(term.Name), app.MathML(term.Formula), escape(term.Live))
 	}
 	byID("terms").html(b.String())
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"syscall/js"
+
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // startup restores the scene from the link, or enters the bench mode.
@@ -26,5 +28,5 @@ func (g *game) startup() {
 			return
 		}
 	}
-	g.page.setStatus("synthetic scene: drag a corner or a box on a map, or open a dump", false)
+	g.page.setStatus(i18n.T("page.ready"), false)
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/target"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // Kind is the kind of input a control is.
@@ -25,12 +25,15 @@ const (
 type Group string
 
 const (
-	GroupLoss       Group = "Loss"
-	GroupView       Group = "View"
-	GroupTargets    Group = "Targets (scene)"
-	GroupPrediction Group = "Prediction (scene)"
-	GroupObject     Group = "Object (scene)"
+	GroupLoss       Group = "loss"
+	GroupView       Group = "view"
+	GroupTargets    Group = "targets"
+	GroupPrediction Group = "prediction"
+	GroupObject     Group = "object"
 )
+
+// Text returns the group's legend in the page's language.
+func (g Group) Text() string { return i18n.T("group." + string(g)) }
 
 // Choice is one option of a Select.
 type Choice struct{ Value, Label string }
@@ -40,7 +43,6 @@ type Choice struct{ Value, Label string }
 // hooks (#pull-weight, #push-weight, #regr-weight, #convention) are here.
 type Control struct {
 	ID       string
-	Label    string
 	Group    Group
 	Kind     Kind
 	Min, Max float64 // Number and Range
@@ -49,7 +51,18 @@ type Control struct {
 	Get      func(a *App) string          // current value; nil for buttons
 	Set      func(a *App, v string) error // apply a new value (or press a button)
 	Enabled  func(a *App) bool            // nil: always
-	Title    string                       // tooltip
+}
+
+// Text returns the control's label in the page's language; its text lives
+// in the catalogues of package i18n under "ctl." and its ID.
+func (c Control) Text() string { return i18n.T("ctl." + c.ID) }
+
+// Tip returns the control's tooltip in the page's language, or "".
+func (c Control) Tip() string {
+	if k := "ctl." + c.ID + ".tip"; i18n.Has(k) {
+		return i18n.T(k)
+	}
+	return ""
 }
 
 // Controls lists every control of the panel, in display order.
@@ -66,23 +79,22 @@ func ControlByID(id string) (Control, bool) {
 }
 
 var controls = []Control{
-	optNumber("pull-weight", "pull weight", 0, 10, 0.01, "w_pull: CornerNet trains with 0.1",
+	optNumber("pull-weight", 0, 10, 0.01,
 		func(o *loss.Options) *float64 { return &o.PullWeight }),
-	optNumber("push-weight", "push weight", 0, 10, 0.01, "w_push: CornerNet trains with 0.1",
+	optNumber("push-weight", 0, 10, 0.01,
 		func(o *loss.Options) *float64 { return &o.PushWeight }),
-	optNumber("regr-weight", "offset weight", 0, 10, 0.01, "w_regr: CornerNet trains with 1",
+	optNumber("regr-weight", 0, 10, 0.01,
 		func(o *loss.Options) *float64 { return &o.RegrWeight }),
-	optRange("alpha", "α (focal, on p)", 0, 6, 0.1, "exponent on (1-p) for positives and p for negatives; 2 in CornerNet",
+	optRange("alpha", 0, 6, 0.1,
 		func(o *loss.Options) *float64 { return &o.Alpha }),
-	optRange("beta", "β (focal, on 1-y)", 0, 10, 0.1, "exponent on (1-y) around the corners; 4 in CornerNet",
+	optRange("beta", 0, 10, 0.1,
 		func(o *loss.Options) *float64 { return &o.Beta }),
-	optNumber("eps", "clamp ε", 1e-8, 0.49, 1e-5, "p is clamped to [ε, 1-ε]; past |logit| ≈ log((1-ε)/ε) the gradient is zero",
+	optNumber("eps", 1e-8, 0.49, 1e-5,
 		func(o *loss.Options) *float64 { return &o.Eps }),
 	{
-		ID: "convention", Label: "convention", Group: GroupLoss, Kind: Select,
-		Title: "reference: the original CornerNet code, quirks included; mmdet: mmdetection's CornerHead",
+		ID: "convention", Group: GroupLoss, Kind: Select,
 		Choices: func(*App) []Choice {
-			return []Choice{{"reference", "reference (CornerNet)"}, {"mmdet", "mmdetection"}}
+			return []Choice{{"reference", i18n.T("choice.reference")}, {"mmdet", i18n.T("choice.mmdet")}}
 		},
 		Get: func(a *App) string { return a.Options.Convention.String() },
 		Set: func(a *App, v string) error {
@@ -96,12 +108,12 @@ var controls = []Control{
 		},
 	},
 
-	viewNumber("image", "image", func(a *App) int { return a.in.Batch }, func(v *View) *int { return &v.Image }),
-	viewNumber("stack", "stack", func(a *App) int { return a.in.Stacks }, func(v *View) *int { return &v.Stack }),
+	viewNumber("image", func(a *App) int { return a.in.Batch }, func(v *View) *int { return &v.Image }),
+	viewNumber("stack", func(a *App) int { return a.in.Stacks }, func(v *View) *int { return &v.Stack }),
 	{
-		ID: "class", Label: "class", Group: GroupView, Kind: Select,
+		ID: "class", Group: GroupView, Kind: Select,
 		Choices: func(a *App) []Choice {
-			ch := []Choice{{"-1", "all (max over classes)"}}
+			ch := []Choice{{"-1", i18n.T("choice.all-classes")}}
 			for c := range a.in.Classes {
 				ch = append(ch, Choice{strconv.Itoa(c), strconv.Itoa(c)})
 			}
@@ -120,8 +132,8 @@ var controls = []Control{
 		},
 	},
 	{
-		ID: "corner", Label: "corner", Group: GroupView, Kind: Select,
-		Choices: func(*App) []Choice { return []Choice{{"tl", "top-left"}, {"br", "bottom-right"}} },
+		ID: "corner", Group: GroupView, Kind: Select,
+		Choices: func(*App) []Choice { return []Choice{{"tl", i18n.T("choice.tl")}, {"br", i18n.T("choice.br")}} },
 		Get:     func(a *App) string { return a.View.Corner.String() },
 		Set: func(a *App, s string) error {
 			v := a.View
@@ -134,13 +146,12 @@ var controls = []Control{
 		},
 	},
 
-	sceneRange("gaussian-iou", "gaussian_iou", GroupTargets, 0.05, 0.95, 0.05, "the overlap a box keeps when a corner moves within the radius; 0.3 in CornerNet",
+	sceneRange("gaussian-iou", GroupTargets, 0.05, 0.95, 0.05,
 		func(s *scene.Scene) *float64 { return &s.Target.GaussianIOU }),
 	{
-		ID: "radius-formula", Label: "radius formula", Group: GroupTargets, Kind: Select, Enabled: hasScene,
-		Title: "fixed: current CornerNet; buggy: the 2018 formula still in CenterNet forks",
+		ID: "radius-formula", Group: GroupTargets, Kind: Select, Enabled: hasScene,
 		Choices: func(*App) []Choice {
-			return []Choice{{"fixed", "fixed (CornerNet)"}, {"buggy", "buggy (2018, CenterNet)"}}
+			return []Choice{{"fixed", i18n.T("choice.fixed")}, {"buggy", i18n.T("choice.buggy")}}
 		},
 		Get: func(a *App) string {
 			if a.Scene == nil {
@@ -156,18 +167,17 @@ var controls = []Control{
 			return a.EditScene(func(s *scene.Scene) error { s.Target.Formula = f; return nil })
 		},
 	},
-	sceneInt("gaussian-radius", "fixed radius (-1: from the box)", GroupTargets, -1, 20,
+	sceneInt("gaussian-radius", GroupTargets, -1, 20,
 		func(s *scene.Scene) *int { return &s.Target.GaussianRadius }),
-	sceneInt("stacks", "stacks", GroupTargets, 1, 4, func(s *scene.Scene) *int { return &s.Stacks }),
-	sceneRange("background", "background logit", GroupPrediction, -14, 2, 0.1, "the prediction away from objects; CornerNet's initial bias is -2.19",
+	sceneInt("stacks", GroupTargets, 1, 4, func(s *scene.Scene) *int { return &s.Stacks }),
+	sceneRange("background", GroupPrediction, -14, 2, 0.1,
 		func(s *scene.Scene) *float64 { return &s.Background }),
-	sceneRange("noise", "background noise (σ, logits)", GroupPrediction, 0, 4, 0.05, "",
+	sceneRange("noise", GroupPrediction, 0, 4, 0.05,
 		func(s *scene.Scene) *float64 { return &s.Noise }),
-	sceneRange("blur", "peak blur (σ, pixels)", GroupPrediction, 0, 6, 0.1, "spread of each predicted corner peak",
+	sceneRange("blur", GroupPrediction, 0, 6, 0.1,
 		func(s *scene.Scene) *float64 { return &s.Blur }),
 	{
-		ID: "blobs", Label: "false positives", Group: GroupPrediction, Kind: Number, Min: 0, Max: 20, Step: 1, Enabled: hasScene,
-		Title: "predicted peaks where no corner is, in the viewed image",
+		ID: "blobs", Group: GroupPrediction, Kind: Number, Min: 0, Max: 20, Step: 1, Enabled: hasScene,
 		Get: func(a *App) string {
 			if a.Scene == nil || a.View.Image >= len(a.Scene.Blobs) {
 				return "0"
@@ -184,11 +194,11 @@ var controls = []Control{
 	},
 
 	{
-		ID: "object", Label: "selected", Group: GroupObject, Kind: Select,
+		ID: "object", Group: GroupObject, Kind: Select,
 		Choices: func(a *App) []Choice {
-			ch := []Choice{{"-1", "none"}}
+			ch := []Choice{{"-1", i18n.T("choice.none")}}
 			for k, o := range a.objects() {
-				ch = append(ch, Choice{strconv.Itoa(k), fmt.Sprintf("%d (class %d)", k, o.Class)})
+				ch = append(ch, Choice{strconv.Itoa(k), fmt.Sprintf(i18n.T("choice.object"), k, o.Class)})
 			}
 			return ch
 		},
@@ -203,15 +213,15 @@ var controls = []Control{
 		},
 	},
 	{
-		ID: "add-object", Label: "add object", Group: GroupObject, Kind: Button, Enabled: hasScene,
+		ID: "add-object", Group: GroupObject, Kind: Button, Enabled: hasScene,
 		Set: func(a *App, _ string) error { return a.AddObject() },
 	},
 	{
-		ID: "delete-object", Label: "delete object", Group: GroupObject, Kind: Button, Enabled: hasSelection,
+		ID: "delete-object", Group: GroupObject, Kind: Button, Enabled: hasSelection,
 		Set: func(a *App, _ string) error { return a.DeleteObject(a.Selected) },
 	},
 	{
-		ID: "obj-class", Label: "class", Group: GroupObject, Kind: Select, Enabled: hasSelection,
+		ID: "obj-class", Group: GroupObject, Kind: Select, Enabled: hasSelection,
 		Choices: func(a *App) []Choice {
 			var ch []Choice
 			for c := range a.in.Classes {
@@ -233,15 +243,15 @@ var controls = []Control{
 			return a.EditObject(func(o *scene.Object) error { o.Box.Class = c; return nil })
 		},
 	},
-	objRange("obj-peak", "peak confidence", 0.01, 0.99, 0.01, func(o *scene.Object) *float64 { return &o.Peak }),
-	objRange("obj-shift-x", "peak shift x (px)", -6, 6, 0.5, func(o *scene.Object) *float64 { return &o.Shift[0] }),
-	objRange("obj-shift-y", "peak shift y (px)", -6, 6, 0.5, func(o *scene.Object) *float64 { return &o.Shift[1] }),
-	objRange("obj-tag-tl", "embedding tl", -5, 5, 0.05, func(o *scene.Object) *float64 { return &o.Tag[loss.TopLeft] }),
-	objRange("obj-tag-br", "embedding br", -5, 5, 0.05, func(o *scene.Object) *float64 { return &o.Tag[loss.BottomRight] }),
-	objRange("obj-off-tl-x", "offset tl x", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.TopLeft][0] }),
-	objRange("obj-off-tl-y", "offset tl y", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.TopLeft][1] }),
-	objRange("obj-off-br-x", "offset br x", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.BottomRight][0] }),
-	objRange("obj-off-br-y", "offset br y", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.BottomRight][1] }),
+	objRange("obj-peak", 0.01, 0.99, 0.01, func(o *scene.Object) *float64 { return &o.Peak }),
+	objRange("obj-shift-x", -6, 6, 0.5, func(o *scene.Object) *float64 { return &o.Shift[0] }),
+	objRange("obj-shift-y", -6, 6, 0.5, func(o *scene.Object) *float64 { return &o.Shift[1] }),
+	objRange("obj-tag-tl", -5, 5, 0.05, func(o *scene.Object) *float64 { return &o.Tag[loss.TopLeft] }),
+	objRange("obj-tag-br", -5, 5, 0.05, func(o *scene.Object) *float64 { return &o.Tag[loss.BottomRight] }),
+	objRange("obj-off-tl-x", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.TopLeft][0] }),
+	objRange("obj-off-tl-y", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.TopLeft][1] }),
+	objRange("obj-off-br-x", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.BottomRight][0] }),
+	objRange("obj-off-br-y", -0.5, 1.5, 0.05, func(o *scene.Object) *float64 { return &o.Offset[loss.BottomRight][1] }),
 }
 
 func hasScene(a *App) bool     { return a.Scene != nil }
@@ -255,9 +265,9 @@ func (a *App) selectedObject() (scene.Object, bool) {
 	return a.Scene.Images[a.View.Image][a.Selected], true
 }
 
-func optNumber(id, label string, lo, hi, step float64, title string, f func(*loss.Options) *float64) Control {
+func optNumber(id string, lo, hi, step float64, f func(*loss.Options) *float64) Control {
 	return Control{
-		ID: id, Label: label, Group: GroupLoss, Kind: Number, Min: lo, Max: hi, Step: step, Title: title,
+		ID: id, Group: GroupLoss, Kind: Number, Min: lo, Max: hi, Step: step,
 		Get: func(a *App) string { return formatValue(*f(&a.Options)) },
 		Set: func(a *App, v string) error {
 			x, err := floatIn(v, lo, hi)
@@ -271,15 +281,15 @@ func optNumber(id, label string, lo, hi, step float64, title string, f func(*los
 	}
 }
 
-func optRange(id, label string, lo, hi, step float64, title string, f func(*loss.Options) *float64) Control {
-	c := optNumber(id, label, lo, hi, step, title, f)
+func optRange(id string, lo, hi, step float64, f func(*loss.Options) *float64) Control {
+	c := optNumber(id, lo, hi, step, f)
 	c.Kind = Range
 	return c
 }
 
-func viewNumber(id, label string, n func(*App) int, f func(*View) *int) Control {
+func viewNumber(id string, n func(*App) int, f func(*View) *int) Control {
 	return Control{
-		ID: id, Label: label, Group: GroupView, Kind: Number, Min: 0, Max: 1e6, Step: 1,
+		ID: id, Group: GroupView, Kind: Number, Min: 0, Max: 1e6, Step: 1,
 		Get: func(a *App) string { v := a.View; return strconv.Itoa(*f(&v)) },
 		Set: func(a *App, s string) error {
 			i, err := intIn(s, 0, n(a)-1)
@@ -294,9 +304,9 @@ func viewNumber(id, label string, n func(*App) int, f func(*View) *int) Control 
 	}
 }
 
-func sceneRange(id, label string, g Group, lo, hi, step float64, title string, f func(*scene.Scene) *float64) Control {
+func sceneRange(id string, g Group, lo, hi, step float64, f func(*scene.Scene) *float64) Control {
 	return Control{
-		ID: id, Label: label, Group: g, Kind: Range, Min: lo, Max: hi, Step: step, Title: title, Enabled: hasScene,
+		ID: id, Group: g, Kind: Range, Min: lo, Max: hi, Step: step, Enabled: hasScene,
 		Get: func(a *App) string {
 			if a.Scene == nil {
 				return formatValue(lo)
@@ -313,9 +323,9 @@ func sceneRange(id, label string, g Group, lo, hi, step float64, title string, f
 	}
 }
 
-func sceneInt(id, label string, g Group, lo, hi int, f func(*scene.Scene) *int) Control {
+func sceneInt(id string, g Group, lo, hi int, f func(*scene.Scene) *int) Control {
 	return Control{
-		ID: id, Label: label, Group: g, Kind: Number, Min: float64(lo), Max: float64(hi), Step: 1, Enabled: hasScene,
+		ID: id, Group: g, Kind: Number, Min: float64(lo), Max: float64(hi), Step: 1, Enabled: hasScene,
 		Get: func(a *App) string {
 			if a.Scene == nil {
 				return strconv.Itoa(lo)
@@ -332,9 +342,9 @@ func sceneInt(id, label string, g Group, lo, hi int, f func(*scene.Scene) *int) 
 	}
 }
 
-func objRange(id, label string, lo, hi, step float64, f func(*scene.Object) *float64) Control {
+func objRange(id string, lo, hi, step float64, f func(*scene.Object) *float64) Control {
 	return Control{
-		ID: id, Label: label, Group: GroupObject, Kind: Range, Min: lo, Max: hi, Step: step, Enabled: hasSelection,
+		ID: id, Group: GroupObject, Kind: Range, Min: lo, Max: hi, Step: step, Enabled: hasSelection,
 		Get: func(a *App) string {
 			o, ok := a.selectedObject()
 			if !ok {
@@ -384,10 +394,10 @@ func (a *App) Apply(id, v string) error {
 		return fmt.Errorf("unknown control %q", id)
 	}
 	if c.Enabled != nil && !c.Enabled(a) {
-		return errors.New(c.Label + " is not available now")
+		return fmt.Errorf(i18n.T("ctl.unavailable"), c.Text())
 	}
 	if err := c.Set(a, v); err != nil {
-		return fmt.Errorf("%s: %w", c.Label, err)
+		return fmt.Errorf("%s: %w", c.Text(), err)
 	}
 	return nil
 }

@@ -160,9 +160,17 @@ func (a *App) PointerMove(p image.Point) error {
 	}
 	if !ok {
 		a.hover = nil
-		return nil
+	} else {
+		a.hover = a.hoverAt(pn, int(x), int(y))
 	}
-	a.hover = a.hoverAt(pn, int(x), int(y))
+	// The curves panel marks the hovered pixel; the page redraws that panel
+	// alone when the hover changes.
+	if a.frame != nil {
+		a.frame.Hover, a.frame.Hovered = image.Point{}, a.hover != nil
+		if a.hover != nil {
+			a.frame.Hover = image.Pt(a.hover.X, a.hover.Y)
+		}
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // Totals is what the page prints beside the canvas: the terms as the CLI's
@@ -86,7 +87,7 @@ func (a *App) terms() []Term {
 	}
 	w := r.Weighted
 	tl, br := loss.TopLeft, loss.BottomRight
-	focal := Term{ID: "focal", Name: "Focal (corner heatmaps)", Formula: f.Focal,
+	focal := Term{ID: "focal", Name: i18n.T("explain.focal"), Formula: f.Focal,
 		Live: fmt.Sprintf("N_pos = %d (tl), %d (br); α = %g, β = %g, ε = %g; %d pixels clamped; focal = %.6g %s",
 			r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, o.Eps, r.Clamped[0]+r.Clamped[1], w.Focal(), div)}
 	if !ref {
@@ -96,20 +97,20 @@ func (a *App) terms() []Term {
 	if r.NumPos[0] == 0 || r.NumPos[1] == 0 {
 		focal.Live += "; no positive pixel: the sum is not divided (a spike, not a NaN)"
 	}
-	pull := Term{ID: "pull", Name: "Pull (embeddings of one object together)", Formula: f.Pull,
+	pull := Term{ID: "pull", Name: i18n.T("explain.pull"), Formula: f.Pull,
 		Live: fmt.Sprintf("objects per image [%s]; pull per image (all stacks) [%s]; × w_pull %g %s = %.6g",
 			strings.Join(objs, " "), strings.Join(pulls, " "), o.PullWeight, div, w.Pull)}
-	push := Term{ID: "push", Name: "Push (embeddings of different objects apart)", Formula: f.Push,
+	push := Term{ID: "push", Name: i18n.T("explain.push"), Formula: f.Push,
 		Live: fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g %s = %.6g; one object gives 1.000166, not 0",
 			strings.Join(pushes, " "), o.PushWeight, div, w.Push)}
-	regr := Term{ID: "regr", Name: "Offset (sub-pixel corner position)", Formula: f.Regr,
+	regr := Term{ID: "regr", Name: i18n.T("explain.regr"), Formula: f.Regr,
 		Live: fmt.Sprintf("N = %d; tl %.6g + br %.6g, × w_regr %g %s", r.OffsetCount(tl), w.RegrTL, w.RegrBR, o.RegrWeight, div)}
 	if !ref {
 		push.Live = fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g %s = %.6g", strings.Join(pushes, " "), o.PushWeight, div, w.Push)
 		regr.Live = fmt.Sprintf("M = %d (tl), %d (br) pixels; tl %.6g + br %.6g (each half of its corner's loss), × w_regr %g %s",
 			r.OffsetCount(tl), r.OffsetCount(br), w.RegrTL, w.RegrBR, o.RegrWeight, div)
 	}
-	total := Term{ID: "total", Name: "Total", Formula: f.Total,
+	total := Term{ID: "total", Name: i18n.T("explain.total"), Formula: f.Total,
 		Live: fmt.Sprintf("%.6g + %.6g + %.6g + %.6g = %.6g", w.Focal(), w.Pull, w.Push, w.Regr(), r.Loss)}
 	return []Term{total, focal, pull, push, regr}
 }

@@ -15,13 +15,14 @@ func TestConventionFormula(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")
 	formula := func(id string) string {
-		return eval[string](b, `document.querySelector("#term-`+id+` .formula").textContent`)
+		// The formula is MathML, a <math> per clause: its plain text is in alttext.
+		return eval[string](b, `[...document.querySelectorAll("#term-`+id+` .formula math")].map(m => m.getAttribute("alttext")).join("  ")`)
 	}
 	if f := formula("focal"); !strings.Contains(f, "clamp") || strings.Contains(f, "(tl + br)/2") {
 		t.Errorf("reference focal formula %q", f)
 	}
 	b.setSelect("convention", "mmdet")
-	b.waitFor(`document.querySelector("#term-focal .formula").textContent.includes("(tl + br)/2")`, 10*time.Second)
+	b.waitFor(`document.querySelector("#term-focal .formula math").getAttribute("alttext").includes("(tl + br)/2")`, 10*time.Second)
 	if f := formula("regr"); !strings.Contains(f, "off = (tl + br)/2") || !strings.Contains(f, "any class has y = 1") {
 		t.Errorf("mmdet offset formula %q", f)
 	}

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"strings"
+	"unicode"
+)
+
+// MathML typesets one of loss.Formulas' linear formulas as a MathML <math>
+// element, which browsers render natively (no script library): x_k and
+// x_{jk} become subscripts, x^α superscripts, names italic identifiers,
+// numbers and operators themselves, and the words between them text. The
+// formulas stay written once, in loss; this is only their typesetting.
+// The plain text goes in alttext, for screen readers and copying.
+// A formula's clauses (separated by ",  " or ";  ", two spaces) go in
+// one <math> each, since MathML does not break lines and the side panel is
+// narrow.
+func MathML(s string) string {
+	var b strings.Builder
+	for _, clause := range clauses(s) {
+		b.WriteString(`<math display="block" alttext="` + esc(clause) + `"><mrow>` + mrow(clause) + `</mrow></math>`)
+	}
+	return b.String()
+}
+
+// clauses splits s after each ",  " and ";  ", keeping the punctuation.
+func clauses(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, ",  ")
+		if j := strings.Index(s, ";  "); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+		if i < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:i+1])
+		s = s[i+3:]
+	}
+}
+
+// mrow typesets s as the content of an <mrow>.
+func mrow(s string) string {
+	var items []string // typeset pieces; a sub- or superscript wraps the last
+	var prose []string // consecutive words, set as one <mtext>
+	flush := func() {
+		if len(prose) > 0 {
+			items = append(items, `<mspace width="0.4em"></mspace><mtext>`+esc(strings.Join(prose, " "))+`</mtext><mspace width="0.4em"></mspace>`)
+			prose = nil
+		}
+	}
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case r == ' ':
+			i++
+		case r == '_' || r == '^':
+			flush()
+			arg, n := script(rs[i+1:])
+			i += 1 + n
+			tag := "msub"
+			if r == '^' {
+				tag = "msup"
+			}
+			base := "<mi></mi>"
+			if len(items) > 0 {
+				base = items[len(items)-1]
+				items = items[:len(items)-1]
+			}
+			items = append(items, "<"+tag+">"+base+"<mrow>"+arg+"</mrow></"+tag+">")
+		case unicode.IsLetter(r):
+			j := i
+			for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || rs[j] == '\'') {
+				j++
+			}
+			w := string(rs[i:j])
+			if isName(w) {
+				flush()
+				items = append(items, "<mi>"+esc(w)+"</mi>")
+				if isFunc(w) && j < len(rs) && rs[j] == ' ' { // log p: a thin space
+					items = append(items, `<mspace width="0.17em"></mspace>`)
+				}
+			} else {
+				prose = append(prose, w)
+			}
+			i = j
+		case unicode.IsDigit(r):
+			flush()
+			j := number(rs, i)
+			items = append(items, "<mn>"+esc(string(rs[i:j]))+"</mn>")
+			i = j
+		default:
+			flush()
+			if strings.ContainsRune("()[]{}", r) { // stretchy brackets grow past a subscript
+				items = append(items, `<mo stretchy="false">`+esc(string(r))+"</mo>")
+			} else {
+				items = append(items, "<mo>"+esc(string(r))+"</mo>")
+			}
+			i++
+		}
+	}
+	flush()
+	return strings.Join(items, "")
+}
+
+// script reads a sub- or superscript: {…} (typeset itself), or one name or
+// number, possibly with a comma and a second one (N_pos,tl).
+func script(rs []rune) (string, int) {
+	if len(rs) > 0 && rs[0] == '{' {
+		depth := 0
+		for j, r := range rs {
+			switch r {
+			case '{':
+				depth++
+			case '}':
+				depth--
+				if depth == 0 {
+					return mrow(string(rs[1:j])), j + 1
+				}
+			}
+		}
+	}
+	j := 0
+	for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || (rs[j] == ',' && j+1 < len(rs) && unicode.IsLetter(rs[j+1]))) {
+		j++
+	}
+	w := string(rs[:j])
+	if w != "" && unicode.IsDigit(rs[0]) {
+		return "<mn>" + esc(w) + "</mn>", j
+	}
+	return "<mi>" + esc(w) + "</mi>", j
+}
+
+// number returns the end of the number at rs[i]: digits, a decimal point,
+// an exponent (1e-4, 1e-12).
+func number(rs []rune, i int) int {
+	j := i
+	for j < len(rs) && (unicode.IsDigit(rs[j]) || rs[j] == '.') {
+		j++
+	}
+	if j+1 < len(rs) && rs[j] == 'e' && (rs[j+1] == '-' || unicode.IsDigit(rs[j+1])) {
+		j += 2
+		for j < len(rs) && unicode.IsDigit(rs[j]) {
+			j++
+		}
+	}
+	return j
+}
+
+// isName says whether a word of a formula is a mathematical name (a
+// variable, a function, a term) rather than a word of the text around it.
+func isName(w string) bool {
+	if len([]rune(w)) == 1 {
+		return true
+	}
+	switch w {
+	case "log", "relu", "max", "clamp", "SmoothL1", "det", "tl", "br", "off",
+		"focal", "pull", "push", "regr", "nstack", "stacks", "fx", "fy", "pos":
+		return true
+	}
+	return false
+}
+
+// isFunc says whether a name is a function applied to what follows it.
+func isFunc(w string) bool {
+	switch w {
+	case "log", "relu", "max", "clamp", "SmoothL1":
+		return true
+	}
+	return false
+}
+
+func esc(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
