@@ -72,7 +72,7 @@ func (p *page) bindDrop(g *game) {
 		if !dt.Truthy() {
 			return
 		}
-		files := dt.Get("files")
+		files := fileList(dt.Get("files"))
 		p.q.push(func() { g.readFiles(files) })
 	})
 }

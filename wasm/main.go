@@ -25,6 +25,7 @@ import (
 )
 
 func main() {
+	mark("main")
 	g := newGame()
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
@@ -69,9 +70,13 @@ var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
 
 func newGame() *game {
 	g := &game{app: app.New(), rendered: -1, drawn: -1}
+	mark("scene")
 	g.page = newPage(&g.queue)
 	g.page.bind(g)
 	g.startup()
+	// The numbers and controls show while the canvas starts up.
+	g.page.refresh(g.app)
+	mark("dom")
 	return g
 }
 

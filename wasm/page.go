@@ -76,7 +76,15 @@ func (p *page) bind(g *game) {
 			}
 		})
 	}
-	p.on(byID("dump-input").v, "change", func(ev js.Value) { g.readFiles(ev.Get("target").Get("files")) })
+	input := byID("dump-input")
+	listen(input.v, "change", func(js.Value) {
+		files := fileList(input.get("files"))
+		// Cleared, the input fires change again when the same file is
+		// picked again (re-dumped on disk, say). The File objects stay
+		// readable.
+		input.set("value", "")
+		p.q.push(func() { g.readFiles(files) })
+	})
 	p.on(byID("use-scene").v, "click", func(js.Value) {
 		if err := g.app.UseScene(nil); err != nil {
 			p.setStatus(err.Error(), true)
@@ -276,6 +284,12 @@ func (p *page) setUploadState(name, state string) {
 func (p *page) setReady() {
 	p.body.attr("data-first-frame-ms", strconv.FormatFloat(now(), 'f', 1, 64))
 	p.body.attr("data-ready", "1")
+}
+
+// mark records a start-up phase on the body, as data-t-NAME-ms: when it
+// ended, in ms after the navigation started (see setReady).
+func mark(name string) {
+	document.Get("body").Call("setAttribute", "data-t-"+name+"-ms", strconv.FormatFloat(now(), 'f', 1, 64))
 }
 
 // now is performance.now(): milliseconds since the navigation started.

@@ -39,8 +39,8 @@ var uploads int // generation: a newer upload makes older results stale
 // parses them in a goroutine that lets the browser draw meanwhile; the dump
 // reaches the app through the queue. The page keeps the previous data until
 // the new one is read and checked.
-func (g *game) readFiles(files js.Value) {
-	n := files.Length()
+func (g *game) readFiles(files []js.Value) {
+	n := len(files)
 	if n == 0 {
 		return
 	}
@@ -48,12 +48,12 @@ func (g *game) readFiles(files js.Value) {
 	u := &upload{gen: uploads, start: now(), memory: wasmMemory(), loaded: make([]float64, n),
 		arrays: make([]js.Value, n), names: make([]string, n), left: n}
 	g.page.body.removeAttr("data-progress-seen")
-	u.name = files.Index(0).Get("name").String()
+	u.name = files[0].Get("name").String()
 	if n > 1 {
 		u.name = fmt.Sprintf("%d files", n)
 	}
 	for i := range n {
-		u.total += files.Index(i).Get("size").Float()
+		u.total += files[i].Get("size").Float()
 	}
 	if u.total > maxUpload {
 		g.uploadFailed(u, fmt.Sprintf("%.0f MB is more than this page reads (%d MB)", u.total/1e6, maxUpload>>20))
@@ -61,8 +61,18 @@ func (g *game) readFiles(files js.Value) {
 	}
 	g.page.setProgress(fmt.Sprintf("reading %s", u.name), 0)
 	for i := range n {
-		g.readFile(u, i, files.Index(i))
+		g.readFile(u, i, files[i])
 	}
+}
+
+// fileList copies the File objects out of a FileList, which the browser
+// may empty (an input cleared, a drop's DataTransfer after the event).
+func fileList(list js.Value) []js.Value {
+	files := make([]js.Value, list.Length())
+	for i := range files {
+		files[i] = list.Index(i)
+	}
+	return files
 }
 
 // readFile starts one FileReader.

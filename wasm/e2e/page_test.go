@@ -95,6 +95,36 @@ func TestGoldenUploads(t *testing.T) {
 	}
 }
 
+// TestSameFilePickedTwice: a file picked, rewritten on disk (a new training
+// step dumped under the same name) and picked again is read again: the
+// totals are the new step's.
+func TestSameFilePickedTwice(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "step.npz")
+	b := newBrowser(t)
+	b.open("")
+	for _, name := range []string{"small_two_images", "empty_image_in_batch"} {
+		c, err := golden.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(c.NPZ())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.setNumber("pull-weight", c.Weights.Pull)
+		b.setNumber("push-weight", c.Weights.Push)
+		b.setNumber("regr-weight", c.Weights.Regr)
+		b.upload(path, "ok")
+		if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
+			t.Errorf("step.npz holding %s: total %.10g, reference %.10g", name, got, c.Loss)
+		}
+	}
+}
+
 // TestBadUploadKeepsPage: a bad file sets data-state=error with a message
 // naming the problem, leaves the previous numbers, and a good file
 // afterwards works.
@@ -213,6 +243,12 @@ func npyHeader(descr, shape string) []byte {
 	h := []byte("\x93NUMPY\x01\x00")
 	h = append(h, byte(len(dict)), byte(len(dict)>>8))
 	return append(h, dict...)
+}
+
+// exec runs a JS statement in the page.
+func (b *browser) exec(js string) {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](js))
 }
 
 // value reads a total's full-precision data-value.
