@@ -12,6 +12,13 @@ import (
 func (g *game) startup() {
 	loc := js.Global().Get("location")
 	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+	if q.Get("debug") == "1" {
+		// A way to stop the Go runtime as an escaped panic would, so that a
+		// test can check the page says so (the reload banner).
+		js.Global().Set("cornerlossStop", js.FuncOf(func(js.Value, []js.Value) any {
+			panic("stopped by cornerlossStop (debug=1)")
+		}))
+	}
 	if q.Get("bench") == "coco" {
 		g.bench = newBench(g)
 		return

@@ -125,6 +125,29 @@ func TestSameFilePickedTwice(t *testing.T) {
 	}
 }
 
+// TestStoppedRuntimeShowsBanner: when the Go runtime stops (here through
+// the debug=1 hook, which panics outside any recovery), the page says so
+// and offers a reload.
+func TestStoppedRuntimeShowsBanner(t *testing.T) {
+	b := newBrowser(t)
+	b.open("?debug=1")
+	if eval[bool](b, `!document.getElementById("banner").hidden`) {
+		t.Fatal("the banner shows on a working page")
+	}
+	// The call itself fails (the runtime dies under it): only the page's
+	// reaction matters.
+	chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`window.cornerlossStop()`))
+	b.waitFor(`document.body.dataset.stopped === "1"`, 20*time.Second)
+	visible := eval[bool](b, `(() => { const e = document.getElementById("banner");
+		const r = e.getBoundingClientRect();
+		return !e.hidden && getComputedStyle(e).display !== "none" && r.width > 0 && r.height > 0
+			&& /Reload/.test(e.textContent); })()`)
+	if !visible {
+		t.Error("the runtime stopped but the reload banner is not visible")
+	}
+	b.screenshot("stopped")
+}
+
 // TestBadUploadKeepsPage: a bad file sets data-state=error with a message
 // naming the problem, leaves the previous numbers, and a good file
 // afterwards works.
