@@ -123,6 +123,9 @@ func (g *game) Update() error {
 		g.page.refresh(g.app)
 		g.rendered = v
 	}
+	if g.ready {
+		g.page.syncURL(g.app)
+	}
 	if g.bench != nil && g.ready {
 		g.bench.step(g)
 	}
