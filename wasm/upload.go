@@ -23,6 +23,8 @@ const (
 type upload struct {
 	gen    int
 	start  float64 // now() when the files were chosen
+	read   float64 // now() when the browser had read them
+	parsed float64 // now() when they were checked and decoded
 	memory float64 // wasmMemory() then
 	name   string
 	total  float64
@@ -108,6 +110,7 @@ func (g *game) readFile(u *upload, i int, f js.Value) {
 		u.names[i] = name
 		u.left--
 		if u.left == 0 {
+			u.read = now()
 			for _, fn := range u.funcs {
 				fn.Release()
 			}
@@ -136,6 +139,7 @@ func (g *game) parse(u *upload) {
 	}}
 	d, name, err := parseFiles(u, opt)
 	u.arrays = nil
+	u.parsed = now()
 	g.queue.push(func() {
 		if u.gen != uploads {
 			return // a newer upload replaced this one
@@ -152,10 +156,15 @@ func (g *game) parse(u *upload) {
 		g.page.setStatus(g.app.Status(), false)
 		g.page.showSummary(d.Summary())
 		// Figures for the load benchmark: time from choosing the files to
-		// the dump evaluated (it is drawn in this frame), and how much the
-		// page's memory grew for it.
+		// the dump evaluated (it is drawn in this frame), its phases
+		// (reading the files, checking and decoding, evaluating), and how
+		// much the page's memory grew for it.
 		body := g.page.body
-		body.attr("data-upload-ms", strconv.FormatFloat(now()-u.start, 'f', 1, 64))
+		t := now()
+		body.attr("data-upload-ms", strconv.FormatFloat(t-u.start, 'f', 1, 64))
+		body.attr("data-upload-read-ms", strconv.FormatFloat(u.read-u.start, 'f', 1, 64))
+		body.attr("data-upload-check-ms", strconv.FormatFloat(u.parsed-u.read, 'f', 1, 64))
+		body.attr("data-upload-eval-ms", strconv.FormatFloat(t-u.parsed, 'f', 1, 64))
 		body.attr("data-upload-bytes", strconv.FormatFloat(u.total, 'f', 0, 64))
 		body.attr("data-upload-memory-growth", strconv.FormatFloat(wasmMemory()-u.memory, 'f', 0, 64))
 		g.page.setUploadState(u.name, "ok")

@@ -5,6 +5,7 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
 	"image"
 	"image/png"
@@ -168,6 +169,11 @@ func TestBadUploadKeepsPage(t *testing.T) {
 		// of tl_heats.
 		"terabytes.npz": replaceEntry(t, src, "tl_heats.npy", npyHeader("<f4", "(1000000, 1000000, 1000)")),
 		"pickled.npz":   replaceEntry(t, src, "tl_heats.npy", append(npyHeader("|O", "(2,)"), "\x80\x04\x95cos\nsystem\n."...)),
+		// A byte of tl_heats's deflated data changed: the CRC says so.
+		"corrupt.npz": corruptEntry(t, src, "tl_heats.npy"),
+		// tl_heats inflating to 64 MB more than its declared size (a zip
+		// bomb, in small): refused at the declared size.
+		"bomb.npz": bombEntry(t, src, "tl_heats.npy", 64<<20),
 	}
 	b := newBrowser(t)
 	b.open("")
@@ -182,7 +188,7 @@ func TestBadUploadKeepsPage(t *testing.T) {
 		if !strings.Contains(status, name) {
 			t.Errorf("%s: status %q does not name the file", name, status)
 		}
-		if strings.HasPrefix(name, "terabytes") || strings.HasPrefix(name, "pickled") {
+		if !strings.HasPrefix(name, "truncated") && !strings.HasPrefix(name, "garbage") {
 			if !strings.Contains(status, "tl_heats") {
 				t.Errorf("%s: status %q does not name the array", name, status)
 			}
@@ -249,6 +255,75 @@ func replaceEntry(t *testing.T, src []byte, name string, data []byte) []byte {
 		}
 		io.Copy(w, rc)
 		rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// corruptEntry returns a copy of an npz with one byte in the middle of an
+// entry's stored data inverted.
+func corruptEntry(t *testing.T, src []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != name {
+			continue
+		}
+		off, err := f.DataOffset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := bytes.Clone(src)
+		out[off+int64(f.CompressedSize64)/2] ^= 0xff
+		return out
+	}
+	t.Fatalf("no %s", name)
+	return nil
+}
+
+// bombEntry returns a copy of an npz whose entry name inflates to extra
+// bytes more than it declares (its size and CRC are those of its data).
+func bombEntry(t *testing.T, src []byte, name string, extra int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if f.Name != name {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var deflated bytes.Buffer
+		fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+		fw.Write(data)
+		fw.Write(make([]byte, extra))
+		fw.Close()
+		h := f.FileHeader
+		h.CompressedSize64 = uint64(deflated.Len())
+		w, err := zw.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(deflated.Bytes())
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
