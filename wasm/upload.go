@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -121,7 +122,8 @@ func (g *game) readFile(u *upload, i int, f js.Value) {
 }
 
 // parse reads the dump off the browser's event loop: it sleeps a moment
-// every 50 ms of work so progress shows and the page stays responsive.
+// every 100 ms of work so progress shows and the page stays responsive
+// (each pause lets the browser draw a frame first: more often costs time).
 func (g *game) parse(u *upload) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -131,7 +133,7 @@ func (g *game) parse(u *upload) {
 	}()
 	last := time.Now()
 	opt := dump.Options{MaxBytes: maxDumpBytes, Progress: func(done, total int64) {
-		if time.Since(last) > 50*time.Millisecond && total > 0 {
+		if time.Since(last) > 100*time.Millisecond && total > 0 {
 			g.page.setProgress(fmt.Sprintf("checking %s: %d%%", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
 			time.Sleep(time.Millisecond)
 			last = time.Now()
@@ -182,7 +184,7 @@ func (g *game) uploadFailed(u *upload, msg string) {
 // .npy files, copied in.
 func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	if len(u.arrays) == 1 && !isNPY(u.names[0]) {
-		r := jsBytes{u.arrays[0], int64(u.arrays[0].Get("length").Int())}
+		r := newJSBytes(u.arrays[0])
 		d, err := dump.ReadNPZAt(u.names[0], r, r.n, opt)
 		return d, u.names[0], withFile(u.names[0], err)
 	}
@@ -196,18 +198,52 @@ func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 }
 
 // jsBytes is a browser Uint8Array as an io.ReaderAt: only the parts read are
-// copied into Go's memory.
+// copied into Go's memory. Small reads (the decompressor reads 4 KiB at a
+// time) come from a 1 MiB window copied in one call, not one call each.
 type jsBytes struct {
 	arr js.Value
 	n   int64
+	win *window
+}
+
+// window is the part of a jsBytes last copied in.
+type window struct {
+	off int64
+	buf []byte
+}
+
+const windowBytes = 1 << 20
+
+func newJSBytes(arr js.Value) jsBytes {
+	return jsBytes{arr: arr, n: int64(arr.Get("length").Int()), win: &window{}}
 }
 
 func (b jsBytes) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
 	if off >= b.n {
 		return 0, io.EOF
 	}
 	end := min(off+int64(len(p)), b.n)
-	n := js.CopyBytesToGo(p, b.arr.Call("subarray", off, end))
+	var n int
+	if len(p) >= windowBytes/4 {
+		n = js.CopyBytesToGo(p, b.arr.Call("subarray", off, end))
+	} else {
+		for off+int64(n) < end {
+			at := off + int64(n)
+			w := b.win
+			if at < w.off || at >= w.off+int64(len(w.buf)) {
+				if w.buf == nil {
+					w.buf = make([]byte, windowBytes)
+				}
+				w.off = at
+				w.buf = w.buf[:min(int64(windowBytes), b.n-at)]
+				js.CopyBytesToGo(w.buf, b.arr.Call("subarray", at, at+int64(len(w.buf))))
+			}
+			n += copy(p[n:end-off], w.buf[at-w.off:])
+		}
+	}
 	if n < len(p) {
 		return n, io.EOF
 	}
