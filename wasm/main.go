@@ -109,8 +109,9 @@ func (g *game) guard(where string) {
 	}
 }
 
-// Update runs queued work, follows the pointer, and re-renders the panels
-// whose data changed.
+// Update runs queued work, follows the pointer, and re-renders every panel
+// when the app's version changed (the app keeps what an edit cannot
+// change; drawing all panels takes a few ms).
 func (g *game) Update() error {
 	defer g.guard("update")
 	for _, f := range g.queue.take() {
