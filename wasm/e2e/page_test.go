@@ -234,6 +234,18 @@ func TestEditingAWeightChangesTotals(t *testing.T) {
 // replaceEntry rewrites an npz with one entry's bytes replaced.
 func replaceEntry(t *testing.T, src []byte, name string, data []byte) []byte {
 	t.Helper()
+	return rewriteEntry(t, src, name, func(zw *zip.Writer, f *zip.File) {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	})
+}
+
+// rewriteEntry copies an npz, entry name written by write instead.
+func rewriteEntry(t *testing.T, src []byte, name string, write func(zw *zip.Writer, f *zip.File)) []byte {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
 	if err != nil {
 		t.Fatal(err)
@@ -241,20 +253,11 @@ func replaceEntry(t *testing.T, src []byte, name string, data []byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if f.Name == name {
-			w.Write(data)
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
+			write(zw, f)
+		} else if err := zw.Copy(f); err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(w, rc)
-		rc.Close()
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -290,19 +293,7 @@ func corruptEntry(t *testing.T, src []byte, name string) []byte {
 // bytes more than it declares (its size and CRC are those of its data).
 func bombEntry(t *testing.T, src []byte, name string, extra int) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		if f.Name != name {
-			if err := zw.Copy(f); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
+	return rewriteEntry(t, src, name, func(zw *zip.Writer, f *zip.File) {
 		rc, err := f.Open()
 		if err != nil {
 			t.Fatal(err)
@@ -324,11 +315,7 @@ func bombEntry(t *testing.T, src []byte, name string, extra int) []byte {
 			t.Fatal(err)
 		}
 		w.Write(deflated.Bytes())
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	})
 }
 
 // npyHeader returns a version 1 .npy header for descr and shape.
