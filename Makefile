@@ -4,13 +4,14 @@
 GO       ?= go
 SITE     ?= build/site
 ADDR     ?= 127.0.0.1:8080
+FUZZTIME ?= 60s
 GOROOT   := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 NODE     := $(shell command -v node 2>/dev/null)
 # Packages free of ebiten and syscall/js: they also run as wasm under Node.
 PURE     := ./loss/... ./viz/...
 
-.PHONY: build cli site serve test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
+.PHONY: build cli site serve fuzz test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
 
 build: cli site
 
@@ -23,9 +24,10 @@ cli:
 site:
 	rm -rf $(SITE) && mkdir -p $(SITE)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SITE)/cornerloss.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SITE)/worker.wasm ./wasm/worker
 	cp web/* $(SITE)/
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/
-	gzip -9 -k -f $(SITE)/cornerloss.wasm
+	gzip -9 -k -f $(SITE)/cornerloss.wasm $(SITE)/worker.wasm
 
 serve: cli site
 	build/cornerloss serve -addr $(ADDR) -dir $(SITE)
@@ -36,12 +38,15 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
+# The browser tests drive one Chromium through every page scenario: a few
+# minutes on a quiet 2-core machine, more when it is busy, so the timeout is
+# longer than go test's default 10 minutes.
 test-native:
-	$(GO) test ./...
+	$(GO) test -timeout 40m ./...
 
 test-wasm:
 ifdef NODE
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) $(PURE)
+	GOOS=js GOARCH=wasm $(GO) test -timeout 40m -exec=$(WASMEXEC) $(PURE)
 else
 	@echo "test-wasm: no node on PATH, skipping the WebAssembly run of $(PURE)"
 endif
@@ -57,11 +62,12 @@ BENCH_PKGS := ./loss/ ./loss/dump/ ./viz/ ./viz/app/
 
 bench-native:
 	$(GO) test -run '^$$' -bench . $(BENCH_PKGS)
+	$(GO) test -run '^$$' -bench EvalRun -cpu 1,2 ./cmd/cornerloss/
 
 bench-wasm:
 ifdef NODE
 	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'Total/B=1_S=1|DrawPanels|Recompute|Edit' $(BENCH_PKGS)
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'ReadNPZ' -benchtime 3x ./loss/dump/
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'ReadNPZ|ReadPT' -benchtime 3x ./loss/dump/
 else
 	@echo "bench-wasm: no node on PATH, skipping"
 endif
@@ -74,3 +80,8 @@ bench-size: site
 
 clean:
 	rm -rf build
+
+# fuzz runs every fuzz target for FUZZTIME (default 60s) and prints
+# executions per second and new coverage per target (see .ci/fuzz).
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) .ci/fuzz

@@ -26,6 +26,15 @@ import (
 // (repeatedLogits), as do logits from 0 up, where p itself rounds coarser
 // than 1-p needs, and the per-pixel maps; a clamped logit has the
 // reference's constant term.
+//
+// MMDet has no clamp, and the same table serves it on (xTab, 0), xTab the
+// logit where the reference's clamp would start (p = 1e-4), so the same
+// bound holds: 2^-25/p ≤ 3e-4 relative a pixel, unbiased. Below xTab, where
+// that bound grows, the float32 steps are followed, down to the logit where
+// 1-p rounds to 1 (≈ -17.33): from there down the term is exactly 0 in
+// float32, a constant as the clamp's is. From logit 10 up, where the 1e-12
+// inside mmdetection's log starts to move 1-p, the exact path. The same
+// sweep tests check both conventions.
 
 const bgSteps = 256 // table pieces per unit of logit
 

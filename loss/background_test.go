@@ -84,10 +84,13 @@ func referenceRounding(x float32, alpha float64, want float64) float64 {
 // (plainTerm), over logits in [-50, 50] and the clamp edges, for several α
 // and ε.
 func TestBackgroundAgainstReference(t *testing.T) {
-	for _, eps := range []float64{1e-4, 1e-3, 1e-6, 0.25} {
+	for _, eps := range []float64{1e-4, 1e-3, 1e-6, 0.25, -1} { // -1: MMDet, no clamp
 		for _, alpha := range tableAlphas {
 			o := DefaultOptions()
 			o.Eps, o.Alpha = eps, alpha
+			if eps < 0 {
+				o.Convention = MMDet
+			}
 			k := newKernel(o)
 			xs := clampLogits(k)
 			for i := 0; i <= 100000; i++ {
@@ -171,9 +174,12 @@ func TestRepeatedLogits(t *testing.T) {
 // targets and NaN logits scattered in.
 func TestRowSums(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, alpha := range []float64{2, 3} {
+	for i, alpha := range []float64{2, 3, 2, 3} {
 		o := DefaultOptions()
 		o.Alpha = alpha
+		if i >= 2 {
+			o.Convention = MMDet
+		}
 		k := newKernel(o)
 		edge := clampLogits(k)
 		logits := []func() float32{
@@ -209,7 +215,7 @@ func TestRowSums(t *testing.T) {
 				if fp.clamped != 0 {
 					bg.clamped++
 				}
-				if !steps && fp.clamped == 0 && x[i] < 0 {
+				if !steps && fp.clamped == 0 && x[i] > k.xTab && x[i] < 0 {
 					fp.term = k.bg.at(x[i])
 				}
 				bg.neg += fp.term
@@ -270,9 +276,11 @@ func sameSums(a, b focalSums) bool {
 // TestBackgroundLogs: the logs the moments bin give back row's term,
 // log(1-p)·e^(α·log p), within the table's error, on both of row's paths.
 func TestBackgroundLogs(t *testing.T) {
-	for _, alpha := range tableAlphas {
+	for i := range 2 * len(tableAlphas) {
+		alpha := tableAlphas[i%len(tableAlphas)]
 		o := DefaultOptions()
 		o.Alpha = alpha
+		o.Convention = Convention(i / len(tableAlphas))
 		k := newKernel(o)
 		xs := clampLogits(k)
 		for i := 0; i <= 20000; i++ {

@@ -169,7 +169,7 @@ func (e *Embedding) mmdet(pullScale, pushScale float64) {
 			if j == k {
 				continue
 			}
-			d := (float64(e.TL[k]+e.BR[k]) - float64(e.TL[j]+e.BR[j])) / 2
+			d := float64(float32(e.Mean[k] - e.Mean[j])) // me_k - me_j, in float32
 			a := 1 - math.Abs(d)
 			if a <= 0 {
 				continue

@@ -1,10 +1,15 @@
 package loss
 
+import "unsafe"
+
 // Evaluator holds the loss of an input that changes a little at a time: it
 // keeps the focal sums of every row of every plane, so that an edit
 // recomputes only the rows it touched, and a change of β only the rows that
 // hold bumps or positives. Its Result equals Evaluate on the same input to
-// the last bit: both sum the same rows in the same order.
+// the last bit (both sum the same rows in the same order), except after
+// SetOptions changed α alone on the fast path: the background then comes
+// from binned moments (moments.go), within 1e-10 relative of Evaluate,
+// until the planes are recomputed.
 //
 // The caller changes the input's arrays in place and then says which rows
 // changed with Changed (tags, offsets, the mask and the indices need no call:
@@ -47,6 +52,19 @@ func NewEvaluator(in *Input, opt Options) (*Evaluator, error) {
 	}
 	e.computeAll()
 	return e, nil
+}
+
+// EvaluatorBytes bounds what an Evaluator of a step of shape sh allocates
+// beyond the input, under any options: its row and plane sums, and the
+// binned moments of every plane that a change of α builds.
+func EvaluatorBytes(sh Shape) int64 {
+	// Moments are built only on the fast path, where -log(ε) < fastLogitMax.
+	const maxBins = (fastLogitMax+1)*momentBinsPerUnit + 2
+	planes := int64(sh.Stacks) * int64(len(Corners)) * int64(sh.Batch) * int64(sh.Classes)
+	perPlane := int64(sh.Height)*int64(unsafe.Sizeof(rowSums{})) +
+		3*int64(unsafe.Sizeof(focalSums{})) + int64(unsafe.Sizeof(planeID{})) + 1 +
+		int64(unsafe.Sizeof(planeMoments{})) + maxBins*int64(unsafe.Sizeof([momentOrder]float64{}))
+	return planes * perPlane
 }
 
 // computeAll recomputes every row, on all cores, and drops the moments.
@@ -134,8 +152,9 @@ func (e *Evaluator) SetOptions(opt Options) error {
 	}
 	old := e.opt
 	e.opt = opt
-	sameKernel := old.Alpha == opt.Alpha && old.Eps == opt.Eps && old.Convention == opt.Convention
-	onlyAlpha := old.Eps == opt.Eps && old.Convention == opt.Convention && old.Alpha != opt.Alpha
+	sameEps := old.Eps == opt.Eps || opt.Convention == MMDet // MMDet has no clamp
+	sameKernel := old.Alpha == opt.Alpha && sameEps && old.Convention == opt.Convention
+	onlyAlpha := sameEps && old.Convention == opt.Convention && old.Alpha != opt.Alpha
 	switch {
 	case sameKernel && old.Beta == opt.Beta:
 	case sameKernel:

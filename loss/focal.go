@@ -50,24 +50,30 @@ func (k *kernel) row(x, y []float32) rowSums {
 	var r rowSums
 	var neg float64
 	var nLo, nHi int
-	pieces, x0, xLo := k.bg.pieces, k.bg.x0, k.xLo
+	pieces, x0, xLo, xTab := k.bg.pieces, k.bg.x0, k.xLo, k.xTab
 	for i, xi := range x {
 		if math.Float32bits(y[i]) != 0 { // not plain background (-0 included: exact path)
 			r.others = true
 			continue
 		}
-		if xi <= xLo {
-			nLo++
+		if xi <= xTab {
+			if xi <= xLo {
+				nLo++
+			} else {
+				neg += k.lowTerm(xi)
+			}
 			continue
 		}
 		if !(xi < 0) {
 			switch {
 			case xi != xi: // NaN: the exact path, to a NaN loss
 				r.others = true
-			case xi >= k.xHi:
-				nHi++
-			default:
+			case xi < k.xHi:
 				neg += k.stepsTerm(xi)
+			case k.exactHi:
+				neg += k.exactBG(xi)
+			default:
+				nHi++
 			}
 			continue
 		}
@@ -93,8 +99,10 @@ func (k *kernel) rowSteps(x, y []float32) rowSums {
 			r.others = true
 		case xi <= k.xLo:
 			nLo++
-		case xi >= k.xHi:
+		case xi >= k.xHi && !k.exactHi:
 			nHi++
+		case xi >= k.xHi || xi <= -fastLogitMax:
+			neg += k.exactBG(xi)
 		default:
 			neg += k.stepsTerm(xi)
 		}
@@ -106,7 +114,10 @@ func (k *kernel) rowSteps(x, y []float32) rowSums {
 // sum and sums its other pixels.
 func (k *kernel) finishRow(r rowSums, neg float64, nLo, nHi int, x, y []float32) rowSums {
 	neg += float64(nLo)*k.termLo + float64(nHi)*k.termHi
-	r.bg = focalSums{neg: neg, clamped: nLo + nHi}
+	r.bg = focalSums{neg: neg}
+	if k.clamps {
+		r.bg.clamped = nLo + nHi
+	}
 	if r.others {
 		r.other = k.others(x, y)
 	}
@@ -158,6 +169,13 @@ func (k *kernel) stepsTerm(x float32) float64 {
 // the fast path: p, the term by the reference's steps (as a hover shows
 // it), the weight p^α and the gradient of the term.
 func (k *kernel) backgroundPoint(x float32) focalPoint {
+	if !k.clamps && (x <= -fastLogitMax || x >= k.xHi) {
+		// MMDet past the fast functions' reach: the exact path, with the
+		// term as row sums it.
+		fp := k.point(x, 0)
+		fp.term = k.exactBG(x)
+		return fp
+	}
 	var fp focalPoint
 	if x <= k.xLo {
 		x, fp.clamped = k.xLo, -1

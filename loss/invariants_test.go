@@ -100,8 +100,9 @@ func TestPushPermutation(t *testing.T) {
 	}
 }
 
-// TestPullZeroWhenEmbeddingsAgree: pull vanishes when each object's two
-// embeddings are equal, whatever they are.
+// TestPullZeroWhenEmbeddingsAgree: pull and its gradient vanish when each
+// object's two embeddings are equal, whatever they are. With push weighted 0
+// the tag gradients are pull's alone, so every one must be exactly 0.
 func TestPullZeroWhenEmbeddingsAgree(t *testing.T) {
 	for _, conv := range []Convention{Reference, MMDet} {
 		sh := Shape{Stacks: 2, Batch: 2, Classes: 2, Height: 8, Width: 8, Slots: 6}
@@ -109,13 +110,16 @@ func TestPullZeroWhenEmbeddingsAgree(t *testing.T) {
 		copy(in.Tag[BottomRight], in.Tag[TopLeft])
 		o := DefaultOptions()
 		o.Convention = conv
+		o.PushWeight = 0
 		r := mustEvaluate(t, in, o)
 		if r.Weighted.Pull != 0 {
 			t.Errorf("%v: pull %v with agreeing embeddings", conv, r.Weighted.Pull)
 		}
-		for _, g := range r.TagGrad(TopLeft) {
-			if math.Abs(g) > 0 && r.Options.PushWeight == 0 {
-				t.Errorf("pull gradient %v", g)
+		for _, c := range Corners {
+			for i, g := range r.TagGrad(c) {
+				if g != 0 {
+					t.Errorf("%v: pull gradient %v at %s tag %d with agreeing embeddings", conv, g, c, i)
+				}
 			}
 		}
 	}

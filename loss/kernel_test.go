@@ -5,15 +5,19 @@ import (
 	"testing"
 )
 
-// plainTerm is the reference's per-pixel focal term written the obvious way:
-// float64 math.Exp and math.Log, rounded to float32 where PyTorch's float32
-// tensors round (after each elementwise op), nothing else. The kernel's fast
-// path must agree with it.
+// plainTerm is the reference's per-pixel focal term (or, under MMDet,
+// mmdetection's gaussian_focal_loss: no clamp, 1e-12 inside the logs)
+// written the obvious way: float64 math.Exp and math.Log, rounded to float32
+// where PyTorch's float32 tensors round (after each elementwise op), nothing
+// else. The kernel's fast path must agree with it.
 func plainTerm(x, y float32, o Options) float64 {
 	e := float32(math.Exp(-float64(x)))
 	d := float32(1 + e)
 	p := float32(1 / d)
-	lo, hi := float32(o.Eps), float32(1-o.Eps)
+	lo, hi, eps := float32(o.Eps), float32(1-o.Eps), float32(0)
+	if o.Convention == MMDet {
+		lo, hi, eps = 0, 1, 1e-12
+	}
 	if p < lo {
 		p = lo
 	}
@@ -22,10 +26,10 @@ func plainTerm(x, y float32, o Options) float64 {
 	}
 	q := float32(1 - p)
 	if y == 1 {
-		lp := float32(math.Log(float64(p)))
+		lp := float32(math.Log(float64(float32(p + eps))))
 		return float64(float32(lp * float32(math.Pow(float64(q), o.Alpha))))
 	}
-	lq := float32(math.Log(float64(q)))
+	lq := float32(math.Log(float64(float32(q + eps))))
 	pa := float32(math.Pow(float64(p), o.Alpha))
 	w := float32(math.Pow(float64(float32(1-y)), o.Beta))
 	return float64(float32(float32(lq*pa) * w))
@@ -58,7 +62,17 @@ func TestFastMathSweep(t *testing.T) {
 		o.Eps = eps
 		checkBackgroundSweep(t, o, 400000)
 	}
+	mm := DefaultOptions()
+	mm.Convention = MMDet
+	checkBackgroundSweep(t, mm, 400000)
+	for _, conv := range []Convention{Reference, MMDet} {
+		fastMathSweep(t, conv)
+	}
+}
+
+func fastMathSweep(t *testing.T, conv Convention) {
 	o := DefaultOptions()
+	o.Convention = conv
 	k := newKernel(o)
 	bad := 0
 	for _, y := range []float32{0, 1e-6, 0.01, 0.3, 0.5, 0.9, 0.999, 1} {
@@ -67,7 +81,7 @@ func TestFastMathSweep(t *testing.T) {
 			got := k.point(x, y).term
 			if want := plainTerm(x, y, o); !termsAgree(got, want) && bad < 20 {
 				bad++
-				t.Errorf("y=%v x=%v: exact %.17g, plain %.17g", y, x, got, want)
+				t.Errorf("%v y=%v x=%v: exact %.17g, plain %.17g", conv, y, x, got, want)
 			}
 		}
 	}
@@ -88,7 +102,7 @@ func TestFastMathSweep(t *testing.T) {
 	}
 	r := k.row(xs, ys)
 	if got := r.bg.neg + r.other.neg; !near(got, want, 2e-7, 0) {
-		t.Errorf("row sum %.17g, plain %.17g", got, want)
+		t.Errorf("%v: row sum %.17g, plain %.17g", conv, got, want)
 	}
 }
 
@@ -116,8 +130,17 @@ func TestClampThresholds(t *testing.T) {
 			t.Errorf("eps %v: sigmoid just below xHi = %v is still clamped", eps, s)
 		}
 	}
+	// MMDet has no clamp: up to xLo its term is exactly 0 in float32 (1-p
+	// rounds to 1), just above it is not.
+	o := DefaultOptions()
+	o.Convention = MMDet
+	k := newKernel(o)
+	if plainTerm(k.xLo, 0, o) != 0 || plainTerm(math.Nextafter32(k.xLo, 0), 0, o) == 0 {
+		t.Errorf("mmdet: term %v at xLo = %v, %v just above, want 0 and not 0",
+			plainTerm(k.xLo, 0, o), k.xLo, plainTerm(math.Nextafter32(k.xLo, 0), 0, o))
+	}
 	// With ε = 1e-4 the clamp starts at |logit| ≈ 9.21, as the reference doc says.
-	k := newKernel(DefaultOptions())
+	k = newKernel(DefaultOptions())
 	if math.Abs(float64(k.xLo)+9.21) > 0.01 || math.Abs(float64(k.xHi)-9.21) > 0.01 {
 		t.Errorf("clamp thresholds %v, %v, want ±9.21", k.xLo, k.xHi)
 	}
@@ -163,16 +186,19 @@ func TestGradientAtClamp(t *testing.T) {
 // TestBackgroundPointMatchesPoint: the maps' fast path agrees with the exact
 // path on every field, over logits in [-50, 50], for several α.
 func TestBackgroundPointMatchesPoint(t *testing.T) {
-	for _, alpha := range []float64{2, 0, 0.5, 1, 1.5, 2.5, 3, 6} {
+	for i, alpha := range []float64{2, 0, 0.5, 1, 1.5, 2.5, 3, 6, 2, 0, 0.5, 3} {
 		o := DefaultOptions()
 		o.Alpha = alpha
+		if i >= 8 {
+			o.Convention = MMDet
+		}
 		k := newKernel(o)
 		for i := 0; i <= 100000; i++ {
 			x := float32(-50 + 100*float64(i)/100000)
 			got, want := k.backgroundPoint(x), k.point(x, 0)
 			if got.prob != want.prob || got.clamped != want.clamped ||
 				!termsAgree(got.term, want.term) || !termsAgree(got.weight, want.weight) || !termsAgree(got.dterm, want.dterm) {
-				t.Fatalf("α=%v x=%v: fast %+v, exact %+v", alpha, x, got, want)
+				t.Fatalf("%v α=%v x=%v: fast %+v, exact %+v", o.Convention, alpha, x, got, want)
 			}
 		}
 	}
@@ -182,9 +208,12 @@ func TestBackgroundPointMatchesPoint(t *testing.T) {
 // other than 2, against the plain computations as in TestFastMathSweep, and
 // row sums against plain sums.
 func TestFastPathOtherAlpha(t *testing.T) {
-	for _, alpha := range []float64{0, 0.5, 1, 1.5, 2.5, 3, 4.5, 6} {
+	for i, alpha := range []float64{0, 0.5, 1, 1.5, 2.5, 3, 4.5, 6, 0, 0.5, 1.5, 3, 6} {
 		o := DefaultOptions()
 		o.Alpha = alpha
+		if i >= 8 {
+			o.Convention = MMDet
+		}
 		k := checkBackgroundSweep(t, o, 100000)
 		xs, ys := make([]float32, 512), make([]float32, 512)
 		var want float64
@@ -193,7 +222,7 @@ func TestFastPathOtherAlpha(t *testing.T) {
 			want += plainTerm(xs[i], 0, o)
 		}
 		if r := k.row(xs, ys); !near(r.bg.neg, want, 2e-7, 1e-300) {
-			t.Errorf("α=%v: row %.17g, plain %.17g", alpha, r.bg.neg, want)
+			t.Errorf("%v α=%v: row %.17g, plain %.17g", o.Convention, alpha, r.bg.neg, want)
 		}
 	}
 }
@@ -212,14 +241,47 @@ func checkBackgroundSweep(t *testing.T, o Options, n int) *kernel {
 		x := float32(-50 + 100*float64(i)/float64(n))
 		want := plainTerm(x, 0, o)
 		if got := k.backgroundPoint(x).term; !termsAgree(got, want) {
-			t.Fatalf("ε=%v α=%v x=%v: maps %.17g, plain %.17g", o.Eps, o.Alpha, x, got, want)
+			t.Fatalf("%v ε=%v α=%v x=%v: maps %.17g, plain %.17g", o.Convention, o.Eps, o.Alpha, x, got, want)
 		}
-		if x > k.xLo && x < 0 {
+		if x > k.xTab && x < 0 {
 			want = plainFloat64(x, k)
 		}
 		if got := k.row([]float32{x}, []float32{0}).bg.neg; !termsAgree(got, want) {
-			t.Fatalf("ε=%v α=%v x=%v: row %.17g, plain %.17g", o.Eps, o.Alpha, x, got, want)
+			t.Fatalf("%v ε=%v α=%v x=%v: row %.17g, plain %.17g", o.Convention, o.Eps, o.Alpha, x, got, want)
 		}
 	}
 	return k
+}
+
+// TestOtherExponents: the reference path with α, β other than 2, 4 (the
+// exact per-pixel path) against plainTerm summed by hand.
+func TestOtherExponents(t *testing.T) {
+	sh := Shape{Stacks: 1, Batch: 2, Classes: 2, Height: 7, Width: 9, Slots: 4}
+	in := randomInput(31, sh, []int{2, 4})
+	o := DefaultOptions()
+	o.Alpha, o.Beta = 1.5, 3
+	r := mustEvaluate(t, in, o)
+	for _, c := range Corners {
+		var pos, neg float64
+		var npos int
+		for i, x := range in.Heat[c] {
+			y := in.GTHeat[c][i%len(in.GTHeat[c])]
+			if y == 1 {
+				npos++
+				pos += plainTerm(x, y, o)
+			} else {
+				neg += plainTerm(x, y, o)
+			}
+		}
+		want := -(pos + neg) / float64(max(npos, 1))
+		got := r.Weighted.FocalTL
+		if c == BottomRight {
+			got = r.Weighted.FocalBR
+		}
+		// plainTerm takes β = 3 through math.Pow, the engine multiplies as
+		// PyTorch does: float32 rounding apart, they agree.
+		if !near(got, want, 1e-6, 0) {
+			t.Errorf("%v focal %.12g, plain %.12g", c, got, want)
+		}
+	}
 }

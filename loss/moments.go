@@ -92,12 +92,14 @@ func (k *kernel) backgroundLogs(x float32, steps bool) (lq, lnp float64) {
 	switch {
 	case x <= k.xLo:
 		return k.lqLo, k.lnLo
-	case x >= k.xHi:
+	case x >= k.xHi && !k.exactHi:
 		return k.lqHi, k.lnHi
-	case x < 0 && !steps:
+	case x > k.xTab && x < 0 && !steps:
 		sp := softplus(x)
 		return -sp, float64(x) - sp
+	case x > -fastLogitMax && x < k.xHi:
+		p, _, _, lq, sp, expNeg := sigmoidLog(x, k.lo, k.hi)
+		return lq, k.logP(p, x, sp, expNeg)
 	}
-	p, _, _, lq, sp, expNeg := sigmoidLog(x, k.lo, k.hi)
-	return lq, k.logP(p, x, sp, expNeg)
+	return k.exactLogs(x) // MMDet past the fast functions' reach
 }

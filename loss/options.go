@@ -11,9 +11,12 @@ type Convention int
 const (
 	// Reference is the original CornerNet code, quirks included.
 	Reference Convention = iota
-	// MMDet is mmdetection's CornerHead: no clamp and 1e-12 inside the logs,
-	// embedding loss per image with push 0 for one object and no 1e-4 terms,
-	// offsets normalised by max(1, objects), stacks summed rather than averaged.
+	// MMDet is mmdetection's CornerHead (loss_by_feat_single): no clamp and
+	// 1e-12 inside the logs, each corner's focal divided by its own
+	// max(1, num_pos) and the corners averaged; embedding loss per image
+	// with push 0 for one object and no 1e-4 terms; offsets over the pixels
+	// where any class's target is 1, each corner divided by max(1, those
+	// pixels) and the corners averaged; stacks summed rather than averaged.
 	MMDet
 )
 

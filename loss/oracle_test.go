@@ -5,9 +5,11 @@ import "math"
 // This file holds a second, independent implementation of the reference
 // loss, for tests only: AELoss.forward of princeton-vl/CornerNet
 // (models/py_utils/kp.py) with _sigmoid, _neg_loss, _ae_loss and _regr_loss
-// (models/py_utils/kp_utils.py), written op by op from that code and from
-// docs/reference.md, the obvious way. It shares nothing with the engine but
-// the Input it reads (no kernel, sigmoid32, pow32, embed or offsets).
+// (models/py_utils/kp_utils.py), written op by op from that code (and from
+// the brief's description of it, ../shared/docs/reference.md beside the
+// repository, not in it), the obvious way. It shares nothing with the
+// engine but the Input it reads (no kernel, sigmoid32, pow32, embed or
+// offsets).
 //
 // Tensors are flat row-major float32 slices, and every elementwise op rounds
 // to float32 where a float32 PyTorch tensor does; Python float operands are

@@ -44,29 +44,44 @@ func (r *Result) Quirks() []Quirk {
 				"image %d has one object: its push is %.7g per stack (0.9999 in exact arithmetic), a constant with zero gradient", b, im.Stacks[0].Push)})
 		}
 		for _, c := range Corners {
-			if j, k, ok := r.sharedCorner(b, c); ok {
+			if at, slots, pos, ok := r.sharedCorner(b, c); ok {
+				plural := map[bool]string{true: "s"}[pos > 1]
 				q = append(q, Quirk{QuirkSharedCorner, b, fmt.Sprintf(
-					"objects %d and %d of image %d share a %s corner pixel: a shared positive counts once in num_pos", j, k, b, c)})
+					"%d objects of image %d have their %s corner on pixel (%d, %d), where gt_%s_heat has %d positive%s: objects of one class share a positive, which num_pos counts once",
+					slots, b, c, at%int64(r.Shape.Width), at/int64(r.Shape.Width), c, pos, plural)})
 			}
 		}
 	}
+	q = append(q, r.mmdetQuirks()...)
 	return q
 }
 
-// sharedCorner finds two valid slots of image b whose corner c falls on the
-// same pixel.
-func (r *Result) sharedCorner(b int, c Corner) (int, int, bool) {
+// sharedCorner finds a pixel of image b where more valid slots have their
+// corner c than gt_c_heat has positives over the classes: objects of one
+// class whose corners coincide make one positive, which num_pos counts once.
+// (Of different classes they make a positive on each class's plane.) It
+// returns the pixel, the slots on it and its positives.
+func (r *Result) sharedCorner(b int, c Corner) (at int64, slots, pos int, ok bool) {
 	sh := r.Shape
-	seen := map[int64]int{}
+	on := map[int64]int{}
 	for k := range sh.Slots {
-		i := sh.SlotIndex(b, k)
-		if r.in.Mask[i] == 0 {
+		if i := sh.SlotIndex(b, k); r.in.Mask[i] != 0 {
+			on[r.in.Inds[c][i]]++
+		}
+	}
+	for p, n := range on {
+		if n < 2 || p < 0 || p >= int64(sh.Pixels()) || (ok && p > at) {
 			continue
 		}
-		if j, ok := seen[r.in.Inds[c][i]]; ok {
-			return j, k, true
+		m := 0
+		for cls := range sh.Classes {
+			if r.in.GTHeat[c][sh.TargetIndex(b, cls, 0, 0)+int(p)] == 1 {
+				m++
+			}
 		}
-		seen[r.in.Inds[c][i]] = k
+		if m > 0 && m < n { // the first such pixel, whatever the map's order
+			at, slots, pos, ok = p, n, m, true
+		}
 	}
-	return 0, 0, false
+	return at, slots, pos, ok
 }

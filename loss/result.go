@@ -1,6 +1,9 @@
 package loss
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Terms are the parts of the loss: focal per corner, pull, push and offset
 // per corner.
@@ -59,8 +62,11 @@ type Result struct {
 	Loss float64
 	// Weighted holds each term weighted and divided by the number of stacks
 	// (summed over stacks under MMDet), so that Loss = Weighted.Sum().
+	// Under MMDet, which averages the corners (det_loss = (tl + br)/2, and so
+	// the offsets), FocalTL is tl's half of det_loss, and so on: a corner's
+	// share of the loss, as under the reference.
 	Weighted Terms
-	// Stacks holds the unweighted terms of each stack.
+	// Stacks holds the unweighted terms of each stack (each corner's share).
 	Stacks []Terms
 	// Images holds each image's share.
 	Images []ImageTerms
@@ -68,10 +74,19 @@ type Result struct {
 	NumPos  [2]int // positive pixels per corner over the batch and all classes
 	Clamped [2]int // pixels whose probability hit the clamp, per corner, all stacks
 
-	in         *Input
-	kernel     *kernel
-	div        float64 // stack divisor: S for the reference, 1 for MMDet
-	offsetNorm float64 // the offset loss's denominator, from the mask at assembly
+	// focalPos and focalNeg split each corner's focal term (unweighted,
+	// summed over stacks, ≥ 0) into positives and negatives; classFocal is
+	// the focal term of each class, both corners: for Summarize.
+	focalPos, focalNeg [2]float64
+	classFocal         []float64
+
+	in       *Input
+	kernel   *kernel
+	div      float64    // stack divisor: S for the reference, 1 for MMDet
+	regrNorm [2]float64 // each corner's offset denominator, from the mask at assembly
+	// offPix holds, under MMDet, the offset mask of each image and corner:
+	// the pixels (y·W+x, sorted) where any class's target is 1.
+	offPix [][2][]int32
 }
 
 // Evaluate computes the loss of in under opt. It reads in but never writes
@@ -96,7 +111,6 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 	if opt.Convention == MMDet {
 		r.div = 1
 	}
-	r.offsetNorm = offsetNorm(opt.Convention, in.Mask, sh.Batch)
 	r.Stacks = make([]Terms, sh.Stacks)
 	r.Images = make([]ImageTerms, sh.Batch)
 	for b := range r.Images {
@@ -117,8 +131,19 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 		}
 		r.Clamped[id.corner] += planes[i].clamped
 	}
+	if opt.Convention == MMDet {
+		r.offsetMasks(planes)
+	}
+	for _, c := range Corners {
+		r.regrNorm[c] = r.offsetNorm(c)
+	}
+	r.classFocal = make([]float64, sh.Classes)
 	for i, id := range ids {
-		f := -(planes[i].pos + planes[i].neg) / r.focalNorm(id.corner)
+		norm := r.focalNorm(id.corner)
+		f := -(planes[i].pos + planes[i].neg) / norm
+		r.focalPos[id.corner] -= planes[i].pos / norm
+		r.focalNeg[id.corner] -= planes[i].neg / norm
+		r.classFocal[id.class] += f
 		t := &r.Images[id.image].Stacks[id.stack]
 		if id.corner == TopLeft {
 			t.FocalTL += f
@@ -133,9 +158,9 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 				o := r.Offsets(s, b, c)
 				t := &r.Images[b].Stacks[s]
 				if c == TopLeft {
-					t.RegrTL += o.Sum / r.offsetNorm
+					t.RegrTL += o.Sum / r.regrNorm[c]
 				} else {
-					t.RegrBR += o.Sum / r.offsetNorm
+					t.RegrBR += o.Sum / r.regrNorm[c]
 				}
 			}
 		}
@@ -166,11 +191,61 @@ func assemble(in *Input, opt Options, k *kernel, planes []focalSums) *Result {
 // For a batch of one image (where the reference crashes) the value is the
 // reference's on the image duplicated: with positives that changes nothing,
 // without, the un-normalised sum counts the image twice, so the divisor is ½.
+//
+// Under MMDet each corner is divided by its own avg_factor, max(1, num_pos)
+// (plus float32 eps, as weight_reduce_loss adds it), and the corners are
+// averaged: det_loss = (tl_det + br_det)/2, so a corner's share has twice
+// the avg_factor.
 func (r *Result) focalNorm(c Corner) float64 {
-	if r.NumPos[c] == 0 && r.Shape.Batch == 1 && r.Options.Convention == Reference {
+	switch {
+	case r.Options.Convention == MMDet:
+		return 2 * mmdetAvgFactor(r.NumPos[c])
+	case r.NumPos[c] == 0 && r.Shape.Batch == 1:
 		return 0.5
 	}
 	return float64(max(r.NumPos[c], 1))
+}
+
+// offsetNorm is what a corner's offset sum is divided by: the reference's
+// over the valid slots (the same for both corners), or under MMDet twice
+// the avg_factor max(1, mask pixels) of loss_by_feat_single, which averages
+// the corners: off_loss = (tl_off + br_off)/2.
+func (r *Result) offsetNorm(c Corner) float64 {
+	if r.Options.Convention != MMDet {
+		return offsetNorm(r.in.Mask, r.Shape.Batch)
+	}
+	return 2 * mmdetAvgFactor(r.OffsetCount(c))
+}
+
+// offsetMasks finds MMDet's offset mask of every image and corner: the
+// pixels where any class's target is 1 (gt.eq(1).sum(1).gt(0)). Only the
+// planes with positives (their count is in the focal sums of stack 0) are
+// scanned, each until its last positive.
+func (r *Result) offsetMasks(planes []focalSums) {
+	sh, in := r.Shape, r.in
+	r.offPix = make([][2][]int32, sh.Batch)
+	for i, id := range planeOrder(sh) {
+		if id.stack != 0 || planes[i].npos == 0 {
+			continue
+		}
+		_, y := in.planeData(id)
+		pix := &r.offPix[id.image][id.corner]
+		left := planes[i].npos
+		for j, v := range y {
+			if v == 1 {
+				*pix = append(*pix, int32(j))
+				if left--; left == 0 {
+					break
+				}
+			}
+		}
+	}
+	for b := range r.offPix {
+		for c := range r.offPix[b] {
+			slices.Sort(r.offPix[b][c])
+			r.offPix[b][c] = slices.Compact(r.offPix[b][c])
+		}
+	}
 }
 
 // Embedding returns the embedding loss of image b in stack s, object by object.
@@ -189,7 +264,16 @@ func (r *Result) Offsets(stack, image int, c Corner) Offsets {
 	lo, hi := sh.StackSlotIndex(stack, image, 0), sh.StackSlotIndex(stack, image+1, 0)
 	mask := in.Mask[image*sh.Slots : (image+1)*sh.Slots]
 	gt := in.GTRegr[c][2*image*sh.Slots : 2*(image+1)*sh.Slots]
-	scale := r.Options.RegrWeight / r.div / r.offsetNorm
+	scale := r.Options.RegrWeight / r.div / r.regrNorm[c]
+	if r.Options.Convention == MMDet {
+		var predMap []float32
+		if m := in.RegrMap[c]; m != nil {
+			n := 2 * sh.Pixels()
+			predMap = m[(stack*sh.Batch+image)*n:][:n]
+		}
+		inds := in.Inds[c][image*sh.Slots : (image+1)*sh.Slots]
+		return mmdetOffsets(in.Regr[c][2*lo:2*hi], gt, inds, mask, r.offPix[image][c], predMap, scale)
+	}
 	return offsets(in.Regr[c][2*lo:2*hi], gt, mask, scale)
 }
 
@@ -221,6 +305,17 @@ func (in *Input) checkLengths() error {
 		for i, v := range in.Inds[c] {
 			if v < 0 || v >= int64(n) {
 				return fmt.Errorf("%s: index %d at %v is outside the %dx%d map", p+"_inds", v, Unravel(i, sh.Batch, sh.Slots), sh.Height, sh.Width)
+			}
+		}
+	}
+	for _, c := range Corners {
+		for _, m := range []struct {
+			name string
+			v    []float32
+			per  int
+		}{{c.String() + "_tags", in.TagMap[c], 1}, {c.String() + "_regrs", in.RegrMap[c], 2}} {
+			if want := sh.Stacks * sh.Batch * m.per * n; m.v != nil && len(m.v) != want {
+				return fmt.Errorf("%s: map of %d values, want %d for %v", m.name, len(m.v), want, sh)
 			}
 		}
 	}

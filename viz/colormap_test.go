@@ -129,7 +129,7 @@ func TestCoolWarmLightness(t *testing.T) {
 
 func TestFillMatchesAt(t *testing.T) {
 	values := []float32{-1, 0, 1e-13, 1e-6, 0.25, 0.5, 0.999, 1, 2, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), -1e-4, 3e-4}
-	for _, s := range []Scale{{}, Linear(0, 1), Linear(2, 2), Log(1e-12, 1), Symmetric(1e-4), Symmetric(0), SymLog(1, 1e-6)} {
+	for _, s := range []Scale{{}, Linear(0, 1), Linear(2, 2), Log(1e-12, 1), Symmetric(1e-4), Symmetric(0), SymLog(1, 1e-6), SymLog(0, 0)} {
 		for _, m := range []*Colormap{Viridis, Magma, CoolWarm} {
 			dst := make([]uint8, 4*len(values))
 			m.Fill(dst, values, s)

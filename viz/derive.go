@@ -142,6 +142,8 @@ type derived struct {
 	gradThresh float64 // where gradScale turns from linear to logarithmic
 	weightLo   float64 // smallest positive weight
 	weightHi   float64
+
+	diff diffPlanes // B − A when the frame compares two steps
 }
 
 // peak is a predicted corner: a local maximum of the probability.
@@ -150,9 +152,12 @@ type peak struct {
 	p    float32
 }
 
-// Decoding, as CornerNet's _decode does: a pixel is a predicted corner when
-// it equals the maximum of its 3×3 neighbourhood (max-pool NMS) and its
-// probability exceeds peakThreshold; at most maxPeaks are kept.
+// A pixel is drawn as a predicted corner when it equals the maximum of its
+// 3×3 neighbourhood, the max-pool NMS of CornerNet's _decode (nms_kernel 3
+// at test time), and its probability exceeds peakThreshold; at most
+// maxPeaks are kept, most probable first. The threshold and the cap are
+// this page's, to keep the panel readable: _decode has no threshold and
+// keeps the top_k = 100 of all classes.
 const (
 	peakThreshold = 0.1
 	maxPeaks      = 20
@@ -238,6 +243,7 @@ func (d *derived) mapPlanes(m *loss.PixelMaps) {
 	d.gradThresh = g * 1e-4
 	d.gradScale = SymLog(g, d.gradThresh)
 	d.peaks = findPeaks(d.peaks[:0], m.Prob, m.Height, m.Width)
+	d.diff.of = nil // B changed: B − A is recomputed when drawn
 }
 
 // findPeaks appends the predicted corners of a probability plane to dst.
@@ -245,7 +251,7 @@ func findPeaks(dst []peak, prob []float32, h, w int) []peak {
 	for y := range h {
 		for x := range w {
 			v := prob[y*w+x]
-			if v <= peakThreshold || !isLocalMax(prob, h, w, x, y) {
+			if !(v > peakThreshold) || !isLocalMax(prob, h, w, x, y) { // NaN is no corner
 				continue
 			}
 			dst = append(dst, peak{x, y, v})

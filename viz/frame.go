@@ -46,6 +46,9 @@ type Frame struct {
 	Offsets   [2]loss.Offsets // of (Stack, Image), by corner
 	Objects   []Object        // of Image, in slot order
 	Selected  int             // index into Objects of the selected object; -1 for none
+	// Base, when set, is the same plane of another step (A of a
+	// comparison): the map panels show Maps − Base. Set it with SetBase.
+	Base *loss.PixelMaps
 
 	d derived // what the panels compute once per frame (see Refresh)
 }

@@ -37,6 +37,10 @@ var positiveColor color.Color = color.RGBA{0x00, 0xe5, 0xff, 0xff}
 // the colorbar's title.
 func mapPlane(p Panel, f *Frame) ([]float32, *Colormap, Scale, string) {
 	d := &f.d
+	if f.compared() {
+		v, s := f.diffPlane(p)
+		return v, CoolWarm, s, "B − A"
+	}
 	switch p {
 	case PanelTarget:
 		return f.Maps.Target, Viridis, Linear(0, 1), "y"
@@ -61,7 +65,7 @@ func drawMap(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	src, cm, s, unit := mapPlane(p, f)
 	Heatmap(dst, l.plane, src, m.Width, m.Height, cm, s)
 	frame(dst, l.plane.Inset(-1), edgeColor)
-	if p == PanelClamped {
+	if p == PanelClamped && !f.compared() {
 		clampLegend(dst, l.bar, f)
 	} else {
 		DrawColorbar(dst, l.bar, cm, s, unit)

@@ -76,8 +76,12 @@ func drawOffsets(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		return
 	}
 	tl, br := Format(o[loss.TopLeft].Sum), Format(o[loss.BottomRight].Sum)
+	by := "the batch's objects"
+	if f.Result.Options.Convention == loss.MMDet {
+		by = "the mask's pixels" // one term per pixel: a shared corner counts once
+	}
 	Label(dst, r.Min.X, r.Min.Y, firstFit(r.Dx(),
-		fmt.Sprintf("smooth-L1 Σ tl %s · br %s, before dividing by the batch's objects", tl, br),
+		fmt.Sprintf("smooth-L1 Σ tl %s · br %s, before dividing by %s", tl, br, by),
 		fmt.Sprintf("smooth-L1 Σ tl %s · br %s", tl, br),
 		fmt.Sprintf("Σ tl %s · br %s", tl, br)), dimColor)
 	// The grid of objects, then a row or two of legend under it.

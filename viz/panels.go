@@ -180,6 +180,12 @@ func viewTitles(p Panel, f *Frame) []string {
 		class, c = "all classes", "all"
 	}
 	corner := f.Corner.String()
+	if f.compared() {
+		return []string{
+			join("B − A: "+p.Title(), corner, class, short),
+			join("B − A: "+p.Title(), corner, c, short),
+		}
+	}
 	return []string{
 		join(p.Title(), corner, class, image, stack),
 		join(p.Title(), corner, class, short),

@@ -3,6 +3,7 @@ package viz
 import (
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -245,6 +246,7 @@ func TestPeaks(t *testing.T) {
 	p[4*w+5] = 0.9
 	p[0*w+6] = 0.1 // at the threshold: not a corner
 	p[5*w+0] = 0.3
+	p[3*w+3] = float32(math.NaN()) // not a probability: not a corner
 	got := fmt.Sprint(findPeaks(nil, p, h, w))
 	if want := "[{5 4 0.9} {1 1 0.5} {0 5 0.3}]"; got != want {
 		t.Errorf("peaks %s, want %s", got, want)
@@ -257,6 +259,32 @@ func TestPeaks(t *testing.T) {
 	}
 	if n := len(findPeaks(nil, many, 40, 40)); n != maxPeaks {
 		t.Errorf("%d peaks kept, want %d", n, maxPeaks)
+	}
+}
+
+// TestZeroGradientPlane: a plane whose gradient is 0 everywhere (every
+// logit past the clamp, no object) draws the gradient panel in the scale's
+// centre colour, not in the colour of NaN.
+func TestZeroGradientPlane(t *testing.T) {
+	s := scene.Default()
+	s.Background, s.Noise, s.Blobs = -20, 0, nil
+	s.Images[1] = nil
+	f := sceneFrame(t, s, 0, 1, 0, loss.TopLeft)
+	for i, g := range f.Maps.Grad {
+		if g != 0 {
+			t.Fatalf("pixel %d: gradient %v, want a plane of zeros", i, g)
+		}
+	}
+	size := image.Pt(1280, 800)
+	img := Render(f, size)
+	r, _ := MapRect(Grid(size, f.Result.Shape.Height, f.Result.Shape.Width)[PanelGrad], f.Result.Shape.Height, f.Result.Shape.Width)
+	want := CoolWarm.At(0.5)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if got := img.RGBAAt(x, y); got != want {
+				t.Fatalf("gradient panel pixel (%d, %d) is %v, want the centre colour %v (bad: %v)", x, y, got, want, CoolWarm.Bad())
+			}
+		}
 	}
 }
 

@@ -89,7 +89,7 @@ func Symmetric(max float64) Scale {
 // y = sign(v)·log10(1 + |v|/thresh), nearly linear within ±thresh and
 // logarithmic beyond (Webber's bi-symmetric log transform, as in d3's
 // scaleSymlog), mapping [-max, max] onto [0, 1] with 0 at 0.5. A thresh that
-// is not positive becomes max·1e-3.
+// is not positive becomes max·1e-3; max == 0 maps everything to 0.5.
 func SymLog(max, thresh float64) Scale {
 	max = math.Abs(max)
 	if !finite(max) {
@@ -97,6 +97,12 @@ func SymLog(max, thresh float64) Scale {
 	}
 	if !finite(thresh) || thresh <= 0 {
 		thresh = max * 1e-3
+	}
+	if thresh <= 0 {
+		// max is 0 (a plane of zero gradients) or below 1e-321: any
+		// positive thresh keeps 0/thresh a number, where 0/0 would colour
+		// the whole plane as NaN.
+		thresh = 1
 	}
 	s := Scale{kind: symlog, hi: max, off: -0.5, thresh: thresh}
 	if max > 0 {

@@ -38,6 +38,7 @@ func TestNorm(t *testing.T) {
 		{"symlog top", SymLog(10, 1), 10, 1},
 		{"symlog bottom", SymLog(10, 1), -10, 0},
 		{"symlog odd", SymLog(10, 1), -3, 0.5 - 0.5*math.Log10(4)/math.Log10(11)},
+		{"symlog degenerate", SymLog(0, 0), 0, 0.5},
 	} {
 		if got := tc.s.Norm(tc.v); !closeTo(got, tc.want) {
 			t.Errorf("%s: Norm(%g) = %g, want %g", tc.name, tc.v, got, tc.want)

@@ -56,6 +56,11 @@ type game struct {
 	offset  image.Point // the canvas's top-left on the page
 
 	bench *benchRun
+
+	pool     pool
+	load     *runLoad   // the run's loading figures; nil without a run
+	timeline panelImage // the run's timeline, under the panels
+	tlDrawn  int        // the app's timeline version it holds
 }
 
 // panelImage is one panel: its place on the canvas, its pixels in Go and on
@@ -69,7 +74,8 @@ type panelImage struct {
 var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
 
 func newGame() *game {
-	g := &game{app: app.New(), rendered: -1, drawn: -1}
+	g := &game{app: app.New(), rendered: -1, drawn: -1, tlDrawn: -1}
+	g.pool.g = g
 	mark("scene")
 	g.page = newPage(&g.queue)
 	g.page.bind(g)
@@ -111,18 +117,26 @@ func (g *game) guard(where string) {
 
 // Update runs queued work, follows the pointer, and re-renders every panel
 // when the app's version changed (the app keeps what an edit cannot
-// change; drawing all panels takes a few ms).
+// change; drawing all panels takes a few ms; idle frames draw nothing).
 func (g *game) Update() error {
 	defer g.guard("update")
+	defer g.workDone(now())
 	for _, f := range g.queue.take() {
 		g.run(f)
 	}
 	g.app.SetCanvas(g.size)
 	g.pointer()
+	g.tick()
 	if v := g.app.Version(); v != g.rendered {
 		g.render()
 		g.page.refresh(g.app)
 		g.rendered = v
+	}
+	if v := g.app.TimelineVersion(); v != g.tlDrawn {
+		g.renderTimeline()
+		g.page.refreshRun(g.app)
+		g.tlDrawn = v
+		g.redraw = true
 	}
 	if g.ready {
 		g.page.syncURL(g.app)
@@ -190,6 +204,25 @@ func (g *game) render() {
 	}
 }
 
+// renderTimeline draws the run's timeline into its buffer and uploads it.
+func (g *game) renderTimeline() {
+	pi := &g.timeline
+	r := g.app.TimelineRect()
+	pi.rect = r
+	if r.Empty() {
+		return
+	}
+	if pi.rgba == nil || pi.rgba.Rect.Size() != r.Size() {
+		if pi.img != nil {
+			pi.img.Deallocate()
+		}
+		pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
+		pi.img = ebiten.NewImage(r.Dx(), r.Dy())
+	}
+	viz.DrawTimeline(pi.rgba, pi.rgba.Bounds(), g.app.Timeline())
+	pi.img.WritePixels(pi.rgba.Pix)
+}
+
 // Draw puts the panels on screen; a frame where nothing changed draws
 // nothing.
 func (g *game) Draw(screen *ebiten.Image) {
@@ -198,7 +231,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 		return
 	}
 	screen.Fill(background)
-	for _, pi := range g.panels {
+	for _, pi := range append(g.panels[:], g.timeline) {
 		if pi.img == nil || pi.rect.Empty() {
 			continue
 		}
@@ -219,7 +252,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 // drawHover outlines the hovered pixel on every map panel.
 func (g *game) drawHover(screen *ebiten.Image) {
 	h := g.hover
-	if h == nil {
+	if h == nil || h.Text != "" {
 		return
 	}
 	in := g.app.Input()

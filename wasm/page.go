@@ -99,7 +99,8 @@ func (p *page) bind(g *game) {
 	}
 	input := byID("dump-input")
 	listen(input.v, "change", func(js.Value) {
-		files := fileList(input.get("files"))
+		// Copied out of the FileList first: clearing the input empties it.
+		files := js.Global().Get("Array").Call("from", input.get("files"))
 		// Cleared, the input fires change again when the same file is
 		// picked again (re-dumped on disk, say). The File objects stay
 		// readable.
@@ -115,6 +116,16 @@ func (p *page) bind(g *game) {
 		p.setStatus(g.app.Status(), false)
 	})
 	p.on(byID("export-png").v, "click", func(js.Value) { g.exportPNG() })
+	// The run's keys ([, ], b) go to the page after these controls: a
+	// focused button or input would keep them.
+	p.on(byID("run-input").v, "change", func(ev js.Value) {
+		ev.Get("target").Call("blur")
+		g.pickRun(ev.Get("target").Get("files"))
+	})
+	p.on(byID("sample-run").v, "click", func(ev js.Value) {
+		ev.Get("target").Call("blur")
+		g.sampleRun()
+	})
 	p.bindKeys(g)
 	p.bindDrop(g)
 	keys := byID("key-list")
@@ -262,11 +273,15 @@ func (p *page) refresh(a *app.App) {
 	p.terms(t)
 }
 
-// syncURL keeps the page's link on the scene shown. Not needed for the
-// first frame, it waits until after it (building the link encodes and
-// compresses the whole scene).
+// syncURL keeps the page's link on what is shown: the scene's, or a server
+// run's open and compared steps. Not needed for the first frame, it waits
+// until after it (building the scene's link encodes and compresses it).
 func (p *page) syncURL(a *app.App) {
-	if u := a.URLState(); u != p.lastURL {
+	u := a.URLState()
+	if a.Run != nil {
+		u = a.RunURLState()
+	}
+	if u != p.lastURL {
 		p.lastURL = u
 		loc := js.Global().Get("location")
 		target := loc.Get("pathname").String() + loc.Get("search").String()
@@ -386,12 +401,15 @@ func (p *page) showHover(h *app.Hover, at image.Point) {
 	p.hover.text(h.String())
 	off := canvasOffset()
 	x, y := float64(off.X+at.X+16), float64(off.Y+at.Y+16)
+	// Keep the box inside the window: left of the pointer or above it
+	// when it would overflow (a timeline step's box is wide and tall).
 	win := js.Global()
-	if x > win.Get("innerWidth").Float()-230 {
-		x -= 260
+	bw, bh := p.hover.get("offsetWidth").Float(), p.hover.get("offsetHeight").Float()
+	if x+bw > win.Get("innerWidth").Float()-8 {
+		x = math.Max(8, x-bw-32)
 	}
-	if y > win.Get("innerHeight").Float()-160 {
-		y -= 180
+	if y+bh > win.Get("innerHeight").Float()-8 {
+		y = math.Max(8, y-bh-32)
 	}
 	p.hover.style("left", fmt.Sprintf("%.0fpx", x))
 	p.hover.style("top", fmt.Sprintf("%.0fpx", y))
@@ -434,4 +452,27 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"
 // escape escapes text for innerHTML.
 func escape(s string) string {
 	return htmlEscaper.Replace(s)
+}
+
+// refreshRun shows the comparison of two steps (A, B and the change) and
+// the run's link state.
+func (p *page) refreshRun(a *app.App) {
+	cmp := byID("compare")
+	base, open, ok := a.Comparison()
+	cmp.hidden(!ok)
+	if ok {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<tr><th></th><th>A: step %d</th><th>B: step %d</th><th>B − A</th></tr>", base.Step, open.Step)
+		for _, r := range []struct {
+			id   string
+			a, b float64
+		}{{"loss", base.Loss, open.Loss}, {"focal", base.Focal, open.Focal}, {"pull", base.Pull, open.Pull}, {"push", base.Push, open.Push}, {"offset", base.Regr, open.Regr}} {
+			fmt.Fprintf(&b, `<tr id="cmp-%s" data-a="%s" data-b="%s"><th>%s</th><td>%.5g</td><td>%.5g</td><td>%+.4g</td></tr>`,
+				r.id, strconv.FormatFloat(r.a, 'g', -1, 64), strconv.FormatFloat(r.b, 'g', -1, 64), r.id, r.a, r.b, r.b-r.a)
+		}
+		cmp.html(b.String())
+	}
+	if a.Run != nil {
+		p.body.attr("data-run-open", func() string { s, _ := a.Run.Open(); return s.File }())
+	}
 }

@@ -28,6 +28,10 @@ func (g *game) startup() {
 		g.bench = newBench(g)
 		return
 	}
+	if q.Call("has", "dumps").Bool() {
+		g.followRun(strings.TrimPrefix(loc.Get("hash").String(), "#"))
+		return
+	}
 	if h := strings.TrimPrefix(loc.Get("hash").String(), "#"); h != "" {
 		if err := g.app.RestoreURLState(h); err != nil {
 			g.page.setStatus(err.Error()+"; showing the default scene", true)

@@ -3,14 +3,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"syscall/js"
 	"time"
 
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
 // maxUpload caps what the page reads: a wasm page addresses 4 GiB, and the
@@ -23,6 +22,7 @@ const (
 // upload is one upload in flight.
 type upload struct {
 	gen    int
+	run    bool    // a step of the run, read again to be shown
 	start  float64 // now() when the files were chosen
 	read   float64 // now() when the browser had read them
 	parsed float64 // now() when they were checked and decoded
@@ -42,21 +42,30 @@ var uploads int // generation: a newer upload makes older results stale
 // parses them in a goroutine that lets the browser draw meanwhile; the dump
 // reaches the app through the queue. The page keeps the previous data until
 // the new one is read and checked.
-func (g *game) readFiles(files []js.Value) {
-	n := len(files)
+func (g *game) readFiles(files js.Value) {
+	if isRun(files) {
+		g.pickRun(files)
+		return
+	}
+	g.readFilesFor(files, false)
+}
+
+// readFilesFor reads files as one dump; run says it is a step of the run.
+func (g *game) readFilesFor(files js.Value, run bool) {
+	n := files.Length()
 	if n == 0 {
 		return
 	}
 	uploads++
-	u := &upload{gen: uploads, start: now(), memory: wasmMemory(), loaded: make([]float64, n),
+	u := &upload{gen: uploads, run: run, start: now(), memory: wasmMemory(), loaded: make([]float64, n),
 		arrays: make([]js.Value, n), names: make([]string, n), left: n}
 	g.page.body.removeAttr("data-progress-seen")
-	u.name = files[0].Get("name").String()
+	u.name = files.Index(0).Get("name").String()
 	if n > 1 {
 		u.name = fmt.Sprintf("%d files", n)
 	}
 	for i := range n {
-		u.total += files[i].Get("size").Float()
+		u.total += files.Index(i).Get("size").Float()
 	}
 	if u.total > maxUpload {
 		g.uploadFailed(u, fmt.Sprintf("%.0f MB is more than this page reads (%d MB)", u.total/1e6, maxUpload>>20))
@@ -64,18 +73,8 @@ func (g *game) readFiles(files []js.Value) {
 	}
 	g.page.setProgress(fmt.Sprintf("reading %s", u.name), 0)
 	for i := range n {
-		g.readFile(u, i, files[i])
+		g.readFile(u, i, files.Index(i))
 	}
-}
-
-// fileList copies the File objects out of a FileList, which the browser
-// may empty (an input cleared, a drop's DataTransfer after the event).
-func fileList(list js.Value) []js.Value {
-	files := make([]js.Value, list.Length())
-	for i := range files {
-		files[i] = list.Index(i)
-	}
-	return files
 }
 
 // readFile starts one FileReader.
@@ -150,7 +149,17 @@ func (g *game) parse(u *upload) {
 			g.uploadFailed(u, err.Error())
 			return
 		}
-		if err := g.app.ShowDump(name, d); err != nil {
+		show := g.app.ShowRunStep
+		if !u.run {
+			show = func(name string, d *dump.Dump) error {
+				if err := g.app.ShowDump(name, d); err != nil {
+					return err
+				}
+				g.app.EndRun() // a dump of its own replaces the run
+				return nil
+			}
+		}
+		if err := show(name, d); err != nil {
 			g.uploadFailed(u, err.Error())
 			return
 		}
@@ -180,12 +189,12 @@ func (g *game) uploadFailed(u *upload, msg string) {
 	g.page.setUploadState(u.name, "error")
 }
 
-// parseFiles reads one .npz, straight from the browser's buffer, or several
-// .npy files, copied in.
+// parseFiles reads one .npz or .pt, straight from the browser's buffer, or
+// several .npy files, copied in.
 func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	if len(u.arrays) == 1 && !isNPY(u.names[0]) {
-		r := newJSBytes(u.arrays[0])
-		d, err := dump.ReadNPZAt(u.names[0], r, r.n, opt)
+		r := jsio.NewBytes(u.arrays[0])
+		d, err := dump.ReadNPZAt(u.names[0], r, r.N, opt)
 		return d, u.names[0], withFile(u.names[0], err)
 	}
 	files := make([]dump.File, len(u.arrays))
@@ -195,59 +204,6 @@ func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	}
 	d, err := dump.ReadNPYFiles(files, opt)
 	return d, fmt.Sprintf("%d .npy files", len(files)), err
-}
-
-// jsBytes is a browser Uint8Array as an io.ReaderAt: only the parts read are
-// copied into Go's memory. Small reads (the decompressor reads 4 KiB at a
-// time) come from a 1 MiB window copied in one call, not one call each.
-type jsBytes struct {
-	arr js.Value
-	n   int64
-	win *window
-}
-
-// window is the part of a jsBytes last copied in.
-type window struct {
-	off int64
-	buf []byte
-}
-
-const windowBytes = 1 << 20
-
-func newJSBytes(arr js.Value) jsBytes {
-	return jsBytes{arr: arr, n: int64(arr.Get("length").Int()), win: &window{}}
-}
-
-func (b jsBytes) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 {
-		return 0, errors.New("negative offset")
-	}
-	if off >= b.n {
-		return 0, io.EOF
-	}
-	end := min(off+int64(len(p)), b.n)
-	var n int
-	if len(p) >= windowBytes/4 {
-		n = js.CopyBytesToGo(p, b.arr.Call("subarray", off, end))
-	} else {
-		for off+int64(n) < end {
-			at := off + int64(n)
-			w := b.win
-			if at < w.off || at >= w.off+int64(len(w.buf)) {
-				if w.buf == nil {
-					w.buf = make([]byte, windowBytes)
-				}
-				w.off = at
-				w.buf = w.buf[:min(int64(windowBytes), b.n-at)]
-				js.CopyBytesToGo(w.buf, b.arr.Call("subarray", at, at+int64(len(w.buf))))
-			}
-			n += copy(p[n:end-off], w.buf[at-w.off:])
-		}
-	}
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
 }
 
 func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }

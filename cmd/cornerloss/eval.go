@@ -14,34 +14,59 @@ import (
 func runEval(args []string, stdout, _ io.Writer) error {
 	fs := newFlagSet("eval", stdout)
 	flags := optionFlags(fs)
-	asJSON := fs.Bool("json", false, "print one JSON object instead of tables")
+	asJSON := fs.Bool("json", false, "print JSON: one object for one DUMP, one object per line for several")
+	asCSV := fs.Bool("csv", false, "print one CSV line per dump (per chunk of a chunked step), with a header")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("eval takes one DUMP, got %d arguments", len(pos))
+	if len(pos) == 0 {
+		return usagef("eval takes at least one DUMP")
+	}
+	if *asJSON && *asCSV {
+		return usagef("eval takes -json or -csv, not both")
 	}
 	o, err := flags.options()
 	if err != nil {
 		return err
 	}
-	path := pos[0]
-	d, err := readDump(path)
-	if err != nil {
-		return err
+	// One dump: a file, a directory of .npy, or several .npy files (one
+	// dump, as the page reads several .npy dropped together).
+	if npys := len(pos) > 1 && allNPY(pos); len(pos) == 1 || npys {
+		var rep *report
+		if npys {
+			rep, err = evalNPYs(pos, o)
+		} else {
+			rep, err = evalOne(pos[0], o)
+		}
+		switch {
+		case err != nil:
+			return err
+		case *asCSV:
+			return writeRunCSV(stdout, []any{rep})
+		case *asJSON:
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		return rep.writeTable(stdout)
 	}
-	r, err := loss.Evaluate(d.Input, o)
-	if err != nil {
-		return fileError(path, err)
+
+	rows, failed := runRows(pos, evalAll(pos, o))
+	switch {
+	case *asJSON:
+		var bad int
+		bad, err = writeRunJSON(stdout, rows)
+		failed += bad
+	case *asCSV:
+		err = writeRunCSV(stdout, rows)
+	default:
+		err = writeRunTable(stdout, rows)
 	}
-	rep := newReport(path, d, r)
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+	if err == nil && failed > 0 {
+		err = fmt.Errorf("%d of %d dumps could not be read", failed, len(pos))
 	}
-	return rep.writeTable(stdout)
+	return err
 }
 
 // lossFlags are the loss options as flags, the ones eval takes.

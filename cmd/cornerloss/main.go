@@ -2,10 +2,12 @@
 // exactly as the reference PyTorch code does, draws targets from boxes,
 // renders the page's panels to PNG and serves the page.
 //
-//	cornerloss eval [flags] DUMP            the loss, per stack and per image
+//	cornerloss eval [flags] DUMP...         the loss, per stack and per image; a run of dumps in step order
 //	cornerloss targets -spec SCENE.json -out GT.npz
 //	cornerloss render [flags] -out view.png DUMP   the page's panels as PNG
-//	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+//	cornerloss convert DUMP OUT.npz          a .pt (or any dump) as the schema's .npz
+//	cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
+//	cornerloss sample-run -out DIR [-steps N]   the page's sample run, as dumps
 //
 // Exit status: 0 on success, 1 on bad input (one line on stderr:
 // "cornerloss: FILE: ARRAY: problem"), 2 on a usage error.
@@ -40,13 +42,20 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 const usage = `usage:
   cornerloss eval [-pull-weight W] [-push-weight W] [-regr-weight W] [-alpha A] [-beta B]
-                  [-eps E] [-convention reference|mmdet] [-json] DUMP
+                  [-eps E] [-convention reference|mmdet] [-json | -csv] DUMP...
   cornerloss targets -spec SCENE.json -out GT.npz
   cornerloss render [-image b] [-stack s] [-class c|-1] [-corner tl|br] [-size WxH]
                     [the loss flags of eval] -out view.png DUMP
-  cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site]
+  cornerloss convert DUMP OUT.npz
+  cornerloss serve [-addr 127.0.0.1:8080] [-dir build/site] [-dumps DIR]
+  cornerloss sample-run -out DIR [-steps N] [-interval D]
 
-DUMP is an .npz or a directory of NAME.npy files in the named schema (see README).
+DUMP is an .npz or a directory of NAME.npy files in the named schema, or a
+.pt/.pth written by torch.save (see README).
+Several DUMPs are a run: one row (one JSON object per line with -json) per step,
+in step order (the dump's step array, else the last number of its name); the
+files of one step from several devices (chunk array, or _chunkN/_gpuN names)
+are one step, the mean over its chunks.
 `
 
 // run is the whole program, testable in process: it never panics out (a
@@ -70,8 +79,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runTargets(rest, stdout, stderr)
 	case "render":
 		err = runRender(rest, stdout, stderr)
+	case "convert":
+		err = runConvert(rest, stdout, stderr)
 	case "serve":
 		err = runServe(rest, stdout, stderr)
+	case "sample-run":
+		err = runSampleRun(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -64,6 +64,36 @@ func TestEvalGoldenJSON(t *testing.T) {
 	}
 }
 
+// TestEvalMMDetJSON: eval -convention mmdet -json reproduces every case
+// computed by mmdetection's own loss code (testdata/mmdet).
+func TestEvalMMDetJSON(t *testing.T) {
+	cases, err := golden.MMDetCases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			code, out, errOut := runCLI("eval", "-json", "-convention", "mmdet",
+				"-pull-weight", fmt.Sprint(c.Weights.Pull), "-push-weight", fmt.Sprint(c.Weights.Push),
+				"-regr-weight", fmt.Sprint(c.Weights.Regr), "-alpha", fmt.Sprint(c.Alpha), "-beta", fmt.Sprint(c.Gamma),
+				c.NPZ())
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]float64{"loss": c.Loss, "focal": c.Focal, "pull": c.Pull, "push": c.Push, "regr": c.Regr}
+			for k, w := range want {
+				if g, _ := got[k].(float64); !golden.Close(g, w) {
+					t.Errorf("%s = %.10g, mmdetection %.10g", k, g, w)
+				}
+			}
+		})
+	}
+}
+
 // TestEvalTable snapshots the text report; -update rewrites the snapshots.
 func TestEvalTable(t *testing.T) {
 	for _, tc := range []struct {
@@ -113,7 +143,7 @@ func TestUsageErrors(t *testing.T) {
 		{},
 		{"frobnicate"},
 		{"eval"},
-		{"eval", good, good},
+		{"eval", "-json", "-csv", good},
 		{"eval", "-convention", "pytorch", good},
 		{"eval", "-nosuchflag", good},
 		{"eval", "-pull-weight", "abc", good},

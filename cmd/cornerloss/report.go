@@ -10,117 +10,23 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 )
 
-// report is what eval prints: the JSON object, and the source of the tables.
-// The five headline terms are weighted and divided by nstack (summed over
-// stacks under mmdet), so loss is their sum, as in the golden files.
+// report is what eval prints: the file, then the step's loss.Summary (the
+// JSON object, and the source of the tables), with the reader's warnings
+// before the quirks'.
 type report struct {
-	File       string  `json:"file"`
-	Convention string  `json:"convention"`
-	Loss       float64 `json:"loss"`
-	Focal      float64 `json:"focal"`
-	Pull       float64 `json:"pull"`
-	Push       float64 `json:"push"`
-	Regr       float64 `json:"regr"`
-	FocalTL    float64 `json:"focal_tl"`
-	FocalBR    float64 `json:"focal_br"`
-	RegrTL     float64 `json:"regr_tl"`
-	RegrBR     float64 `json:"regr_br"`
-	NStack     int     `json:"nstack"`
-	Batch      int     `json:"batch"`
-	Shape      struct {
-		S, B, C, H, W, K int
-	} `json:"shape"`
-	Weights struct {
-		Pull float64 `json:"pull"`
-		Push float64 `json:"push"`
-		Regr float64 `json:"regr"`
-	} `json:"weights"`
-	Alpha    float64       `json:"alpha"`
-	Beta     float64       `json:"beta"`
-	Eps      float64       `json:"eps"`
-	NumPos   [2]int        `json:"num_pos"`
-	Clamped  [2]int        `json:"clamped_pixels"`
-	PerStack []stackReport `json:"per_stack"`
-	PerImage []imageReport `json:"per_image"`
-	Quirks   []quirkReport `json:"quirks"`
-	Warnings []string      `json:"warnings"`
-}
+	File string `json:"file"`
+	// Step and Chunk are the dump's step and chunk arrays for one dump; in
+	// a run, the step run.Steps gave it and its chunk.
+	Step  *int64 `json:"step,omitempty"`
+	Chunk *int64 `json:"chunk,omitempty"`
+	loss.Summary
 
-// stackReport holds one stack's unweighted terms.
-type stackReport struct {
-	Stack   int     `json:"stack"`
-	FocalTL float64 `json:"focal_tl"`
-	FocalBR float64 `json:"focal_br"`
-	Pull    float64 `json:"pull"`
-	Push    float64 `json:"push"`
-	RegrTL  float64 `json:"regr_tl"`
-	RegrBR  float64 `json:"regr_br"`
-}
-
-// imageReport holds one image's share of the weighted terms: summed over
-// images they give the headline terms.
-type imageReport struct {
-	Image   int      `json:"image"`
-	Objects int      `json:"objects"`
-	Loss    float64  `json:"loss"`
-	Focal   float64  `json:"focal"`
-	Pull    float64  `json:"pull"`
-	Push    float64  `json:"push"`
-	Regr    float64  `json:"regr"`
-	Flags   []string `json:"flags"`
-}
-
-type quirkReport struct {
-	Name   string `json:"name"`
-	Image  int    `json:"image"`
-	Detail string `json:"detail"`
+	dumpStep *int64 // the dump's own step array, for run.Steps
 }
 
 func newReport(file string, d *dump.Dump, r *loss.Result) *report {
-	w := r.Weighted
-	rep := &report{
-		File:       file,
-		Convention: r.Options.Convention.String(),
-		Loss:       r.Loss,
-		Focal:      w.Focal(),
-		Pull:       w.Pull,
-		Push:       w.Push,
-		Regr:       w.Regr(),
-		FocalTL:    w.FocalTL,
-		FocalBR:    w.FocalBR,
-		RegrTL:     w.RegrTL,
-		RegrBR:     w.RegrBR,
-		NStack:     r.Shape.Stacks,
-		Batch:      r.Shape.Batch,
-		Alpha:      r.Options.Alpha,
-		Beta:       r.Options.Beta,
-		Eps:        r.Options.Eps,
-		NumPos:     r.NumPos,
-		Clamped:    r.Clamped,
-		Warnings:   append([]string{}, d.Warnings...),
-		Quirks:     []quirkReport{},
-	}
-	sh := r.Shape
-	rep.Shape.S, rep.Shape.B, rep.Shape.C, rep.Shape.H, rep.Shape.W, rep.Shape.K =
-		sh.Stacks, sh.Batch, sh.Classes, sh.Height, sh.Width, sh.Slots
-	rep.Weights.Pull, rep.Weights.Push, rep.Weights.Regr = r.Options.PullWeight, r.Options.PushWeight, r.Options.RegrWeight
-	for s, t := range r.Stacks {
-		rep.PerStack = append(rep.PerStack, stackReport{s, t.FocalTL, t.FocalBR, t.Pull, t.Push, t.RegrTL, t.RegrBR})
-	}
-	for b, im := range r.Images {
-		rep.PerImage = append(rep.PerImage, imageReport{
-			Image: b, Objects: im.Objects, Loss: im.Weighted.Sum(),
-			Focal: im.Weighted.Focal(), Pull: im.Weighted.Pull, Push: im.Weighted.Push, Regr: im.Weighted.Regr(),
-			Flags: []string{},
-		})
-	}
-	for _, q := range r.Quirks() {
-		rep.Quirks = append(rep.Quirks, quirkReport(q))
-		if q.Image >= 0 {
-			rep.PerImage[q.Image].Flags = append(rep.PerImage[q.Image].Flags, q.Name)
-		}
-		rep.Warnings = append(rep.Warnings, q.Detail)
-	}
+	rep := &report{File: file, Step: d.Step, Chunk: d.Chunk, dumpStep: d.Step, Summary: loss.Summarize(d.Input, r)}
+	rep.Warnings = append(append([]string{}, d.Warnings...), rep.Warnings...)
 	return rep
 }
 
@@ -129,7 +35,14 @@ func newReport(file string, d *dump.Dump, r *loss.Result) *report {
 func (rep *report) writeTable(out io.Writer) error {
 	var b strings.Builder
 	s := rep.Shape
-	fmt.Fprintf(&b, "%s: S=%d B=%d C=%d %dx%d K=%d, convention %s\n", rep.File, s.S, s.B, s.C, s.H, s.W, s.K, rep.Convention)
+	fmt.Fprintf(&b, "%s: S=%d B=%d C=%d %dx%d K=%d, convention %s", rep.File, s.S, s.B, s.C, s.H, s.W, s.K, rep.Convention)
+	if rep.Step != nil {
+		fmt.Fprintf(&b, ", step %d", *rep.Step)
+	}
+	if rep.Chunk != nil {
+		fmt.Fprintf(&b, ", chunk %d (this device's part of the batch, normalised on its own)", *rep.Chunk)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "weights pull %g push %g regr %g, alpha %g beta %g eps %g, num_pos tl %d br %d\n\n",
 		rep.Weights.Pull, rep.Weights.Push, rep.Weights.Regr, rep.Alpha, rep.Beta, rep.Eps, rep.NumPos[0], rep.NumPos[1])
 

@@ -13,6 +13,7 @@ type dtype struct {
 	kind  byte // 'f' float, 'i' signed, 'u' unsigned, 'b' bool
 	size  int  // bytes per element
 	big   bool // big-endian ('>')
+	bf16  bool // bfloat16 (size 2): a .pt's, NumPy has none
 	descr string
 }
 
@@ -72,6 +73,9 @@ func validSize(kind byte, size int) bool {
 func (d dtype) String() string {
 	switch d.kind {
 	case 'f':
+		if d.bf16 {
+			return "bfloat16"
+		}
 		return fmt.Sprintf("float%d", 8*d.size)
 	case 'i':
 		return fmt.Sprintf("int%d", 8*d.size)
@@ -97,6 +101,9 @@ func (d dtype) float(b []byte) float64 {
 	case 'f':
 		switch d.size {
 		case 2:
+			if d.bf16 {
+				return float64(math.Float32frombits(uint32(d.order().Uint16(b)) << 16))
+			}
 			return float64(halfFloat(d.order().Uint16(b)))
 		case 4:
 			return float64(math.Float32frombits(d.order().Uint32(b)))

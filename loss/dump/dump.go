@@ -36,6 +36,10 @@ type Dump struct {
 	// TagsFromMaps and RegrsFromMaps say the dump held full maps, gathered
 	// at tl_inds/br_inds into Input.Tag/Regr and kept in Input.TagMap/RegrMap.
 	TagsFromMaps, RegrsFromMaps bool
+	// Step and Chunk are the optional integer scalars step (the training
+	// iteration) and chunk (the device, when one step is split over
+	// several); nil when the dump does not hold them.
+	Step, Chunk *int64
 }
 
 // ArrayInfo describes one stored array.
@@ -124,6 +128,9 @@ func (d *Dump) Summary() string {
 	var b strings.Builder
 	in := d.Input
 	fmt.Fprintf(&b, "shape: %v\n", in.Shape)
+	if sc := d.Scalars(); sc != "" {
+		fmt.Fprintf(&b, "%s\n", sc)
+	}
 	fmt.Fprintf(&b, "objects per image:")
 	for img := range in.Batch {
 		n := 0

@@ -5,26 +5,28 @@ package dump
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"codeberg.org/sbinet/npyio/npy"
 )
 
 // parseHeader reads the dict of a preflighted header with npyio, as the
-// project requires wherever the size of the binary does not matter. The
-// browser build reads it with parseDict instead (header_js.go): linking
-// npyio there costs the page 0.83 MB of gzip (doc.go). Where npyio refuses
-// a dict that parseDict refuses too, the error is parseDict's, which names
-// the problem and is what the browser says; npyio's own message is left
-// for the dicts that NumPy reads and npyio does not (keys in another
-// order, other spacing).
+// project requires wherever the size of the binary does not matter, after
+// readDict, the browser build's reading: readDict takes only NumPy's
+// layout, where npyio reads what it reads, so the two builds accept the
+// same dicts and give the same refusals. A dict npyio reads otherwise is
+// refused here (FuzzHeaderDict looks for one).
 func parseHeader(buf []byte) (headerDict, error) {
-	h, err := npyioDict(buf)
+	h, err := readDict(dictText(buf))
 	if err != nil {
-		if _, why := parseDict(dictText(buf)); why != nil {
-			return h, why
-		}
+		return h, err
 	}
-	return h, err
+	n, err := npyioDict(buf)
+	if err == nil && (n.descr != h.descr || n.fortran != h.fortran || !slices.Equal(n.shape, h.shape)) {
+		err = fmt.Errorf("malformed header dict (npyio reads descr %s, fortran_order %v, shape %v; the dict says %s, %v, %v)",
+			n.descr, n.fortran, n.shape, h.descr, h.fortran, h.shape)
+	}
+	return n, err
 }
 
 // npyioDict hands a preflighted header to npyio, turning its panics on odd

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // headerDict is the dict of an .npy header. descr is the text of its
@@ -22,6 +23,64 @@ var dictKeys = [...]string{"descr", "fortran_order", "shape"}
 // recursively. NumPy's structured dtypes nest a few levels; Python's own
 // parser gives up at 200.
 const maxNesting = 64
+
+// readDict reads the dict of an .npy header as both builds read it: with
+// parseDict, then only in NumPy's layout (numpyDict, trailing spaces
+// aside). The native build also reads it with npyio (header_npyio.go),
+// which finds each key by its exact text and slices from one to the next,
+// so it misreads or refuses dicts in other layouts that parseDict reads:
+// holding both builds to NumPy's layout, which every NumPy writes, makes
+// them accept the same files with the same meaning and refuse the others
+// with the same message (FuzzHeaderDict checks it).
+func readDict(dict string) (headerDict, error) {
+	h, err := parseDict(dict)
+	if err != nil {
+		return h, err
+	}
+	if err := plainStrings(h.descr); err != nil {
+		return headerDict{}, err
+	}
+	descr := h.descr
+	if len(descr) >= 2 && descr[0] == '"' { // Python's repr quotes a type string in '
+		descr = "'" + descr[1:len(descr)-1] + "'"
+	}
+	text, want := strings.TrimRight(dict, " "), numpyDict(descr, h.fortran, h.shape)
+	if text != want {
+		i := 0
+		for i < len(text) && i < len(want) && text[i] == want[i] {
+			i++
+		}
+		found := "the end"
+		if i < len(text) {
+			found = strconv.Quote(short(text[i:]))
+		}
+		return headerDict{}, fmt.Errorf("malformed header dict (not NumPy's layout: want %q at byte %d, found %s)",
+			short(want[i:]), i, found)
+	}
+	return h, nil
+}
+
+// plainStrings refuses a descr holding a string with anything but the
+// characters of NumPy's type strings ('<f4', '|b1', '<M8[ns]') and of
+// identifier-like field names. npyio finds the dict's keys and its closing
+// brace by their text, so a '}' or a quote inside the descr makes it
+// misread the header or panic (found by FuzzHeaderDict: descr '}').
+func plainStrings(descr string) error {
+	inside := byte(0)
+	for i := 0; i < len(descr); i++ {
+		c := descr[i]
+		switch {
+		case inside == 0 && (c == '\'' || c == '"'):
+			inside = c
+		case c == inside:
+			inside = 0
+		case inside != 0 && !(c == '_' || c == '<' || c == '>' || c == '|' || c == '=' || c == '[' || c == ']' ||
+			c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
+			return fmt.Errorf("malformed header dict (descr %s holds %q, which no NumPy type string does)", short(descr), c)
+		}
+	}
+	return nil
+}
 
 // parseDict reads the dict of an .npy header, the text between the header
 // length and the final newline: a Python dict literal, which NumPy writes as

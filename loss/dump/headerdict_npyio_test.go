@@ -4,7 +4,6 @@ package dump
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -16,9 +15,19 @@ import (
 	"github.com/cornerloss/cornerloss/loss/golden"
 )
 
-// The native build reads header dicts with npyio, the browser build with
-// parseDict. TestHeaderDict and FuzzHeaderDict read the same dicts with
-// both and hold them to this contract (compareParsers checks it):
+// Both builds read a header dict with readDict, which takes only NumPy's
+// layout; the native build then reads it with npyio too (parseHeader in
+// header_npyio.go), the browser build does not (header_js.go). The builds
+// must agree on every dict: the same descr, fortran_order and shape, or the
+// same error. compareBuilds checks it on every dict of TestHeaderDict and
+// FuzzHeaderDict (the goldens, the error and variant tests, a generated set
+// of variants: key order, spacing, quotes, trailing commas, shapes, dtypes
+// of every byte order, structured descrs, broken punctuation).
+//
+// Below readDict, the two raw parsers, npyio and parseDict, differ on dicts
+// in other layouts; TestHeaderDict and FuzzHeaderDict hold them to this
+// contract (compareParsers checks it), which is why readDict wants NumPy's
+// layout:
 //
 //   - On a dict in NumPy's exact layout (numpyLayout), the one numpy.save
 //     writes, they agree: both read it to the same descr, fortran_order and
@@ -29,13 +38,11 @@ import (
 //     by its exact text ("'descr': ") and slices from one key to the next,
 //     so it wants NumPy's key order, one space after each colon and ", "
 //     after each value; given "'shape': (2, 3)}", without the final ", ",
-//     it reads the shape as (2,). NumPy is right; the only cost is that
-//     such a file reads in the browser and not in the CLI.
+//     it reads the shape as (2,).
 //   - parseDict refuses some dicts in other layouts that npyio reads, all
 //     of them ones that NumPy refuses or never writes: a shape that is not
 //     a tuple ("(5)", "[2, 3]", "(,)"), an extra key, text after the '}',
-//     "+3" or "007" as a dimension. Refusing is right for what NumPy
-//     refuses, and harmless for the rest, which no NumPy writes.
+//     "+3" or "007" as a dimension.
 //   - Both refuse a few dicts that numpy.load reads and no NumPy writes: a
 //     key given twice, escapes in strings, and the "3L" of Python 2 longs.
 //
@@ -44,6 +51,23 @@ import (
 // written; it also read the generated set and the fuzz corpus, and read
 // every dict parseDict reads with a dtype parseDtype takes to the same
 // values).
+
+// compareBuilds reads dict as the native and the browser builds read it
+// and fails unless they agree: the same dict, or the same error.
+func compareBuilds(t testing.TB, dict string) {
+	t.Helper()
+	buf := npyBuf(dict)
+	native, nerr := parseHeader(buf)
+	browser, berr := readDict(dictText(buf))
+	switch {
+	case nerr != nil || berr != nil:
+		if nerr == nil || berr == nil || nerr.Error() != berr.Error() {
+			t.Errorf("%q\nnative:  %v\nbrowser: %v", dict, parsed{native, nerr}, parsed{browser, berr})
+		}
+	case !reflect.DeepEqual(native, browser):
+		t.Errorf("%q\nnative:  %v\nbrowser: %v", dict, parsed{native, nerr}, parsed{browser, berr})
+	}
+}
 
 // parsed is one parser's reading of a dict, or its error.
 type parsed struct {
@@ -92,11 +116,7 @@ func ownParse(dict string) parsed {
 }
 
 // npyBuf wraps a dict in the magic, version 1.0, length and final newline.
-func npyBuf(dict string) []byte {
-	b := []byte(npyMagic + "\x01\x00")
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)+1))
-	return append(append(b, dict...), '\n')
-}
+func npyBuf(dict string) []byte { return npyFrame(dict + "\n") }
 
 // numpyLayout writes h as numpy.save writes a header dict, without the
 // padding. A descr parseDtype reads is written as NumPy writes the type
@@ -128,6 +148,7 @@ func (d disagreement) String() string {
 // above; it returns how they differ.
 func compareParsers(t testing.TB, dict string) disagreement {
 	t.Helper()
+	compareBuilds(t, dict)
 	own, npyio := ownParse(dict), npyioParse(dict)
 	canonical := strings.TrimRight(dict, " ")
 	switch {
@@ -249,6 +270,13 @@ func FuzzHeaderDict(f *testing.F) {
 	}
 	f.Add("{'descr': [('a', '<f4'), ('b', '<i4', (2,))], 'fortran_order': True, 'shape': (), }")
 	f.Add(`{"descr":"|b1","fortran_order":True,"shape":(0,-1,)}`)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 64 { // the variants of TestHeaderDict's generated set
+		f.Add(genDict(rng).dict)
+	}
+	for _, descr := range genDescrs {
+		f.Add(npyDict(descr, len(descr)%2 == 0, []int{2, len(descr)}))
+	}
 	f.Fuzz(func(t *testing.T, dict string) {
 		buf := npyBuf(dict)
 		if _, err := preflight(bytes.NewReader(buf), int64(len(buf))); err != nil {

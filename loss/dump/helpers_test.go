@@ -84,12 +84,7 @@ func with(files []File, name string, data []byte) []File {
 // npyRaw builds an .npy of format version 1.0 around a header dict, which
 // is padded and given its newline unless it already ends with one.
 func npyRaw(dict string, payload []byte) []byte {
-	if !strings.HasSuffix(dict, "\n") {
-		dict += strings.Repeat(" ", 63-(10+len(dict))%64) + "\n"
-	}
-	b := []byte("\x93NUMPY\x01\x00")
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)))
-	return append(append(b, dict...), payload...)
+	return append(npyFrame(dict), payload...)
 }
 
 // npyOf encodes row-major values as an .npy of the given descr, in

@@ -44,7 +44,7 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 	}
 	extras := 0
 	for _, e := range entries {
-		if !slices.Contains(schema, e.name) {
+		if !slices.Contains(schema, e.name) && !slices.Contains(optional, e.name) {
 			if extras++; extras <= maxExtras {
 				warnings = append(warnings, fmt.Sprintf("%s: not part of the schema, ignored", e.name))
 			}
@@ -73,10 +73,20 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 		return nil, err
 	}
 	d.TagsFromMaps, d.RegrsFromMaps = l.tagMaps, l.regrMaps
-	if d.Input, err = rd.decode(l, newPayload(total, opt.Progress)); err != nil {
+	p := newPayload(total+rd.optionalSize(), opt.Progress)
+	if d.Input, err = rd.decode(l, p); err != nil {
+		return nil, err
+	}
+	if d.Step, err = rd.scalar(p, "step"); err != nil {
+		return nil, err
+	}
+	if d.Chunk, err = rd.scalar(p, "chunk"); err != nil {
 		return nil, err
 	}
 	d.Warnings = append(d.Warnings, maskWarnings(d.Input.Mask, rd.hdr["gt_mask"])...)
+	if msg := loss.ProbabilityWarning(d.Input); msg != "" {
+		d.Warnings = append(d.Warnings, msg)
+	}
 	if err := d.Input.Validate(); err != nil {
 		return nil, rd.validation(err)
 	}
@@ -85,13 +95,7 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 
 // header opens one array and reads its header only.
 func (rd *reading) header(name string) (header, error) {
-	e := rd.entries[name]
-	r, err := e.open()
-	if err != nil {
-		return header{}, rd.wrap(name, err)
-	}
-	defer r.Close()
-	h, err := readHeader(r, e.size)
+	h, err := rd.entries[name].header()
 	if err != nil {
 		return h, rd.wrap(name, err)
 	}

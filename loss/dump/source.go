@@ -18,6 +18,20 @@ type entry struct {
 	name string // array name, without ".npy"
 	size int64  // bytes of the whole .npy, header included
 	open func() (io.ReadCloser, error)
+	hdr  *header // known without reading (a .pt tensor): open gives the payload only
+}
+
+// header returns the entry's header, reading it unless it is known.
+func (e entry) header() (header, error) {
+	if e.hdr != nil {
+		return *e.hdr, nil
+	}
+	r, err := e.open()
+	if err != nil {
+		return header{}, err
+	}
+	defer r.Close()
+	return readHeader(r, e.size)
 }
 
 // zipEntries lists the arrays of an .npz archive. Entries that are not
@@ -27,10 +41,19 @@ func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, erro
 	if n, _ := r.ReadAt(magic[:], 0); n == len(magic) && string(magic[:]) == npyMagic {
 		return nil, nil, &Error{File: file, Problem: "a single .npy file holds one array: give all the dump's .npy files, their directory, or an .npz"}
 	}
+	if isLegacyPT(r) {
+		return ptLegacyEntries(file, r, size)
+	}
 	zr, err := zip.NewReader(r, size)
 	// Names are only keys here, never paths: an "insecure" one is harmless.
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
-		return nil, nil, &Error{File: file, Problem: fmt.Sprintf("not a valid .npz (zip) archive, or a truncated one: %v", err), Err: err}
+		return nil, nil, &Error{File: file, Problem: fmt.Sprintf("not a valid .npz (zip) archive, nor a .pt, or a truncated one: %v", err), Err: err}
+	}
+	if pkl, prefix, err := ptPickle(zr); pkl != nil || err != nil {
+		if err != nil {
+			return nil, nil, ptError(file, err)
+		}
+		return ptZipEntries(file, r, size, zr, pkl, prefix)
 	}
 	var entries []entry
 	var warnings []string

@@ -2,12 +2,11 @@ package dump
 
 import (
 	"archive/zip"
-	"bytes"
 	"compress/flate"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -67,33 +66,48 @@ func writeNPY(zw *zip.Writer, a Array) error {
 	return wrap("", a.Name, writeData(f, a.Data))
 }
 
-// npyHeader returns magic, version 1.0 and the header dict, padded with
-// spaces so the data starts on a 64-byte boundary as NumPy pads it.
+// npyHeader returns the header of an array as NumPy writes it.
 func npyHeader(descr string, shape []int) []byte {
-	dict := npyDict(descr, false, shape)
-	const prefix = 10
-	pad := 63 - (prefix+len(dict))%64 // leaves room for the final newline
-	dict += strings.Repeat(" ", pad) + "\n"
-
-	var b bytes.Buffer
-	b.WriteString(npyMagic + "\x01\x00")
-	binary.Write(&b, binary.LittleEndian, uint16(len(dict)))
-	b.WriteString(dict)
-	return b.Bytes()
+	return npyFrame(npyDict(descr, false, shape))
 }
 
-// npyDict returns the header dict as NumPy writes it, keys in its order.
+// npyFrame returns magic, version 1.0, the header length and dict. A dict
+// without its final newline gets one, after spaces so that the data starts
+// on a 64-byte boundary as NumPy pads it; one with it is kept as it is.
+func npyFrame(dict string) []byte {
+	const prefix = 10
+	if !strings.HasSuffix(dict, "\n") {
+		pad := 63 - (prefix+len(dict))%64 // leaves room for the final newline
+		dict += strings.Repeat(" ", pad) + "\n"
+	}
+	b := make([]byte, 0, prefix+len(dict))
+	b = append(b, npyMagic+"\x01\x00"...)
+	b = binary.LittleEndian.AppendUint16(b, uint16(len(dict)))
+	return append(b, dict...)
+}
+
+// npyDict returns the header dict of a type string as NumPy writes it.
 func npyDict(descr string, fortran bool, shape []int) string {
+	return numpyDict("'"+descr+"'", fortran, shape)
+}
+
+// numpyDict returns a header dict in NumPy's layout, without the padding:
+// numpy.save writes "'key': repr(value), " for each key in sorted order
+// between braces. descr is the text of the value, quotes included.
+func numpyDict(descr string, fortran bool, shape []int) string {
 	dims := make([]string, len(shape))
 	for i, d := range shape {
-		dims[i] = fmt.Sprint(d)
+		dims[i] = strconv.Itoa(d)
 	}
 	tuple := "(" + strings.Join(dims, ", ") + ")"
 	if len(shape) == 1 {
 		tuple = "(" + dims[0] + ",)"
 	}
-	order := map[bool]string{true: "True", false: "False"}[fortran]
-	return fmt.Sprintf("{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, order, tuple)
+	order := "False"
+	if fortran {
+		order = "True"
+	}
+	return "{'descr': " + descr + ", 'fortran_order': " + order + ", 'shape': " + tuple + ", }"
 }
 
 // writeData encodes little-endian.

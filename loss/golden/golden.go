@@ -96,27 +96,38 @@ func All() ([]Case, error) {
 	return append(pub, more...), nil
 }
 
-// casesIn reads the cases of dir, sorted by name. The directory is listed,
-// not globbed, so a name such as "run[1]" is no pattern.
+// casesIn reads the cases of dir, sorted by name.
 func casesIn(dir string) ([]Case, error) {
+	return decodeAll(dir, func(c *Case, name string) { c.Name, c.Dir = name, dir })
+}
+
+// decodeAll decodes every NAME.json of dir, sorted by name, into a T each,
+// and names it with named. The directory is listed, not globbed, so a name
+// such as "run[1]" is no pattern.
+func decodeAll[T any](dir string, named func(c *T, name string)) ([]T, error) {
 	des, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
 		return nil, err
 	}
-	var cases []Case
+	var cases []T
 	for _, de := range des {
 		name, ok := strings.CutSuffix(de.Name(), ".json")
 		if !ok {
 			continue
 		}
-		c, err := load(dir, name)
+		buf, err := os.ReadFile(filepath.Join(dir, de.Name()))
 		if err != nil {
 			return nil, err
 		}
+		var c T
+		if err := json.Unmarshal(buf, &c); err != nil {
+			return nil, fmt.Errorf("%s: %w", de.Name(), err)
+		}
+		named(&c, name)
 		cases = append(cases, c)
 	}
 	if len(cases) == 0 {
-		return nil, fmt.Errorf("no reference cases in %s", dir)
+		return nil, fmt.Errorf("no cases in %s", dir)
 	}
 	return cases, nil
 }
@@ -127,4 +138,20 @@ func casesIn(dir string) ([]Case, error) {
 // differences of larger float32 numbers (push ≈ 6.7e-6 in small_two_images).
 func Close(got, want float64) bool {
 	return math.Abs(got-want) <= 1e-6+1e-5*math.Abs(want)
+}
+
+// Mismatches compares a loss and its four weighted terms (divided by
+// nstack) with what the reference computed, each by Close, and describes
+// those that differ.
+func (c Case) Mismatches(loss, focal, pull, push, regr float64) []string {
+	var out []string
+	for _, x := range []struct {
+		name      string
+		got, want float64
+	}{{"loss", loss, c.Loss}, {"focal", focal, c.Focal}, {"pull", pull, c.Pull}, {"push", push, c.Push}, {"regr", regr, c.Regr}} {
+		if !Close(x.got, x.want) {
+			out = append(out, fmt.Sprintf("%s = %.10g, reference %.10g (diff %.3g)", x.name, x.got, x.want, x.got-x.want))
+		}
+	}
+	return out
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"unsafe"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/target"
@@ -43,11 +45,43 @@ type Scene struct {
 	Seed       uint64     // the noise pattern
 }
 
-// Limits the page and the URL decoder rely on.
+// Limits the page and the URL decoder rely on. A scene is untrusted input
+// (a link carries one), so these are checked before anything is allocated.
 const (
 	MaxStacks = 8
 	MaxImages = 16
+	MaxBlobs  = 64 // false positives per image
+	MaxBlur   = 16 // σ of a predicted peak, output pixels: each peak draws ~(10σ)² pixels a stack
+	maxCoord  = 1 << 20
+
+	// MaxBytes is the budget of everything a scene allocates (Bytes). The
+	// page's wasm memory ends at 4 GiB, it holds the old step while it
+	// builds the new one, and Go's collector lets the heap reach twice
+	// what is live: 512 MiB leaves room for all of that.
+	MaxBytes = 512 << 20
 )
+
+// Bytes returns what building the scene and evaluating it allocate, at
+// most: the targets, the logits, the slots and the evaluator's sums.
+// Sizes outside target.Params' and Validate's limits give math.MaxInt64.
+func (s *Scene) Bytes() int64 {
+	sh := s.Shape()
+	for _, v := range []int{sh.Stacks, sh.Batch, sh.Classes, sh.Height, sh.Width, sh.Slots} {
+		if v < 0 || v > 1<<16 { // so that the products below stay far from overflow
+			return math.MaxInt64
+		}
+	}
+	if sh.Stacks > MaxStacks || sh.Batch > MaxImages {
+		return math.MaxInt64
+	}
+	corners := int64(len(loss.Corners))
+	pixels := int64(sh.Batch) * int64(sh.Classes) * int64(sh.Height) * int64(sh.Width)
+	slots := int64(sh.Batch) * int64(sh.Slots)
+	stacks := int64(sh.Stacks)
+	set := corners*(pixels*4+slots*(2*4+8)) + slots*(1+int64(unsafe.Sizeof(target.Object{})))
+	input := corners * stacks * (pixels*4 + slots*(4+2*4))
+	return set + input + loss.EvaluatorBytes(sh)
+}
 
 // Validate checks the scene before anything is drawn.
 func (s *Scene) Validate() error {
@@ -74,17 +108,28 @@ func (s *Scene) Validate() error {
 	if s.Noise < 0 || s.Blur < 0 {
 		return errors.New("noise and blur must be non-negative")
 	}
+	if s.Blur > MaxBlur {
+		return fmt.Errorf("blur: %v is more than %d pixels", s.Blur, MaxBlur)
+	}
 	for b, objs := range s.Images {
 		for k, o := range objs {
 			if !(o.Peak > 0 && o.Peak < 1) {
 				return fmt.Errorf("image %d object %d: peak %v is outside (0, 1)", b, k, o.Peak)
 			}
+			if !bounded(o.Shift[0], o.Shift[1], o.Tag[0], o.Tag[1], o.Offset[0][0], o.Offset[0][1], o.Offset[1][0], o.Offset[1][1]) {
+				return fmt.Errorf("image %d object %d: a shift, tag or offset is not a number within ±%d", b, k, maxCoord)
+			}
 		}
 	}
 	for b, blobs := range s.Blobs {
+		if len(blobs) > MaxBlobs {
+			return fmt.Errorf("image %d: %d false positives, more than %d", b, len(blobs), MaxBlobs)
+		}
 		for k, bl := range blobs {
-			if !(bl.Peak > 0 && bl.Peak < 1) || bl.Class < 0 || bl.Class >= s.Target.Categories {
-				return fmt.Errorf("image %d blob %d: peak %v or class %d out of range", b, k, bl.Peak, bl.Class)
+			if !(bl.Peak > 0 && bl.Peak < 1) || bl.Class < 0 || bl.Class >= s.Target.Categories ||
+				(bl.Corner != loss.TopLeft && bl.Corner != loss.BottomRight) || !bounded(bl.X, bl.Y) {
+				return fmt.Errorf("image %d blob %d: peak %v, class %d, corner %d or centre (%v, %v) out of range",
+					b, k, bl.Peak, bl.Class, bl.Corner, bl.X, bl.Y)
 			}
 		}
 	}
@@ -94,7 +139,31 @@ func (s *Scene) Validate() error {
 			return fmt.Errorf("image %d: %d objects, more than max_tag_len %d", b, len(objs), s.Target.MaxTagLen)
 		}
 	}
+	if n := s.Bytes(); n > MaxBytes {
+		sh := s.Shape()
+		return fmt.Errorf("%d stacks × %d images × %d classes of %d×%d maps need %s, more than the %s a scene may use",
+			sh.Stacks, sh.Batch, sh.Classes, sh.Height, sh.Width, mib(n), mib(MaxBytes))
+	}
 	return nil
+}
+
+// bounded reports whether every v is a number within ±maxCoord, so that
+// pixel arithmetic on it stays exact.
+func bounded(v ...float64) bool {
+	for _, x := range v {
+		if !(math.Abs(x) <= maxCoord) {
+			return false
+		}
+	}
+	return true
+}
+
+// mib formats a byte count for a message.
+func mib(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%d MiB", (n+1<<20-1)>>20)
 }
 
 // Shape returns the shape of the step the scene makes.
@@ -183,6 +252,14 @@ func (s *Scene) Clone() *Scene {
 		c.Blobs[b] = append([]Blob(nil), blobs...)
 	}
 	return &c
+}
+
+// Equal reports whether s and t describe the same step.
+func (s *Scene) Equal(t *Scene) bool {
+	return s.Target == t.Target && s.Stacks == t.Stacks && s.Background == t.Background &&
+		s.Noise == t.Noise && s.Blur == t.Blur && s.Seed == t.Seed &&
+		slices.EqualFunc(s.Images, t.Images, slices.Equal[[]Object]) &&
+		slices.EqualFunc(s.Blobs, t.Blobs, slices.Equal[[]Blob])
 }
 
 // SetBlobs gives image b n false positives: it keeps the first n it has and

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -82,6 +83,15 @@ func TestPartialRedraw(t *testing.T) {
 func TestCloneIsDeep(t *testing.T) {
 	s := Default()
 	c := s.Clone()
+	s.Images = append(s.Images, nil) // an image with no objects, nil or empty
+	c.Images = append(c.Images, []Object{})
+	if !c.Equal(s) {
+		t.Error("a clone is not Equal to its original")
+	}
+	c.Images[0][0].Tag[1] += 1e-9
+	if c.Equal(s) {
+		t.Error("Equal misses a changed tag")
+	}
 	c.Images[0][0].Peak = 0.01
 	c.Blobs[0][0].X = 3
 	if s.Images[0][0].Peak == 0.01 || s.Blobs[0][0].X == 3 {
@@ -118,11 +128,54 @@ func TestValidateRejects(t *testing.T) {
 		"NaN noise":   func(s *Scene) { s.Noise = math.NaN() },
 		"bad blob":    func(s *Scene) { s.Blobs[0][0].Class = 99 },
 		"blob images": func(s *Scene) { s.Blobs = append(s.Blobs, nil, nil) },
+		"NaN blob":    func(s *Scene) { s.Blobs[0][0].X = math.NaN() },
+		"blob corner": func(s *Scene) { s.Blobs[0][0].Corner = 2 },
+		"many blobs":  func(s *Scene) { s.SetBlobs(0, MaxBlobs+1) },
+		"huge blur":   func(s *Scene) { s.Blur = 1e9 },
+		"Inf shift":   func(s *Scene) { s.Images[0][0].Shift[0] = math.Inf(1) },
+		"NaN tag":     func(s *Scene) { s.Images[0][0].Tag[1] = math.NaN() },
+		"huge offset": func(s *Scene) { s.Images[0][0].Offset[1][0] = 1e300 },
+		// 4.3 GB of logits per corner, each size within its own limit: the
+		// budget counts them all.
+		"over budget": func(s *Scene) {
+			s.Stacks, s.Target.Categories, s.Target.OutputSize = 4, 128, [2]int{512, 512}
+			s.Images = make([][]Object, 8)
+		},
 	} {
 		s := Default()
 		f(s)
 		if _, _, err := s.Build(); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestBytesCountsWhatIsAllocated: Bytes is at least what building a scene,
+// evaluating it and changing α (which builds the moments) allocate, and not
+// far above it, so the budget is a budget of real memory.
+func TestBytesCountsWhatIsAllocated(t *testing.T) {
+	for _, s := range []*Scene{Default(), COCO(2, 2)} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		in, _, err := s.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := loss.DefaultOptions()
+		ev, err := loss.NewEvaluator(in, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Alpha = 2.5
+		if err := ev.SetOptions(opt); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		got, est := int64(after.TotalAlloc-before.TotalAlloc), s.Bytes()
+		t.Logf("%v: allocated %d bytes, Bytes %d", s.Shape(), got, est)
+		if got > est || est > 2*got {
+			t.Errorf("%v: allocated %d bytes, Bytes says %d", s.Shape(), got, est)
 		}
 	}
 }

@@ -26,20 +26,6 @@ func kernelValue(radius, dx, dy int) float64 {
 	return v
 }
 
-// Kernel returns gaussian2D((d, d), sigma=d/6) of the reference's
-// sample/utils.py for d = 2·radius+1, row-major, in float64 as numpy computes
-// it. Its centre is exactly 1.
-func Kernel(radius int) []float64 {
-	d := 2*radius + 1
-	k := make([]float64, d*d)
-	for i := range d {
-		for j := range d {
-			k[i*d+j] = kernelValue(radius, j-radius, i-radius)
-		}
-	}
-	return k
-}
-
 // Bounds returns the pixels of a height×width map that Draw writes for a
 // bump of the given radius centred on (cx, cy): the window the reference's
 // draw_gaussian slices out of the heatmap, clipped at the border. It is empty

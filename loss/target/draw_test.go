@@ -11,7 +11,7 @@ func TestKernel(t *testing.T) {
 	// 1 + 4e⁻² + 4e⁻⁴ (sigma = 1/2).
 	sums := []float64{1, 1 + 4*math.Exp(-2) + 4*math.Exp(-4), 4.350453335877026, 8.518152004615523}
 	for r := 0; r < 12; r++ {
-		k := Kernel(r)
+		k := kernel(r)
 		d := 2*r + 1
 		if len(k) != d*d {
 			t.Fatalf("r=%d: %d values, want %d", r, len(k), d*d)
@@ -47,7 +47,7 @@ func TestKernel(t *testing.T) {
 // start and stop of each slice are wrapped when negative and clamped to the
 // axis, and the two slices must have the same shape (numpy raises otherwise).
 func numpyDraw(t *testing.T, dst []float32, height, width, x, y, r int) {
-	k, d := Kernel(r), 2*r+1
+	k, d := kernel(r), 2*r+1
 	left, right := min(x, r), min(width-x, r+1)
 	top, bottom := min(y, r), min(height-y, r+1)
 	y0, y1 := pySlice(y-top, y+bottom, height)
@@ -155,4 +155,18 @@ func TestDrawOverlapKeepsMax(t *testing.T) {
 	if p[5*width+5] != 1 {
 		t.Errorf("peak %v, want 1", p[5*width+5])
 	}
+}
+
+// kernel returns gaussian2D((d, d), sigma=d/6) of the reference's
+// sample/utils.py for d = 2·radius+1, row-major, in float64 as numpy computes
+// it, from kernelValue. Its centre is exactly 1.
+func kernel(radius int) []float64 {
+	d := 2*radius + 1
+	k := make([]float64, d*d)
+	for i := range d {
+		for j := range d {
+			k[i*d+j] = kernelValue(radius, j-radius, i-radius)
+		}
+	}
+	return k
 }

@@ -152,18 +152,6 @@ func (p Params) Object(b Box) (Object, error) {
 	return o, nil
 }
 
-// Footprint returns the pixels of the output map that box b's bump at corner
-// c covers: what changes in its class plane when the box appears, moves or
-// goes.
-func (p Params) Footprint(b Box, c loss.Corner) (image.Rectangle, error) {
-	o, err := p.Object(b)
-	if err != nil {
-		return image.Rectangle{}, err
-	}
-	q := o.Corner[c]
-	return Bounds(p.OutputSize[0], p.OutputSize[1], q.X, q.Y, o.Radius), nil
-}
-
 // DrawPlane clears dst, one H×W plane of gt_tl_heat or gt_br_heat, and draws
 // the bumps of corner c of those boxes of one image whose class is class, in
 // box order: the plane Build makes for that image, class and corner.

@@ -75,9 +75,9 @@ func TestFixedRadius(t *testing.T) {
 		}
 	}
 	p.GaussianRadius = 3
-	r, err := p.Footprint(Box{4, 4, 60, 60, 0}, loss.TopLeft)
+	r, err := p.footprint(Box{4, 4, 60, 60, 0}, loss.TopLeft)
 	if want := image.Rect(0, 0, 5, 5); err != nil || r != want {
-		t.Errorf("Footprint = %v, %v, want %v", r, err, want)
+		t.Errorf("footprint = %v, %v, want %v", r, err, want)
 	}
 }
 
@@ -237,7 +237,7 @@ func TestDrawPlane(t *testing.T) {
 					var cover image.Rectangle
 					for _, b := range boxes {
 						if b.Class == class {
-							r, err := p.Footprint(b, c)
+							r, err := p.footprint(b, c)
 							if err != nil {
 								t.Fatal(err)
 							}
@@ -312,4 +312,16 @@ func BenchmarkBuild(b *testing.B) {
 			}
 		}
 	})
+}
+
+// footprint returns the pixels of the output map that box b's bump at corner
+// c covers: what changes in its class plane when the box appears, moves or
+// goes.
+func (p Params) footprint(b Box, c loss.Corner) (image.Rectangle, error) {
+	o, err := p.Object(b)
+	if err != nil {
+		return image.Rectangle{}, err
+	}
+	q := o.Corner[c]
+	return Bounds(p.OutputSize[0], p.OutputSize[1], q.X, q.Y, o.Radius), nil
 }

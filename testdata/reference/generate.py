@@ -11,32 +11,12 @@ testdata/golden. The reference code is imported from the checkout given, not
 copied here. Needs numpy and torch (Debian bookworm: python3-numpy,
 python3-torch 1.13.1).
 """
-import importlib.util, json, math, os, sys, types
+import json, math, os, sys
 
 import numpy as np
 import torch
 
-def load(path, name, package=None):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    if package:
-        mod.__package__ = package
-    spec.loader.exec_module(mod)
-    return mod
-
-def reference(root):
-    """The reference's loss and sampler functions, with stubs for what they
-    import but the loss does not use (the network layers, OpenCV)."""
-    pkg = types.ModuleType("cornernet_py_utils")
-    pkg.__path__ = [os.path.join(root, "models", "py_utils")]
-    sys.modules["cornernet_py_utils"] = pkg
-    utils = types.ModuleType("cornernet_py_utils.utils")
-    utils.convolution = utils.residual = utils.make_layer = utils.make_layer_revr = None
-    sys.modules["cornernet_py_utils.utils"] = utils
-    sys.modules.setdefault("cv2", types.ModuleType("cv2"))
-    kp = load(os.path.join(root, "models", "py_utils", "kp_utils.py"), "cornernet_py_utils.kp_utils", "cornernet_py_utils")
-    su = load(os.path.join(root, "sample", "utils.py"), "cornernet_sample_utils")
-    return kp, su
+from cornernet import reference
 
 kp, su = reference(sys.argv[1] if len(sys.argv) > 1 else ".")
 out = os.path.dirname(os.path.abspath(__file__))

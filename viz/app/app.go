@@ -32,7 +32,11 @@ type App struct {
 	DumpName string
 	Options  loss.Options
 	View     View
-	Selected int // object of the viewed image, -1 for none
+	Selected int  // object of the viewed image, -1 for none
+	Run      *Run // the training run on the timeline; nil for none
+
+	TimelineLog      bool // the timeline's terms on a log scale
+	TimelinePerStack bool // the timeline's terms unweighted, per stack
 
 	in      *loss.Input
 	set     *target.Set     // the scene's targets
@@ -48,6 +52,11 @@ type App struct {
 	drag   drag
 	hover  *Hover
 	status string
+
+	tlRect    image.Rectangle // the timeline strip, empty without a run
+	tlHover   int             // step under the pointer on the timeline, -1 for none
+	tlVersion int             // bumped by every change of the timeline
+	base      compareBase     // step A of a comparison
 }
 
 // historyLen is how many totals the sparkline keeps.
@@ -55,7 +64,7 @@ const historyLen = 120
 
 // New returns an app showing the default scene.
 func New() *App {
-	a := &App{Options: loss.DefaultOptions(), View: View{Class: 0}, Selected: -1}
+	a := &App{Options: loss.DefaultOptions(), View: View{Class: 0}, Selected: -1, TimelineLog: true, tlHover: -1}
 	if err := a.setScene(scene.Default()); err != nil {
 		panic(err) // the default scene is valid by construction; its test says so
 	}
@@ -102,8 +111,8 @@ func (a *App) setScene(s *scene.Scene) error {
 	return nil
 }
 
-// LoadDump reads an uploaded dump, one .npz or several .npy files, and shows
-// it. On error the step on screen stays as it was.
+// LoadDump reads an uploaded dump (one .npz or .pt, or several .npy files)
+// and shows it. On error the step on screen stays as it was.
 func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 	if len(files) == 0 {
 		return errors.New("no file")
@@ -163,6 +172,7 @@ func (a *App) UseScene(s *scene.Scene) error {
 	if err := a.setScene(s); err != nil {
 		return err
 	}
+	a.EndRun()
 	a.status = "synthetic scene"
 	return nil
 }
@@ -219,6 +229,7 @@ func (a *App) rebuildFrame() {
 		a.frame.Reset(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
 	}
 	a.frame.Selected = a.Selected
+	a.frame.SetBase(a.baseMaps())
 	a.version++
 }
 
@@ -267,6 +278,9 @@ func (a *App) SetOptions(o loss.Options) error {
 		return err
 	}
 	a.Options = o
+	if a.base.in != nil {
+		a.setBase(a.base.name, a.base.in) // step A under the same options
+	}
 	a.refreshTerms() // the logits and targets stay; the frame checks the rest
 	return nil
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/json"
 	"image"
 	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,17 +87,51 @@ func TestWeightControls(t *testing.T) {
 	}
 }
 
-// TestDragCorner drags the top-left corner of object 0 on the target panel
-// and checks that its targets moved with it.
-func TestDragCorner(t *testing.T) {
+// targetPanel returns a new app on a 1600×900 canvas viewing corner c of
+// object 0's class, object 0, and where a point of the target map is on
+// the canvas.
+func targetPanel(c loss.Corner) (*App, viz.Object, func(x, y float64) image.Point) {
 	a := New()
 	a.SetCanvas(image.Pt(1600, 900))
 	o := a.objects()[0]
-	a.SetView(View{Class: o.Class, Corner: loss.TopLeft})
+	a.SetView(View{Class: o.Class, Corner: c})
 	r, zoom := viz.MapRect(a.Grid()[viz.PanelTarget], a.in.Height, a.in.Width)
-	at := func(x, y float64) image.Point {
+	return a, o, func(x, y float64) image.Point {
 		return image.Pt(r.Min.X+int(x*float64(zoom)), r.Min.Y+int(y*float64(zoom)))
 	}
+}
+
+// TestDragHeldAtMinimumSize: a corner dragged past the other one stops at
+// the smallest box; holding it there (the page moves the pointer to the
+// same place every frame) changes nothing, so nothing is redrawn and the
+// sparkline does not fill with repeats.
+func TestDragHeldAtMinimumSize(t *testing.T) {
+	a, o, at := targetPanel(loss.BottomRight)
+	e := o.Exact[loss.BottomRight]
+	a.PointerDown(at(e[0], e[1]))
+	if !a.Dragging() {
+		t.Fatal("pressing on the corner started no drag")
+	}
+	tl := o.Exact[loss.TopLeft]
+	if err := a.PointerMove(at(tl[0]-5, tl[1]-5)); err != nil { // past the top-left corner
+		t.Fatal(err)
+	}
+	v, n := a.Version(), len(a.History())
+	for i := range 5 {
+		if err := a.PointerMove(at(tl[0]-5-float64(i), tl[1]-5)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Version() != v || len(a.History()) != n {
+		t.Errorf("holding the drag at the smallest box: version %d→%d, history %d→%d", v, a.Version(), n, len(a.History()))
+	}
+	a.PointerUp()
+}
+
+// TestDragCorner drags the top-left corner of object 0 on the target panel
+// and checks that its targets moved with it.
+func TestDragCorner(t *testing.T) {
+	a, o, at := targetPanel(loss.TopLeft)
 	e := o.Exact[loss.TopLeft]
 	a.PointerDown(at(e[0], e[1]))
 	if a.Selected != 0 || !a.Dragging() {
@@ -220,12 +256,50 @@ func TestURLRejectsHostileState(t *testing.T) {
 			t.Errorf("%s: the scene changed", name)
 		}
 	}
-	// A well-formed state asking for a huge map.
-	u := urlState{V: 1, Target: [7]float64{512, 512, 100000, 100000, 80, 0.3, -1}, Formula: "fixed", K: 128, Stacks: 1,
-		Images: [][][]float64{{}}, Options: [6]float64{0.1, 0.1, 1, 2, 4, 1e-4}, Conv: "reference"}
-	if _, _, _, err := u.decode(); err == nil {
-		t.Error("a 100000×100000 map was accepted")
+	// Well-formed states asking for too much, or for numbers a float-to-int
+	// conversion would turn into something else.
+	for name, f := range map[string]func(u *urlState){
+		"huge map": func(u *urlState) { u.Target[2], u.Target[3] = 100000, 100000 },
+		"over budget": func(u *urlState) {
+			u.Stacks, u.Target[4], u.Target[2], u.Target[3] = 4, 128, 512, 512
+			u.Images = make([][][]float64, 8)
+		},
+		"huge radius": func(u *urlState) { u.Target[6] = 1e300 },
+		"half radius": func(u *urlState) { u.Target[6] = 2.5 },
+		"huge seed":   func(u *urlState) { u.Pred[3] = 1e300 },
+		"minus seed":  func(u *urlState) { u.Pred[3] = -1 },
+		"huge blur":   func(u *urlState) { u.Pred[2] = 1e9 },
+		"huge class":  func(u *urlState) { u.Images[0][0][4] = 1e19 },
+		"blob corner": func(u *urlState) { u.Blobs[0][0][0] = 1e300 },
+		"many blobs":  func(u *urlState) { u.Blobs[0] = slices.Repeat(u.Blobs[0][:1], 65) },
+		"zero peak":   func(u *urlState) { u.Images[0][0][5] = 0 },
+	} {
+		var u urlState
+		if err := json.Unmarshal(a.urlJSON(), &u); err != nil {
+			t.Fatal(err)
+		}
+		f(&u)
+		err := a.RestoreURLState(encodeURLState(t, u))
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		if a.Result().Loss != before || a.URLState() != good {
+			t.Errorf("%s: the scene changed", name)
+		}
+		if name == "over budget" && !strings.Contains(err.Error(), "GiB, more than the 512 MiB a scene may use") {
+			t.Errorf("over budget: message %q does not say what is too large", err)
+		}
 	}
+}
+
+// encodeURLState writes u as URLState does.
+func encodeURLState(t *testing.T, u urlState) string {
+	js, err := json.Marshal(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return new(urlCompressor).encode(js, flate.BestCompression)
 }
 
 func TestLoadDump(t *testing.T) {

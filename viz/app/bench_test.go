@@ -6,38 +6,58 @@ import (
 	"github.com/cornerloss/cornerloss/loss"
 )
 
-func benchApp(b *testing.B) *App {
+func benchApp(b *testing.B, conv loss.Convention) *App {
 	a := New()
 	if err := a.BenchScene(); err != nil {
+		b.Fatal(err)
+	}
+	o := a.Options
+	o.Convention = conv
+	if err := a.SetOptions(o); err != nil {
 		b.Fatal(err)
 	}
 	return a
 }
 
 // BenchmarkRecompute is the page's full recompute (?bench=coco): every row
-// of every plane, the terms, and the maps of the viewed class.
+// of every plane, the terms, and the maps of the viewed class, under each
+// convention.
 func BenchmarkRecompute(b *testing.B) {
-	a := benchApp(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		a.Recompute()
+	for _, conv := range []loss.Convention{loss.Reference, loss.MMDet} {
+		b.Run(conv.String(), func(b *testing.B) {
+			a := benchApp(b, conv)
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Recompute()
+			}
+		})
 	}
 }
 
 // BenchmarkEdit times the interactive edits, each recomputing only what it
-// touched.
+// touched, and the α and β edits under mmdet too.
 func BenchmarkEdit(b *testing.B) {
 	for _, e := range BenchEdits() {
-		b.Run(e.Name, func(b *testing.B) {
-			a := benchApp(b)
-			i := 0
-			for b.Loop() {
-				if err := e.Do(a, i); err != nil {
-					b.Fatal(err)
-				}
-				i++
+		convs := []loss.Convention{loss.Reference}
+		if e.Name == "alpha" || e.Name == "beta" {
+			convs = append(convs, loss.MMDet)
+		}
+		for _, conv := range convs {
+			name := e.Name
+			if conv != loss.Reference {
+				name += "-" + conv.String()
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				a := benchApp(b, conv)
+				i := 0
+				for b.Loop() {
+					if err := e.Do(a, i); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
 	}
 }
 

@@ -14,8 +14,9 @@ var errNoScene = errors.New("this edits the synthetic scene: go back to it first
 
 // editScene applies f to a copy of the scene and makes the copy the step on
 // screen: patched in place where the edit allows (only the pixels it reaches
-// are redrawn and re-evaluated), built afresh where it does not. On error the
-// scene stays as it was.
+// are redrawn and re-evaluated), built afresh where it does not. An edit
+// that changes nothing (a drag held where a clamp stops it) changes nothing
+// on screen either. On error the scene stays as it was.
 func (a *App) editScene(f func(s *scene.Scene) error) error {
 	if a.Scene == nil {
 		return errNoScene
@@ -23,6 +24,9 @@ func (a *App) editScene(f func(s *scene.Scene) error) error {
 	s := a.Scene.Clone()
 	if err := f(s); err != nil {
 		return err
+	}
+	if s.Equal(a.Scene) {
+		return nil
 	}
 	regions, full, err := a.Scene.Update(a.in, a.set, s)
 	if err != nil {

@@ -61,6 +61,22 @@ var shortcuts = []Shortcut{
 		return ActionNone, a.DeleteObject(a.Selected)
 	}},
 	{"r", "back to the default scene", func(a *App) (Action, error) { return ActionNone, a.UseScene(nil) }},
+	{"]", "next step of the run", func(a *App) (Action, error) { return a.stepRun(1) }},
+	{"[", "previous step of the run", func(a *App) (Action, error) { return a.stepRun(-1) }},
+	{"b", "compare: the open step becomes A, open another as B (again: stop)", func(a *App) (Action, error) {
+		a.ToggleBase()
+		return ActionNone, nil
+	}},
+	{"l", "timeline: log / linear scale", func(a *App) (Action, error) {
+		a.TimelineLog = !a.TimelineLog
+		a.tlVersion++
+		return ActionNone, nil
+	}},
+	{"u", "timeline: weighted terms / unweighted per stack", func(a *App) (Action, error) {
+		a.TimelinePerStack = !a.TimelinePerStack
+		a.tlVersion++
+		return ActionNone, nil
+	}},
 	{"e", "export the view as PNG", func(*App) (Action, error) { return ActionExport, nil }},
 	{"?", "show or hide these keys", func(*App) (Action, error) { return ActionHelp, nil }},
 }

@@ -42,13 +42,22 @@ func (a *App) SetCanvas(size image.Point) {
 	a.layout()
 }
 
-// layout lays the panels out for the canvas and the map size on screen.
+// layout lays the panels out for the canvas and the map size on screen;
+// with a run, the timeline takes a strip along the bottom.
 func (a *App) layout() {
 	if a.size == (image.Point{}) {
 		return
 	}
-	a.grid = viz.Grid(a.size, a.in.Height, a.in.Width)
+	size := a.size
+	a.tlRect = image.Rectangle{}
+	if a.Run != nil {
+		h := timelineHeight(size)
+		size.Y -= h
+		a.tlRect = image.Rect(0, size.Y, a.size.X, a.size.Y)
+	}
+	a.grid = viz.Grid(size, a.in.Height, a.in.Width)
 	a.version++
+	a.tlVersion++
 }
 
 // Grid returns where each panel sits on the canvas.
@@ -75,6 +84,14 @@ func (a *App) visible(o viz.Object) bool { return a.View.Class < 0 || o.Class ==
 // or lands inside a box of the scene, and selects that object; a press
 // elsewhere on a map clears the selection.
 func (a *App) PointerDown(p image.Point) {
+	if p.In(a.tlRect) {
+		if i, ok := viz.TimelineAt(a.tlRect, a.Timeline(), p); ok {
+			if err := a.OpenStep(i); err != nil {
+				a.status = err.Error()
+			}
+		}
+		return
+	}
 	if k, c, per, ok := viz.EmbeddingAt(a.grid[viz.PanelEmbedding], a.frame, p); ok {
 		a.Select(k)
 		if o, ok := a.selectedObject(); ok {
@@ -123,6 +140,9 @@ func (a *App) PointerMove(p image.Point) error {
 		v := clamp(d.tagStart+float64(p.X-d.x0)*d.perPixel, -tagLimit, tagLimit)
 		return a.EditObject(func(o *scene.Object) error { o.Tag[d.corner] = v; return nil })
 	}
+	if !a.drag.active && a.timelineHover(p) {
+		return nil
+	}
 	pn, x, y, _, ok := a.mapAt(p)
 	if a.drag.active {
 		if !ok {
@@ -152,8 +172,10 @@ func (a *App) PointerUp() { a.drag = drag{} }
 // Dragging reports whether a drag is in progress.
 func (a *App) Dragging() bool { return a.drag.active }
 
-// Hover describes the pixel under the pointer, nil when it is off the maps.
+// Hover describes the pixel under the pointer, or the step under it on the
+// timeline (Text); nil when it is off both.
 type Hover struct {
+	Text    string // over the timeline: the step's values; the rest is unset
 	Panel   viz.Panel
 	X, Y    int
 	Class   int // the class shown there (for the all-classes view, the most probable)
@@ -198,6 +220,9 @@ func (a *App) argmaxClass(x, y int) int {
 
 // String formats the hover for the page's tooltip, one value a line.
 func (h *Hover) String() string {
+	if h.Text != "" {
+		return h.Text
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "x %d  y %d  class %d\n", h.X, h.Y, h.Class)
 	fmt.Fprintf(&b, "target y  %.6g\n", h.Target)

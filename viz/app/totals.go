@@ -62,10 +62,12 @@ func (a *App) Totals() Totals {
 	return t
 }
 
-// terms writes the explanations with the current numbers.
+// terms writes the explanations with the current numbers; the formulas are
+// the convention's own (loss.Convention.Formulas).
 func (a *App) terms() []Term {
 	r, o := a.result, a.Options
 	sh := r.Shape
+	f := o.Convention.Formulas()
 	ref := o.Convention == loss.Reference
 	div := fmt.Sprintf("/ %d stacks", sh.Stacks)
 	if !ref {
@@ -82,39 +84,32 @@ func (a *App) terms() []Term {
 		pushes = append(pushes, fmt.Sprintf("%.4g", ps))
 		objs = append(objs, fmt.Sprint(im.Objects))
 	}
-	focal := Term{ID: "focal", Name: "Focal (corner heatmaps)",
-		Formula: "−(1/N_pos) Σ { (1−p)^α log p  if y = 1 ;  (1−y)^β p^α log(1−p)  if y < 1 },  p = clamp(σ(logit), ε, 1−ε)",
+	w := r.Weighted
+	tl, br := loss.TopLeft, loss.BottomRight
+	focal := Term{ID: "focal", Name: "Focal (corner heatmaps)", Formula: f.Focal,
 		Live: fmt.Sprintf("N_pos = %d (tl), %d (br); α = %g, β = %g, ε = %g; %d pixels clamped; focal = %.6g %s",
-			r.NumPos[loss.TopLeft], r.NumPos[loss.BottomRight], o.Alpha, o.Beta, o.Eps,
-			r.Clamped[0]+r.Clamped[1], a.result.Weighted.Focal(), div)}
+			r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, o.Eps, r.Clamped[0]+r.Clamped[1], w.Focal(), div)}
 	if !ref {
-		focal.Formula = "−(1/max(1,N_pos)) Σ { (1−p)^α log(p+1e-12)  if y = 1 ;  (1−y)^β p^α log(1−p+1e-12) },  p = σ(logit), no clamp"
+		focal.Live = fmt.Sprintf("N_pos = %d (tl), %d (br); α = %g, β = %g; tl %.6g + br %.6g (each half of its corner's loss) = %.6g %s",
+			r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, w.FocalTL, w.FocalBR, w.Focal(), div)
 	}
 	if r.NumPos[0] == 0 || r.NumPos[1] == 0 {
 		focal.Live += "; no positive pixel: the sum is not divided (a spike, not a NaN)"
 	}
-	pull := Term{ID: "pull", Name: "Pull (embeddings of one object together)",
-		Formula: "Σ_b 1/(N_b+1e-4) Σ_k [(e_tk − ē_k)² + (e_bk − ē_k)²],  ē_k = (e_tk + e_bk)/2",
+	pull := Term{ID: "pull", Name: "Pull (embeddings of one object together)", Formula: f.Pull,
 		Live: fmt.Sprintf("objects per image [%s]; pull per image (all stacks) [%s]; × w_pull %g %s = %.6g",
-			strings.Join(objs, " "), strings.Join(pulls, " "), o.PullWeight, div, r.Weighted.Pull)}
-	push := Term{ID: "push", Name: "Push (embeddings of different objects apart)",
-		Formula: "Σ_b Σ_{j,k} [relu(1 − |ē_j − ē_k|) − 1/(N_b+1e-4)] / (N_b(N_b−1) + 1e-4), diagonal included",
+			strings.Join(objs, " "), strings.Join(pulls, " "), o.PullWeight, div, w.Pull)}
+	push := Term{ID: "push", Name: "Push (embeddings of different objects apart)", Formula: f.Push,
 		Live: fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g %s = %.6g; one object gives 1.000166, not 0",
-			strings.Join(pushes, " "), o.PushWeight, div, r.Weighted.Push)}
-	regr := Term{ID: "regr", Name: "Offset (sub-pixel corner position)",
-		Formula: "Σ SmoothL1(ô − o) over valid corners and x, y / (N + 1e-4),  o = (fx − ⌊fx⌋, fy − ⌊fy⌋)",
-		Live:    fmt.Sprintf("tl %.6g + br %.6g, × w_regr %g %s", r.Weighted.RegrTL, r.Weighted.RegrBR, o.RegrWeight, div)}
+			strings.Join(pushes, " "), o.PushWeight, div, w.Push)}
+	regr := Term{ID: "regr", Name: "Offset (sub-pixel corner position)", Formula: f.Regr,
+		Live: fmt.Sprintf("N = %d; tl %.6g + br %.6g, × w_regr %g %s", r.OffsetCount(tl), w.RegrTL, w.RegrBR, o.RegrWeight, div)}
 	if !ref {
-		pull.Formula = "Σ_b (1/N_b) Σ_k [(e_tk − ē_k)² + (e_bk − ē_k)²]"
-		push.Formula = "Σ_b Σ_{j≠k} relu(1 − |ē_j − ē_k|) / (N_b(N_b−1)), 0 for N_b < 2"
-		push.Live = fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g = %.6g", strings.Join(pushes, " "), o.PushWeight, r.Weighted.Push)
-		regr.Formula = "Σ SmoothL1(ô − o) / max(1, N)"
+		push.Live = fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g %s = %.6g", strings.Join(pushes, " "), o.PushWeight, div, w.Push)
+		regr.Live = fmt.Sprintf("M = %d (tl), %d (br) pixels; tl %.6g + br %.6g (each half of its corner's loss), × w_regr %g %s",
+			r.OffsetCount(tl), r.OffsetCount(br), w.RegrTL, w.RegrBR, o.RegrWeight, div)
 	}
-	total := Term{ID: "total", Name: "Total",
-		Formula: "(Σ_stacks focal_tl + focal_br + w_pull·pull + w_push·push + w_regr·(regr_tl + regr_br)) / nstack",
-		Live:    fmt.Sprintf("%.6g + %.6g + %.6g + %.6g = %.6g", r.Weighted.Focal(), r.Weighted.Pull, r.Weighted.Push, r.Weighted.Regr(), r.Loss)}
-	if !ref {
-		total.Formula = "Σ_stacks (focal + w_pull·pull + w_push·push + w_regr·regr)"
-	}
+	total := Term{ID: "total", Name: "Total", Formula: f.Total,
+		Live: fmt.Sprintf("%.6g + %.6g + %.6g + %.6g = %.6g", w.Focal(), w.Pull, w.Push, w.Regr(), r.Loss)}
 	return []Term{total, focal, pull, push, regr}
 }

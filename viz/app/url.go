@@ -36,7 +36,8 @@ type urlState struct {
 }
 
 // Limits on a scene read from a URL, checked before anything is allocated:
-// a link must not make the page build a gigantic step.
+// a link must not make the page build a gigantic step. The sizes are each
+// limited here; what they allocate together is limited by scene.MaxBytes.
 const (
 	maxURLLen     = 64 << 10
 	maxOutputSide = 512
@@ -45,6 +46,8 @@ const (
 	maxURLStacks  = 4
 	maxURLImages  = 8
 	maxURLObjects = 128
+	maxURLRadius  = 64      // a fixed radius (the page offers up to 20); a bump draws (2r+1)² pixels
+	maxURLSeed    = 1 << 53 // every whole number up to it is a float64
 )
 
 // URLState returns the fragment that reproduces the synthetic scene, the
@@ -55,25 +58,30 @@ func (a *App) URLState() string {
 	if js == nil {
 		return ""
 	}
-	// One compressor for every call: a new one at BestCompression allocates
-	// most of a megabyte, and the page asks after every change. Reset makes
-	// it what NewWriter returns, so the output is the same.
-	z := &a.url
+	return a.url.encode(js, flate.BestCompression)
+}
+
+// urlCompressor is the deflate writer URLState reuses, and its output: a
+// new one at BestCompression allocates most of a megabyte, and the page
+// asks after every change. Reset makes it what NewWriter returns, so the
+// output is the same.
+type urlCompressor struct {
+	w   *flate.Writer
+	buf bytes.Buffer
+}
+
+// encode deflates js at level (the level of the first call) and returns it
+// in base64url, as a link carries it.
+func (z *urlCompressor) encode(js []byte, level int) string {
 	z.buf.Reset()
 	if z.w == nil {
-		z.w, _ = flate.NewWriter(&z.buf, flate.BestCompression)
+		z.w, _ = flate.NewWriter(&z.buf, level)
 	} else {
 		z.w.Reset(&z.buf)
 	}
 	z.w.Write(js)
 	z.w.Close()
 	return base64.RawURLEncoding.EncodeToString(z.buf.Bytes())
-}
-
-// urlCompressor is the deflate writer URLState reuses, and its output.
-type urlCompressor struct {
-	w   *flate.Writer
-	buf bytes.Buffer
 }
 
 // urlJSON returns the link state before compression, nil while a dump is
@@ -131,76 +139,113 @@ func round(v []float64) []float64 {
 // RestoreURLState makes the state in fragment the one on screen. A malformed
 // or oversized state is an error and changes nothing.
 func (a *App) RestoreURLState(fragment string) error {
-	if len(fragment) > maxURLLen {
-		return errors.New("link state: too long")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(fragment)
-	if err != nil {
-		return fmt.Errorf("link state: %w", err)
-	}
-	js, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), 4*maxURLLen+1))
-	if err != nil {
-		return fmt.Errorf("link state: %w", err)
-	}
-	if len(js) > 4*maxURLLen {
-		return errors.New("link state: too long")
-	}
-	var u urlState
-	if err := json.Unmarshal(js, &u); err != nil {
-		return fmt.Errorf("link state: %w", err)
-	}
-	s, o, v, err := u.decode()
+	st, err := parseURLState(fragment)
 	if err != nil {
 		return fmt.Errorf("link state: %w", err)
 	}
 	prevOpt, prevView := a.Options, a.View
-	a.Options, a.View = o, v
-	if err := a.setScene(s); err != nil {
+	a.Options, a.View = st.options, st.view
+	if err := a.setScene(st.scene); err != nil {
 		a.Options, a.View = prevOpt, prevView
 		return fmt.Errorf("link state: %w", err)
 	}
-	a.Select(u.Sel)
+	a.Select(st.selected)
 	return nil
 }
 
-func (u *urlState) decode() (*scene.Scene, loss.Options, View, error) {
-	var o loss.Options
-	var v View
+// linkState is what a link asks for, checked: a scene within the scene
+// budget, valid options and a view.
+type linkState struct {
+	scene    *scene.Scene
+	options  loss.Options
+	view     View
+	selected int
+}
+
+// parseURLState reads and checks a link state without building anything.
+func parseURLState(fragment string) (linkState, error) {
+	if len(fragment) > maxURLLen {
+		return linkState{}, errors.New("too long")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(fragment)
+	if err != nil {
+		return linkState{}, err
+	}
+	js, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), 4*maxURLLen+1))
+	if err != nil {
+		return linkState{}, err
+	}
+	if len(js) > 4*maxURLLen {
+		return linkState{}, errors.New("too long")
+	}
+	var u urlState
+	if err := json.Unmarshal(js, &u); err != nil {
+		return linkState{}, err
+	}
+	return u.decode()
+}
+
+// whole converts x to an int when it is a whole number in [lo, hi]: a
+// float-to-int conversion of NaN, ±Inf or a value out of range gives a
+// platform-dependent number in Go.
+func whole(x float64, lo, hi int) (int, bool) {
+	if !(x >= float64(lo) && x <= float64(hi)) || x != math.Trunc(x) {
+		return 0, false
+	}
+	return int(x), true
+}
+
+func (u *urlState) decode() (linkState, error) {
+	var st linkState
 	if u.V != 1 {
-		return nil, o, v, fmt.Errorf("version %d", u.V)
+		return st, fmt.Errorf("version %d", u.V)
 	}
 	t := u.Target
-	for i, lim := range []float64{maxInputSide, maxInputSide, maxOutputSide, maxOutputSide, maxCategories} {
-		if !(t[i] >= 1 && t[i] <= lim) || t[i] != math.Trunc(t[i]) {
-			return nil, o, v, fmt.Errorf("size %v out of range", t[i])
+	var sizes [5]int
+	for i, lim := range []int{maxInputSide, maxInputSide, maxOutputSide, maxOutputSide, maxCategories} {
+		var ok bool
+		if sizes[i], ok = whole(t[i], 1, lim); !ok {
+			return st, fmt.Errorf("size %v out of range [1, %d]", t[i], lim)
 		}
+	}
+	radius, ok := whole(t[6], -1, maxURLRadius)
+	if !ok {
+		return st, fmt.Errorf("gaussian radius %v: want -1 or a whole number up to %d", t[6], maxURLRadius)
+	}
+	seed, ok := whole(u.Pred[3], 0, maxURLSeed)
+	if !ok {
+		return st, fmt.Errorf("seed %v: want a whole number in [0, 2^53]", u.Pred[3])
 	}
 	f, err := target.ParseFormula(u.Formula)
 	if err != nil {
-		return nil, o, v, err
+		return st, err
 	}
 	if u.K < 1 || u.K > maxURLObjects || u.Stacks < 1 || u.Stacks > maxURLStacks ||
 		len(u.Images) < 1 || len(u.Images) > maxURLImages || len(u.Blobs) > len(u.Images) {
-		return nil, o, v, errors.New("counts out of range")
+		return st, errors.New("counts out of range")
 	}
 	s := &scene.Scene{
 		Target: target.Params{
-			InputSize: [2]int{int(t[0]), int(t[1])}, OutputSize: [2]int{int(t[2]), int(t[3])}, Categories: int(t[4]),
-			GaussianIOU: t[5], GaussianRadius: int(t[6]), Formula: f, MaxTagLen: u.K,
+			InputSize: [2]int{sizes[0], sizes[1]}, OutputSize: [2]int{sizes[2], sizes[3]}, Categories: sizes[4],
+			GaussianIOU: t[5], GaussianRadius: radius, Formula: f, MaxTagLen: u.K,
 		},
-		Stacks: u.Stacks, Background: u.Pred[0], Noise: u.Pred[1], Blur: u.Pred[2], Seed: uint64(u.Pred[3]),
+		Stacks: u.Stacks, Background: u.Pred[0], Noise: u.Pred[1], Blur: u.Pred[2], Seed: uint64(seed),
 	}
 	for _, img := range u.Images {
 		if len(img) > u.K {
-			return nil, o, v, errors.New("more objects than max_tag_len")
+			return st, errors.New("more objects than max_tag_len")
 		}
 		var objs []scene.Object
 		for _, x := range img {
-			if len(x) != 14 || x[4] != math.Trunc(x[4]) {
-				return nil, o, v, errors.New("malformed object")
+			if len(x) != 14 {
+				return st, errors.New("malformed object")
+			}
+			class, ok := whole(x[4], 0, maxCategories-1)
+			if !ok {
+				return st, fmt.Errorf("object class %v out of range", x[4])
 			}
 			objs = append(objs, scene.Object{
-				Box:    target.Box{X0: x[0], Y0: x[1], X1: x[2], Y1: x[3], Class: int(x[4])},
+				Box:    target.Box{X0: x[0], Y0: x[1], X1: x[2], Y1: x[3], Class: class},
 				Peak:   x[5],
 				Shift:  [2]float64{x[6], x[7]},
 				Tag:    [2]float64{x[8], x[9]},
@@ -210,27 +255,40 @@ func (u *urlState) decode() (*scene.Scene, loss.Options, View, error) {
 		s.Images = append(s.Images, objs)
 	}
 	for _, img := range u.Blobs {
+		if len(img) > scene.MaxBlobs {
+			return st, fmt.Errorf("%d false positives in an image, more than %d", len(img), scene.MaxBlobs)
+		}
 		var blobs []scene.Blob
 		for _, x := range img {
-			if len(x) != 5 || (x[0] != 0 && x[0] != 1) || x[1] != math.Trunc(x[1]) {
-				return nil, o, v, errors.New("malformed blob")
+			if len(x) != 5 {
+				return st, errors.New("malformed blob")
 			}
-			blobs = append(blobs, scene.Blob{Corner: loss.Corner(x[0]), Class: int(x[1]), X: x[2], Y: x[3], Peak: x[4]})
+			corner, ok1 := whole(x[0], 0, 1)
+			class, ok2 := whole(x[1], 0, maxCategories-1)
+			if !ok1 || !ok2 {
+				return st, fmt.Errorf("blob corner %v or class %v out of range", x[0], x[1])
+			}
+			blobs = append(blobs, scene.Blob{Corner: loss.Corner(corner), Class: class, X: x[2], Y: x[3], Peak: x[4]})
 		}
 		s.Blobs = append(s.Blobs, blobs)
 	}
 	conv, err := loss.ParseConvention(u.Conv)
 	if err != nil {
-		return nil, o, v, err
+		return st, err
 	}
 	oo := u.Options
-	o = loss.Options{PullWeight: oo[0], PushWeight: oo[1], RegrWeight: oo[2], Alpha: oo[3], Beta: oo[4], Eps: oo[5], Convention: conv}
+	o := loss.Options{PullWeight: oo[0], PushWeight: oo[1], RegrWeight: oo[2], Alpha: oo[3], Beta: oo[4], Eps: oo[5], Convention: conv}
 	if err := o.Validate(); err != nil {
-		return nil, o, v, err
+		return st, err
 	}
 	if u.View[3] != 0 && u.View[3] != 1 {
-		return nil, o, v, errors.New("bad corner")
+		return st, errors.New("bad corner")
 	}
-	v = View{Stack: u.View[0], Image: u.View[1], Class: u.View[2], Corner: loss.Corner(u.View[3])}
-	return s, o, v, s.Validate()
+	// Validate checks the whole scene, the budget of what it allocates
+	// included, before anything is built.
+	if err := s.Validate(); err != nil {
+		return st, err
+	}
+	v := View{Stack: u.View[0], Image: u.View[1], Class: u.View[2], Corner: loss.Corner(u.View[3])}
+	return linkState{scene: s, options: o, view: v, selected: u.Sel}, nil
 }

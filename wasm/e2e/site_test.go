@@ -26,7 +26,7 @@ import (
 
 var (
 	siteURL  string // where the site is served
-	siteDir  string // what is served there
+	siteDir  string // the folder served there
 	chrome   string // the browser binary
 	artifact string // where screenshots go
 	setupErr error
@@ -71,9 +71,13 @@ func setup() (func(), error) {
 		return cleanup, err
 	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	siteURL = srv.URL
+	siteURL, siteDir = srv.URL, dir
 	return func() { srv.Close(); cleanup() }, nil
 }
+
+// browserTimeout bounds a test's browser session; a benchmark of a long
+// load may raise it.
+var browserTimeout = 3 * time.Minute
 
 var errNoBrowser = fmt.Errorf("no Chromium found (set CHROME or install chromium)")
 
@@ -91,8 +95,10 @@ func findChrome() string {
 
 // buildSite does what `make site` does, into dir.
 func buildSite(root, dir string) error {
-	if err := buildWasm(root, "./wasm", filepath.Join(dir, "cornerloss.wasm")); err != nil {
-		return err
+	for out, pkg := range map[string]string{"cornerloss.wasm": "./wasm", "worker.wasm": "./wasm/worker"} {
+		if err := buildWasm(root, pkg, filepath.Join(dir, out)); err != nil {
+			return err
+		}
 	}
 	// The yardstick of BenchmarkPageLoad, in minimal/.
 	minimal := filepath.Join(root, "wasm", "e2e", "testdata", "minimal")
@@ -150,9 +156,12 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// browser starts a headless Chromium for one test with the flags this
-// machine needs (see shared/docs/platform.md) and collects what the page
-// writes to its console.
+// browser starts a headless Chromium for one test and collects what the
+// page writes to its console. The flags are what a root, GPU-less machine
+// needs: no sandbox (root), no GPU process, WebGL2 through SwiftShader
+// (newer Chromium builds want enable-unsafe-swiftshader for it), and no
+// background traffic (QUIC, component updates, sync), so the page's own
+// requests are the only ones.
 type browser struct {
 	ctx     context.Context
 	quit    func() // ends the browser (also done when the test ends)
@@ -187,7 +196,7 @@ func newBrowser(t testing.TB) *browser {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
 	end := func() { cancelT(); cancelC(); cancelA() }
 	t.Cleanup(end)
 	b := &browser{ctx: ctx, quit: end, t: t}

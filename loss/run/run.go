@@ -1,0 +1,236 @@
+// Package run orders the dumps of a training run into steps: the step
+// number of each dump, the order of the steps, and the files of one step
+// written by several devices (chunks) gathered into that step. It works on
+// names and on the step and chunk scalars a dump may hold; reading the
+// files is the caller's business.
+//
+// The step of a dump is, in this order of precedence:
+//  1. its scalar array step (dump.Dump.Step);
+//  2. else the last integer in its file name, once the extension and a
+//     chunk suffix are removed: step_004500.npz → 4500;
+//  3. else its position in the order given (0, 1, …).
+//
+// The chunk of a dump (the device that wrote it, when CornerNet's
+// DataParallel splits a batch over several GPUs) is its scalar array chunk,
+// else a suffix of the file name's stem: one of chunk, gpu, rank, cuda or
+// device, an optional '_' or '-', then an integer, after a '_', '-' or '.'
+// (step_004500_chunk1.npz, step_004500.gpu1.npz, step_004500-rank1.npz);
+// a bare second number is not a chunk (step_4500_1.npz is step 1).
+// Files of one step that carry chunks form one Step; files of one step
+// without a chunk stay separate Steps with the same number.
+package run
+
+import (
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cornerloss/cornerloss/loss"
+)
+
+// Dump is one file of a run, as far as ordering needs it.
+type Dump struct {
+	Name  string // the path or file name given; numbers are read from its base
+	Step  *int64 // the dump's step array, nil when it has none (or is unread)
+	Chunk *int64 // the dump's chunk array, nil when it has none
+}
+
+// Where a step number came from.
+const (
+	FromArray = "array" // the dump's step scalar
+	FromName  = "name"  // the last integer of the file name
+	FromOrder = "order" // the position in the order given
+)
+
+// Step is one training step of a run: one dump, or the dumps of its chunks.
+type Step struct {
+	Step  int64
+	From  string // FromArray, FromName or FromOrder
+	Dumps []int  // indices into the dumps given, by chunk for a chunked step
+	// Chunks holds the chunk of each of Dumps; nil for an unchunked step.
+	Chunks []int64
+	// Missing lists the chunks of the run (0 to the largest chunk any
+	// step has) this step lacks; Repeated the chunks it has twice.
+	Missing  []int64
+	Repeated []int64
+}
+
+// dumpExts are the extensions removed before a name is read for numbers.
+var dumpExts = []string{".npz", ".npy", ".pt", ".pth"}
+
+// chunkSuffix matches a chunk at the end of a stem.
+var chunkSuffix = regexp.MustCompile(`(?i)[._-](?:chunk|gpu|rank|cuda|device)[_-]?([0-9]+)$`)
+
+// lastInt matches the last run of digits of a stem.
+var lastInt = regexp.MustCompile(`([0-9]+)[^0-9]*$`)
+
+// FromFileName reads the step and the chunk a file name gives (see the
+// package doc); ok is false for a number the name does not give, or one
+// too large for an int64.
+func FromFileName(name string) (step int64, stepOK bool, chunk int64, chunkOK bool) {
+	stem := path.Base(filepath.ToSlash(name))
+	for _, ext := range dumpExts {
+		if n := len(stem) - len(ext); n >= 0 && strings.EqualFold(stem[n:], ext) {
+			stem = stem[:n]
+			break
+		}
+	}
+	if m := chunkSuffix.FindStringSubmatchIndex(stem); m != nil {
+		if v, err := strconv.ParseInt(stem[m[2]:m[3]], 10, 64); err == nil {
+			chunk, chunkOK = v, true
+			stem = stem[:m[0]]
+		}
+	}
+	if m := lastInt.FindStringSubmatch(stem); m != nil {
+		if v, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+			step, stepOK = v, true
+		}
+	}
+	return step, stepOK, chunk, chunkOK
+}
+
+// Steps orders dumps into steps: by step number, ties in the order given.
+// Every dump is in exactly one step.
+func Steps(dumps []Dump) []Step {
+	type keyed struct {
+		i       int
+		step    int64
+		from    string
+		chunk   int64
+		chunked bool
+	}
+	ks := make([]keyed, len(dumps))
+	for i, d := range dumps {
+		step, stepOK, chunk, chunkOK := FromFileName(d.Name)
+		k := keyed{i: i, step: int64(i), from: FromOrder, chunk: chunk, chunked: chunkOK}
+		switch {
+		case d.Step != nil:
+			k.step, k.from = *d.Step, FromArray
+		case stepOK:
+			k.step, k.from = step, FromName
+		}
+		if d.Chunk != nil {
+			k.chunk, k.chunked = *d.Chunk, true
+		}
+		ks[i] = k
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if a.step != b.step {
+			return compare(a.step, b.step)
+		}
+		if a.chunked != b.chunked { // the unchunked files of a step first
+			return compare(boolInt(a.chunked), boolInt(b.chunked))
+		}
+		if a.chunked {
+			return compare(a.chunk, b.chunk)
+		}
+		return 0
+	})
+
+	var steps []Step
+	most := int64(-1) // the largest chunk of the run
+	for j, k := range ks {
+		if !k.chunked {
+			steps = append(steps, Step{Step: k.step, From: k.from, Dumps: []int{k.i}})
+			continue
+		}
+		most = max(most, k.chunk)
+		if j > 0 && ks[j-1].chunked && ks[j-1].step == k.step {
+			s := &steps[len(steps)-1]
+			if s.Chunks[len(s.Chunks)-1] == k.chunk && !slices.Contains(s.Repeated, k.chunk) {
+				s.Repeated = append(s.Repeated, k.chunk)
+			}
+			s.Dumps = append(s.Dumps, k.i)
+			s.Chunks = append(s.Chunks, k.chunk)
+			if k.from == FromArray { // one array is enough to say where the step came from
+				s.From = FromArray
+			}
+			continue
+		}
+		steps = append(steps, Step{Step: k.step, From: k.from, Dumps: []int{k.i}, Chunks: []int64{k.chunk}})
+	}
+	// The chunks a step should have: 0 to the largest of the run, as
+	// devices are numbered from 0; past maxChunks (no machine has that many
+	// devices, and a name like step_gpu99999999 would mean enumerating them
+	// all: found by FuzzSteps) only the chunks some step has.
+	var want []int64
+	if most <= maxChunks {
+		for c := range most + 1 {
+			want = append(want, c)
+		}
+	} else {
+		for _, k := range ks {
+			if k.chunked {
+				want = append(want, k.chunk)
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+	}
+	for i := range steps {
+		s := &steps[i]
+		if s.Chunks == nil {
+			continue
+		}
+		for _, c := range want {
+			if _, found := slices.BinarySearch(s.Chunks, c); !found {
+				s.Missing = append(s.Missing, c)
+			}
+		}
+	}
+	return steps
+}
+
+// maxChunks bounds the device numbers a step is expected to have.
+const maxChunks = 1024
+
+func compare(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Terms are the headline terms of a step as training prints them.
+type Terms struct {
+	Loss  float64 `json:"loss"`
+	Focal float64 `json:"focal"`
+	Pull  float64 `json:"pull"`
+	Push  float64 `json:"push"`
+	Regr  float64 `json:"regr"`
+}
+
+// Mean returns the headline terms of a step from its chunks' summaries: the
+// mean over chunks, as CornerNet's nnet/py_factory.py takes loss.mean() of
+// the per-device losses DataParallel gathers. Each chunk is normalised on
+// its own (num_pos and the object count of its images only), so this is not
+// the loss of the whole batch evaluated at once.
+func Mean(chunks []loss.Summary) Terms {
+	var t Terms
+	if len(chunks) == 0 {
+		return t
+	}
+	for _, s := range chunks {
+		t.Loss += s.Loss
+		t.Focal += s.Focal
+		t.Pull += s.Pull
+		t.Push += s.Push
+		t.Regr += s.Regr
+	}
+	n := float64(len(chunks))
+	t.Loss, t.Focal, t.Pull, t.Push, t.Regr = t.Loss/n, t.Focal/n, t.Pull/n, t.Push/n, t.Regr/n
+	return t
+}

@@ -1,0 +1,175 @@
+package run
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+)
+
+func TestFromFileName(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		step    int64
+		stepOK  bool
+		chunk   int64
+		chunkOK bool
+	}{
+		{"step_004500.npz", 4500, true, 0, false},
+		{"runs/a7/step_000500.npz", 500, true, 0, false},
+		{"step_004500_chunk1.npz", 4500, true, 1, true},
+		{"step_004500.gpu3.npz", 4500, true, 3, true},
+		{"step_004500-rank2.pt", 4500, true, 2, true},
+		{"iter12_GPU_0.pth", 12, true, 0, true},
+		{"step_4500_1.npz", 1, true, 0, false}, // no keyword, no chunk
+		{"model_v2_step100_final.npz", 100, true, 0, false},
+		{"dump.npz", 0, false, 0, false},
+		{"chunk1.npz", 1, true, 0, false}, // a chunk suffix needs a separator before it
+		{"x_gpu1.npz", 0, false, 1, true},
+		{"step_99999999999999999999.npz", 0, false, 0, false}, // past int64
+		{"step_10.NPZ", 10, true, 0, false},
+		{"step_10", 10, true, 0, false}, // a directory of .npy
+	} {
+		step, stepOK, chunk, chunkOK := FromFileName(c.name)
+		if step != c.step || stepOK != c.stepOK || chunk != c.chunk || chunkOK != c.chunkOK {
+			t.Errorf("%s: step %d %v chunk %d %v, want %d %v %d %v", c.name, step, stepOK, chunk, chunkOK, c.step, c.stepOK, c.chunk, c.chunkOK)
+		}
+	}
+}
+
+func ptr(v int64) *int64 { return &v }
+
+// describe prints steps compactly: "500[1,0]" is step 500 of dumps 1 and 0.
+func describe(dumps []Dump, steps []Step) string {
+	var parts []string
+	for _, s := range steps {
+		var names []string
+		for _, i := range s.Dumps {
+			names = append(names, dumps[i].Name)
+		}
+		p := fmt.Sprintf("%d/%s%v", s.Step, s.From, names)
+		if s.Chunks != nil {
+			p += fmt.Sprintf(" chunks%v", s.Chunks)
+		}
+		if len(s.Missing) > 0 {
+			p += fmt.Sprintf(" missing%v", s.Missing)
+		}
+		if len(s.Repeated) > 0 {
+			p += fmt.Sprintf(" repeated%v", s.Repeated)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func TestSteps(t *testing.T) {
+	for _, c := range []struct {
+		what  string
+		dumps []Dump
+		want  string
+	}{
+		{"by name, out of order",
+			[]Dump{{Name: "step_001000.npz"}, {Name: "step_000500.npz"}, {Name: "step_010000.npz"}},
+			"500/name[step_000500.npz]; 1000/name[step_001000.npz]; 10000/name[step_010000.npz]"},
+		{"the step array wins over the name",
+			[]Dump{{Name: "step_000001.npz", Step: ptr(300)}, {Name: "step_000200.npz"}},
+			"200/name[step_000200.npz]; 300/array[step_000001.npz]"},
+		{"no numbers: the order given",
+			[]Dump{{Name: "b.npz"}, {Name: "a.npz"}},
+			"0/order[b.npz]; 1/order[a.npz]"},
+		{"chunks by name grouped, ordered by chunk",
+			[]Dump{{Name: "s_20_gpu1.npz"}, {Name: "s_10_gpu1.npz"}, {Name: "s_10_gpu0.npz"}, {Name: "s_20_gpu0.npz"}},
+			"10/name[s_10_gpu0.npz s_10_gpu1.npz] chunks[0 1]; 20/name[s_20_gpu0.npz s_20_gpu1.npz] chunks[0 1]"},
+		{"chunks by array, a step missing one",
+			[]Dump{{Name: "a", Step: ptr(5), Chunk: ptr(2)}, {Name: "b", Step: ptr(5), Chunk: ptr(0)}, {Name: "c", Step: ptr(5), Chunk: ptr(1)},
+				{Name: "d", Step: ptr(6), Chunk: ptr(0)}, {Name: "e", Step: ptr(6), Chunk: ptr(2)}},
+			"5/array[b c a] chunks[0 1 2]; 6/array[d e] chunks[0 2] missing[1]"},
+		{"a chunk given twice",
+			[]Dump{{Name: "x/s_1_chunk0.npz"}, {Name: "y/s_1_chunk0.npz"}, {Name: "s_1_chunk1.npz"}},
+			"1/name[x/s_1_chunk0.npz y/s_1_chunk0.npz s_1_chunk1.npz] chunks[0 0 1] repeated[0]"},
+		{"same step without chunks: separate, in the order given",
+			[]Dump{{Name: "b/step_7.npz"}, {Name: "a/step_7.npz"}},
+			"7/name[b/step_7.npz]; 7/name[a/step_7.npz]"},
+	} {
+		if got := describe(c.dumps, Steps(c.dumps)); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.what, got, c.want)
+		}
+	}
+}
+
+func TestMean(t *testing.T) {
+	a := loss.Summary{Loss: 6, Focal: 3, Pull: 1, Push: 0.5, Regr: 1.5}
+	b := loss.Summary{Loss: 2, Focal: 1, Pull: 0, Push: 0.5, Regr: 0.5}
+	if got, want := Mean([]loss.Summary{a, b}), (Terms{4, 2, 0.5, 0.5, 1}); got != want {
+		t.Errorf("mean %+v, want %+v", got, want)
+	}
+	if got := Mean(nil); got != (Terms{}) {
+		t.Errorf("mean of nothing %+v", got)
+	}
+}
+
+// FuzzSteps: whatever the names and scalars, every dump lands in exactly
+// one step, steps come in order, chunks sorted, Missing and the chunks
+// disjoint.
+func FuzzSteps(f *testing.F) {
+	f.Add("step_000500.npz\nstep_000100_gpu1.npz\nstep_000100_gpu0.npz", []byte{0, 0, 0})
+	f.Add("a\nb\nc.gpu2\n", []byte{1, 7, 2, 3, 0, 1})
+	f.Add("../../x_chunk-9.pth\n\x00\nstep_-5.npz", []byte{5})
+	f.Fuzz(func(t *testing.T, names string, scalars []byte) {
+		var dumps []Dump
+		for i, n := range strings.Split(names, "\n") {
+			d := Dump{Name: n}
+			if i < len(scalars) && scalars[i]&1 != 0 {
+				d.Step = ptr(int64(scalars[i] >> 4))
+			}
+			if i < len(scalars) && scalars[i]&2 != 0 {
+				d.Chunk = ptr(int64(scalars[i]>>2) & 3)
+			}
+			dumps = append(dumps, d)
+		}
+		steps := Steps(dumps)
+		seen := make([]int, len(dumps))
+		for j, s := range steps {
+			if j > 0 && steps[j-1].Step > s.Step {
+				t.Fatalf("steps out of order: %s", describe(dumps, steps))
+			}
+			for _, i := range s.Dumps {
+				seen[i]++
+			}
+			if s.Chunks != nil && (len(s.Chunks) != len(s.Dumps) || !slices.IsSorted(s.Chunks)) {
+				t.Fatalf("chunks %v for %d dumps", s.Chunks, len(s.Dumps))
+			}
+			for _, m := range s.Missing {
+				if slices.Contains(s.Chunks, m) {
+					t.Fatalf("chunk %d both present and missing: %s", m, describe(dumps, steps))
+				}
+			}
+		}
+		for i, n := range seen {
+			if n != 1 {
+				t.Fatalf("dump %d (%q) in %d steps", i, dumps[i].Name, n)
+			}
+		}
+	})
+}
+
+// TestStepsHugeChunkNumber: a chunk number from a name or an array can be
+// anything; the missing chunks stay those some step of the run has.
+func TestStepsHugeChunkNumber(t *testing.T) {
+	steps := Steps([]Dump{
+		{Name: "step_000100_gpu0.npz"},
+		{Name: "step_000100_gpu4000000000.npz"},
+		{Name: "step_000200_gpu0.npz"},
+	})
+	if len(steps) != 2 {
+		t.Fatalf("%d steps, want 2", len(steps))
+	}
+	if got := steps[1].Missing; !slices.Equal(got, []int64{4000000000}) {
+		t.Errorf("step 200 misses %v, want [4000000000]", got)
+	}
+	if got := steps[0].Missing; len(got) != 0 {
+		t.Errorf("step 100 misses %v, want none", got)
+	}
+}

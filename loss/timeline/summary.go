@@ -1,0 +1,101 @@
+// Package timeline summarises the steps of a training run for the page's
+// timeline: one small value per dump (loss.Summary, the numbers of
+// `cornerloss eval -json` and what no logged scalar shows), the markers a
+// run of them earns, and the messages the page exchanges with the workers
+// that compute them. A summary outlives its dump: the page keeps
+// summaries, not tensors.
+package timeline
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/run"
+	"github.com/cornerloss/cornerloss/loss/scene"
+)
+
+// Step is one dump of a run: its file, its step number, and its summary or
+// the reason it could not be read.
+type Step struct {
+	File  string `json:"file"`
+	Step  int64  `json:"step"`
+	Error string `json:"error,omitempty"`
+	// ErrorArray names the array the reader refused, NonFinite says it
+	// was for a NaN or an infinity (the error gives the position).
+	ErrorArray string `json:"error_array,omitempty"`
+	NonFinite  bool   `json:"non_finite,omitempty"`
+	// StepFromDump says Step is the dump's step array; otherwise the run
+	// numbers it from the file name or the order.
+	StepFromDump bool `json:"step_from_dump,omitempty"`
+
+	*loss.Summary // nil when the dump could not be read
+}
+
+// Read reads an .npz dump from r, evaluates it under opt and summarises it;
+// a failure is recorded in the step, not returned.
+func Read(name string, r io.ReaderAt, size int64, opt loss.Options, dopt dump.Options) Step {
+	st := Step{File: name, Step: -1}
+	d, err := dump.ReadNPZAt(name, r, size, dopt)
+	if err != nil {
+		st.fail(err)
+		return st
+	}
+	res, err := loss.Evaluate(d.Input, opt)
+	if err != nil {
+		st.fail(err)
+		return st
+	}
+	s := loss.Summarize(d.Input, res)
+	st.Summary = &s
+	if d.Step != nil {
+		st.Step, st.StepFromDump = *d.Step, true
+	}
+	return st
+}
+
+// ReadSample makes step i of a sample run of n (scene.SampleRunStep) and
+// reads it as Read does: what a worker does for the page's sample run.
+func ReadSample(i, n int, opt loss.Options, dopt dump.Options) Step {
+	rs, err := scene.SampleRunStep(i, n)
+	if err != nil {
+		return Step{File: rs.Name, Step: -1, Error: err.Error()}
+	}
+	return Read(rs.Name, bytes.NewReader(rs.Data), int64(len(rs.Data)), opt, dopt)
+}
+
+// fail records a reader's or the engine's error.
+func (st *Step) fail(err error) {
+	st.Error = err.Error()
+	if st.Error == "" {
+		st.Error = "unreadable"
+	}
+	var de *dump.Error
+	if errors.As(err, &de) {
+		st.ErrorArray = de.Array
+		p := de.Problem
+		st.NonFinite = strings.HasPrefix(p, "NaN") || strings.HasPrefix(p, "+Inf") || strings.HasPrefix(p, "-Inf")
+	}
+}
+
+// OK reports whether the step was read.
+func (st *Step) OK() bool { return st.Summary != nil }
+
+// StepFromName returns the step number a file name gives (its last
+// integer, as loss/run reads it), and false when it gives none.
+func StepFromName(name string) (int64, bool) {
+	step, ok, _, _ := run.FromFileName(name)
+	return step, ok
+}
+
+// PosShare is the positives' share of the whole focal term (both corners).
+func (st *Step) PosShare() float64 {
+	tl, br := st.FocalTL, st.FocalBR
+	if t := tl + br; t != 0 {
+		return (st.FocalPosShare[0]*tl + st.FocalPosShare[1]*br) / t
+	}
+	return 0
+}

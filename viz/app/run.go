@@ -1,0 +1,476 @@
+package app
+
+import (
+	"fmt"
+	"image"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz"
+)
+
+// RunSource says where a run's files come from, and so whether its view can
+// travel in a link.
+type RunSource int
+
+const (
+	RunLocal  RunSource = iota // files picked or dropped: they stay in this browser
+	RunServer                  // `cornerloss serve -dumps DIR`: followed live, linkable
+	RunSample                  // made up in the page from the synthetic scene
+)
+
+// Run is a training run in the page: one entry per file, summarised by the
+// page's workers; the page keeps the summaries, not the tensors, and opening
+// a step reads its file again.
+type Run struct {
+	Source RunSource
+	files  []runFile         // by ID, the order they were given in
+	steps  []timeline.Step   // summarised, in step order
+	byName map[string]int    // file name → ID
+	marks  []timeline.Marker // of steps
+	tl     viz.Timeline      // what the panel draws
+	open   string            // file of the step on screen ("" none)
+	base   string            // file of step A of a comparison ("" none)
+	want   string            // file the page is to open next
+}
+
+// runFile is one file of a run.
+type runFile struct {
+	name string
+	step int64 // from the name, else the order given; a summary may correct it
+	done bool
+}
+
+// StartRun makes a new run of the named files (IDs are their indices) the
+// one the timeline shows; the step on screen stays until the run's last
+// step is summarised.
+func (a *App) StartRun(src RunSource, names []string) *Run {
+	r := &Run{Source: src, byName: map[string]int{}}
+	for _, n := range names {
+		r.add(n)
+	}
+	a.Run = r
+	a.tlHover = -1
+	a.layout()
+	return r
+}
+
+// add appends a file to the run and returns its ID; a name already there
+// keeps its ID.
+func (r *Run) add(name string) int {
+	if id, ok := r.byName[name]; ok {
+		return id
+	}
+	step, ok := timeline.StepFromName(name)
+	if !ok {
+		step = int64(len(r.files))
+	}
+	r.files = append(r.files, runFile{name: name, step: step})
+	r.byName[name] = len(r.files) - 1
+	return len(r.files) - 1
+}
+
+// AddFile adds a file that appeared in a live run; it returns its ID and
+// whether it is new.
+func (r *Run) AddFile(name string) (int, bool) {
+	n := len(r.files)
+	id := r.add(name)
+	return id, id == n
+}
+
+// Name returns the file name of an ID.
+func (r *Run) Name(id int) string { return r.files[id].name }
+
+// Len returns the number of files in the run.
+func (r *Run) Len() int { return len(r.files) }
+
+// Done returns how many files have been summarised (or found unreadable).
+func (r *Run) Done() int { return len(r.steps) }
+
+// Loaded reports whether every file has been tried.
+func (r *Run) Loaded() bool { return len(r.steps) == len(r.files) }
+
+// Steps returns the summaries in step order.
+func (r *Run) Steps() []timeline.Step { return r.steps }
+
+// Markers returns the run's markers.
+func (r *Run) Markers() []timeline.Marker { return r.marks }
+
+// Forget marks a file as not summarised, for a retry (a live file that was
+// still being written).
+func (r *Run) Forget(id int) {
+	f := &r.files[id]
+	if !f.done {
+		return
+	}
+	f.done = false
+	i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
+	if i >= 0 {
+		r.steps = slices.Delete(r.steps, i, i+1)
+	}
+}
+
+// RunSummary records a worker's summary of file id. The step number comes
+// from the file name or the order, unless the summary knows better (a step
+// array in the dump). When the run's last file is in and no step is open,
+// the last readable step becomes the one to open.
+func (a *App) RunSummary(id int, st timeline.Step) {
+	r := a.Run
+	if r == nil || id < 0 || id >= len(r.files) {
+		return
+	}
+	f := &r.files[id]
+	st.File = f.name
+	if st.Step < 0 {
+		st.Step = f.step
+	}
+	// Following a live run: a step after the last one, while that one
+	// is open, opens in its place.
+	follow := r.open != "" && r.open == r.lastReadable()
+	if f.done {
+		i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
+		r.steps[i] = st
+	} else {
+		r.steps = append(r.steps, st)
+		f.done = true
+	}
+	timeline.Sort(r.steps)
+	r.marks = timeline.Markers(r.steps)
+	if last := r.lastReadable(); r.Loaded() && r.want == "" && (r.open == "" || follow && last != r.open) {
+		r.want = last
+	}
+	a.tlVersion++
+}
+
+// lastReadable returns the last step's file that could be read.
+func (r *Run) lastReadable() string {
+	for i := len(r.steps) - 1; i >= 0; i-- {
+		if r.steps[i].OK() {
+			return r.steps[i].File
+		}
+	}
+	return ""
+}
+
+// Want returns the file the page should open next, with its ID, and
+// clears the request; ok is false when there is none.
+// A file named by a link is opened once it is summarised.
+func (r *Run) Want() (id int, name string, ok bool) {
+	if r == nil || r.want == "" {
+		return 0, "", false
+	}
+	id, ok = r.byName[r.want]
+	if !ok || !r.files[id].done {
+		return 0, "", false
+	}
+	name, r.want = r.want, ""
+	return id, name, true
+}
+
+// ShowRunStep shows the run's file name, read again from its source.
+func (a *App) ShowRunStep(name string, d *dump.Dump) error {
+	if err := a.ShowDump(name, d); err != nil {
+		return err
+	}
+	if a.Run != nil {
+		a.Run.open = name
+		a.rebuildFrame() // with step A's maps when comparing
+		a.tlVersion++
+		if a.Run.Source == RunLocal {
+			a.status += "; a run of local files cannot travel in a link"
+		}
+	}
+	return nil
+}
+
+// EndRun closes the run: the timeline goes, the step on screen stays.
+func (a *App) EndRun() {
+	if a.Run == nil {
+		return
+	}
+	a.Run = nil
+	a.tlHover = -1
+	a.base = compareBase{}
+	a.layout()
+	a.rebuildFrame()
+}
+
+// OpenStep asks for the step at index i of the timeline (in step order).
+// An unreadable step is not opened: its message is the status.
+func (a *App) OpenStep(i int) error {
+	r := a.Run
+	if r == nil || i < 0 || i >= len(r.steps) {
+		return nil
+	}
+	s := r.steps[i]
+	if !s.OK() {
+		return fmt.Errorf("%s: %s", s.File, s.Error)
+	}
+	if s.File != r.open {
+		r.want = s.File
+	}
+	return nil
+}
+
+// stepRun opens the neighbouring readable step, d = ±1.
+func (a *App) stepRun(d int) (Action, error) {
+	r := a.Run
+	if r == nil || len(r.steps) == 0 {
+		return ActionNone, nil
+	}
+	i := r.index(r.open)
+	if i < 0 {
+		i = len(r.steps)
+	}
+	for j := i + d; j >= 0 && j < len(r.steps); j += d {
+		if r.steps[j].OK() {
+			return ActionNone, a.OpenStep(j)
+		}
+	}
+	return ActionNone, nil
+}
+
+// index returns the position in step order of a file, -1 if not there.
+func (r *Run) index(name string) int {
+	if name == "" {
+		return -1
+	}
+	return slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == name })
+}
+
+// ToggleBase makes the open step step A of a comparison (the next step
+// opened is B), or ends the comparison.
+func (a *App) ToggleBase() {
+	r := a.Run
+	if r == nil {
+		return
+	}
+	if r.base != "" || r.open == "" {
+		r.base = ""
+		a.setBase("", nil)
+	} else {
+		r.base = r.open
+		a.setBase(r.open, a.in)
+	}
+	a.tlVersion++
+}
+
+// SetBaseDump makes a dump read again step A of the comparison the run
+// asks for (a link names it); the page reads it when NeedBase says so.
+func (a *App) SetBaseDump(name string, d *dump.Dump) {
+	if a.Run == nil || a.Run.base != name {
+		return
+	}
+	a.setBase(name, d.Input)
+	a.tlVersion++
+}
+
+// NeedBase returns step A of the comparison when its dump is not in
+// memory yet: the page reads it and calls SetBaseDump.
+func (a *App) NeedBase() (id int, name string, ok bool) {
+	r := a.Run
+	if r == nil || r.base == "" || r.base == a.base.name {
+		return 0, "", false
+	}
+	id, ok = r.byName[r.base]
+	if !ok || !r.files[id].done || a.base.asked == r.base {
+		return 0, "", false
+	}
+	a.base.asked = r.base
+	return id, r.base, true
+}
+
+// compareBase is step A of a comparison as the page holds it: its input
+// (one dump more in memory, no more) and the maps of the viewed plane.
+type compareBase struct {
+	name          string
+	in            *loss.Input
+	result        *loss.Result
+	maps, scratch *loss.PixelMaps
+	asked         string // the file NeedBase last asked for
+}
+
+// setBase makes in (the step named name) step A, or ends the comparison.
+func (a *App) setBase(name string, in *loss.Input) {
+	a.base.name, a.base.in, a.base.result = name, in, nil
+	if in != nil {
+		if r, err := loss.Evaluate(in, a.Options); err == nil {
+			a.base.result = r
+		} else {
+			a.status = name + ": " + err.Error()
+		}
+	}
+	a.rebuildFrame()
+}
+
+// baseMaps returns step A's maps of the viewed plane, nil without a
+// comparison or when A's shape differs from the step on screen.
+func (a *App) baseMaps() *loss.PixelMaps {
+	b, v := &a.base, a.View
+	if b.result == nil || a.Run == nil || a.Run.base == "" || b.result.Shape != a.in.Shape || a.Run.open == b.name {
+		return nil
+	}
+	if v.Class < 0 {
+		if b.scratch == nil {
+			b.scratch = new(loss.PixelMaps)
+		}
+		b.maps = b.result.PixelsAllClasses(b.maps, b.scratch, v.Stack, v.Image, v.Corner)
+	} else {
+		b.maps = b.result.Pixels(b.maps, v.Stack, v.Image, v.Class, v.Corner)
+	}
+	return b.maps
+}
+
+// Base returns the summary of step A of the comparison (none without a
+// run).
+func (r *Run) Base() (timeline.Step, bool) {
+	if r == nil {
+		return timeline.Step{}, false
+	}
+	return r.summary(r.base)
+}
+
+// Open returns the summary of the step on screen (none without a run).
+func (r *Run) Open() (timeline.Step, bool) {
+	if r == nil {
+		return timeline.Step{}, false
+	}
+	return r.summary(r.open)
+}
+
+// summary returns the summary of a file of the run.
+func (r *Run) summary(name string) (timeline.Step, bool) {
+	i := r.index(name)
+	if i < 0 {
+		return timeline.Step{}, false
+	}
+	return r.steps[i], true
+}
+
+// Comparison returns steps A and B of a comparison: the marked step and
+// the open one.
+func (a *App) Comparison() (base, open timeline.Step, ok bool) {
+	base, ok1 := a.Run.Base()
+	open, ok2 := a.Run.Open()
+	return base, open, ok1 && ok2
+}
+
+// Timeline returns what the timeline panel draws.
+func (a *App) Timeline() *viz.Timeline {
+	r := a.Run
+	if r == nil {
+		return nil
+	}
+	r.tl = viz.Timeline{Steps: r.steps, Markers: r.marks, Open: r.index(r.open), Base: r.index(r.base),
+		Hover: a.tlHover, Log: a.TimelineLog, PerStack: a.TimelinePerStack, Total: len(r.files)}
+	return &r.tl
+}
+
+// TimelineVersion changes whenever the timeline panel must be redrawn.
+func (a *App) TimelineVersion() int { return a.tlVersion }
+
+// TimelineRect returns where the timeline sits on the canvas (empty when
+// there is no run).
+func (a *App) TimelineRect() image.Rectangle { return a.tlRect }
+
+// timelineHeight is the height of the timeline strip under the panels for
+// a canvas: a third of it, within limits that keep it readable and leave
+// the maps room.
+func timelineHeight(size image.Point) int {
+	return min(max(size.Y*34/100, 250), 400, size.Y/2)
+}
+
+// timelineHover updates the hover for a pointer over the timeline.
+func (a *App) timelineHover(p image.Point) bool {
+	tl := a.Timeline()
+	i, ok := viz.TimelineAt(a.tlRect, tl, p)
+	if !ok {
+		if a.tlHover != -1 {
+			a.tlHover = -1
+			a.tlVersion++
+		}
+		return false
+	}
+	if i != a.tlHover {
+		a.tlHover = i
+		a.tlVersion++
+	}
+	a.hover = &Hover{Text: a.stepText(i, viz.MarkerAt(a.tlRect, tl, p))}
+	return true
+}
+
+// stepText is the hover of step i: the file, every term and quantity, the
+// markers under the pointer (or all of the step's).
+func (a *App) stepText(i int, under []timeline.Marker) string {
+	s := a.Run.steps[i]
+	var b strings.Builder
+	fmt.Fprintf(&b, "step %d  %s\n", s.Step, s.File)
+	if !s.OK() {
+		fmt.Fprintf(&b, "not read: %s\n", s.Error)
+	} else {
+		fmt.Fprintf(&b, "loss      %.7g\n", s.Loss)
+		fmt.Fprintf(&b, "focal     %.7g  (tl %.5g  br %.5g)\n", s.Focal, s.FocalTL, s.FocalBR)
+		fmt.Fprintf(&b, "pull      %.7g\n", s.Pull)
+		fmt.Fprintf(&b, "push      %.7g\n", s.Push)
+		fmt.Fprintf(&b, "offset    %.7g  (tl %.5g  br %.5g)\n", s.Regr, s.RegrTL, s.RegrBR)
+		for k, t := range s.PerStack {
+			fmt.Fprintf(&b, "stack %d   focal %.4g/%.4g pull %.4g push %.4g off %.4g/%.4g\n", k, t.FocalTL, t.FocalBR, t.Pull, t.Push, t.RegrTL, t.RegrBR)
+		}
+		fmt.Fprintf(&b, "pos share %.3f of focal (tl %.3f  br %.3f)\n", s.PosShare(), s.FocalPosShare[0], s.FocalPosShare[1])
+		fmt.Fprintf(&b, "clamped   %.4g%% of pixels\n", 100*s.ClampedFraction)
+		fmt.Fprintf(&b, "num_pos   tl %d  br %d\n", s.NumPos[0], s.NumPos[1])
+		fmt.Fprintf(&b, "corners   predicted tl %d  br %d (p > 0.5, 3×3 peaks), true %d each\n", s.PredictedCorners[0], s.PredictedCorners[1], s.TrueCorners)
+		if s.EmbedPairs > 0 {
+			fmt.Fprintf(&b, "emb. gap  %.4g  (margin 1, %d pairs)\n", s.EmbedGap, s.EmbedPairs)
+		}
+		fmt.Fprintf(&b, "max |dL/dlogit| %.4g\n", s.MaxGrad)
+	}
+	marks := under
+	if len(marks) == 0 {
+		for _, m := range a.Run.marks {
+			if m.Index == i {
+				marks = append(marks, m)
+			}
+		}
+	}
+	for _, m := range marks {
+		fmt.Fprintf(&b, "[%s] %s\n", m.Kind, m.Text)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// RunURLState returns the link state of a run from a server: the open step
+// and the compared one; "" for other runs.
+func (a *App) RunURLState() string {
+	r := a.Run
+	if r == nil || r.Source != RunServer {
+		return ""
+	}
+	v := url.Values{}
+	if r.open != "" {
+		v.Set("open", r.open)
+	}
+	if r.base != "" {
+		v.Set("base", r.base)
+	}
+	return v.Encode()
+}
+
+// RestoreRunURLState asks for the open and compared steps a link names,
+// once those files are in the run.
+func (a *App) RestoreRunURLState(fragment string) error {
+	v, err := url.ParseQuery(fragment)
+	if err != nil {
+		return fmt.Errorf("link state: %w", err)
+	}
+	if a.Run == nil {
+		return nil
+	}
+	a.Run.want = v.Get("open")
+	a.Run.base = v.Get("base")
+	return nil
+}

@@ -1,0 +1,129 @@
+package viz
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz/viztest"
+)
+
+// sampleTimeline summarises a sample run of n steps, as the page's workers
+// do, plus one unreadable file and one one-object quirk, so every kind of
+// marker but clamp growth shows.
+func sampleTimeline(t testing.TB, n int) *Timeline {
+	t.Helper()
+	var steps []timeline.Step
+	for i := range n {
+		rs, err := scene.SampleRunStep(i, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := rs.Data
+		if i == 3 {
+			data = data[:len(data)/2] // a truncated file
+		}
+		st := timeline.Read(rs.Name, bytes.NewReader(data), int64(len(data)), loss.DefaultOptions(), dump.Options{})
+		st.Step = rs.Step
+		steps = append(steps, st)
+	}
+	steps[n-2].Flags = append(steps[n-2].Flags, loss.QuirkOneObject)
+	return &Timeline{Steps: steps, Markers: timeline.Markers(steps), Open: n - 1, Base: -1, Hover: -1, Total: n}
+}
+
+// TestSnapshotTimeline draws a sample run's timeline at the two canvas
+// widths the page is checked at, linear and log, with a comparison, and
+// per stack.
+func TestSnapshotTimeline(t *testing.T) {
+	missing := map[rune]bool{}
+	onMissing = func(r rune) { missing[r] = true }
+	defer func() { onMissing = nil }()
+	tl := sampleTimeline(t, 24)
+	kinds := map[timeline.Kind]bool{}
+	for _, m := range tl.Markers {
+		kinds[m.Kind] = true
+	}
+	for _, k := range []timeline.Kind{timeline.KindNonFinite, timeline.KindNoPositives, timeline.KindUnread, timeline.KindOneObject, timeline.KindJump} {
+		if !kinds[k] {
+			t.Errorf("no %s marker in the sample timeline", k)
+		}
+	}
+	img := canvas(1240, 300, canvasColor)
+	DrawTimeline(img, img.Rect, tl)
+	viztest.CheckGolden(t, "timeline_1240", img)
+
+	tl.Log, tl.Base, tl.Open, tl.Hover = true, 2, 20, 10
+	img = canvas(1880, 380, canvasColor)
+	DrawTimeline(img, img.Rect, tl)
+	viztest.CheckGolden(t, "timeline_1880_log_compare", img)
+
+	tl.PerStack = true
+	img = canvas(1240, 300, canvasColor)
+	DrawTimeline(img, img.Rect, tl)
+	viztest.CheckGolden(t, "timeline_per_stack", img)
+	for r := range missing {
+		t.Errorf("the timeline prints %q, which the font lacks", r)
+	}
+}
+
+// TestTimelineAt: the x of every step maps back to it, and points outside
+// the panel to none.
+func TestTimelineAt(t *testing.T) {
+	tl := sampleTimeline(t, 12)
+	r := image.Rect(100, 500, 1300, 800)
+	l := layoutTimeline(r)
+	for i := range tl.Steps {
+		p := image.Pt(int(tl.stepX(l.plot, i)), l.plot.Min.Y+5)
+		if got, ok := TimelineAt(r, tl, p); !ok || got != i {
+			t.Errorf("step %d at %v: got %d, %v", i, p, got, ok)
+		}
+	}
+	if _, ok := TimelineAt(r, tl, image.Pt(50, 600)); ok {
+		t.Error("a point left of the panel found a step")
+	}
+	nan, _ := scene.SampleRunBroken(12)
+	x := int(tl.stepX(l.plot, nan))
+	ms := MarkerAt(r, tl, image.Pt(x, l.markers.Min.Y+4))
+	if len(ms) == 0 || ms[0].Kind != timeline.KindNonFinite {
+		t.Errorf("markers at the NaN step's glyph: %v", ms)
+	}
+}
+
+// TestMarkerStylesDistinct: every kind of marker has its own colour and
+// glyph.
+func TestMarkerStylesDistinct(t *testing.T) {
+	colours, glyphs := map[color.RGBA]timeline.Kind{}, map[string]timeline.Kind{}
+	for k, s := range markerStyle {
+		if o, ok := colours[s.c]; ok {
+			t.Errorf("%s and %s share a colour", k, o)
+		}
+		if o, ok := glyphs[s.glyph]; ok {
+			t.Errorf("%s and %s share a glyph", k, o)
+		}
+		colours[s.c], glyphs[s.glyph] = k, k
+	}
+}
+
+// BenchmarkDrawTimeline draws the timeline of a 200-step run (the sample
+// run's summaries repeated) in a 1400×300 panel, as the page does after
+// each summary a worker sends.
+func BenchmarkDrawTimeline(b *testing.B) {
+	src := sampleTimeline(b, 20)
+	tl := &Timeline{Open: 199, Base: -1, Hover: -1, Log: true, Total: 200}
+	for i := range 200 {
+		s := src.Steps[i%len(src.Steps)]
+		s.Step = int64(i+1) * 500
+		tl.Steps = append(tl.Steps, s)
+	}
+	tl.Markers = timeline.Markers(tl.Steps)
+	img := image.NewRGBA(image.Rect(0, 0, 1400, 300))
+	b.ReportAllocs()
+	for b.Loop() {
+		DrawTimeline(img, img.Rect, tl)
+	}
+}

@@ -1,0 +1,489 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/wasm/jsio"
+)
+
+// maxWorkers caps the pool: more workers than cores only share them, and
+// each may hold a dump.
+const maxWorkers = 8
+
+// pool is the page's Web Workers (wasm/worker), started on the first run.
+// Jobs wait in a queue and go to the first idle worker; a reply frees it.
+// The step on screen could be split across the same workers later (planes
+// in, sums back): jobs are addressed by ID, not tied to runs.
+type pool struct {
+	g       *game
+	workers []*worker
+	queue   []job
+	mem     []float64 // each worker's WebAssembly memory, its peak
+}
+
+type worker struct {
+	w    js.Value
+	busy bool
+	job  job
+}
+
+// job is one dump to summarise, for the run of generation gen.
+type job struct {
+	gen  int
+	msg  timeline.Job
+	data js.Value // File, Blob or Uint8Array; undefined when msg says where
+}
+
+// poolSize is ?workers=N when given, else the browser's core count, capped.
+func poolSize() int {
+	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
+	if n, err := strconv.Atoi(q.Get("workers")); err == nil && n >= 1 {
+		return min(n, maxWorkers)
+	}
+	n := js.Global().Get("navigator").Get("hardwareConcurrency").Int()
+	return min(max(n, 1), maxWorkers)
+}
+
+func (p *pool) start() {
+	if p.workers != nil {
+		return
+	}
+	n := poolSize()
+	p.mem = make([]float64, n)
+	p.workers = make([]*worker, n)
+	for i := range n {
+		p.spawn(i)
+	}
+	p.body().attr("data-run-workers", strconv.Itoa(n))
+}
+
+// spawn starts worker i. A worker that stops (its Go runtime ended, out of
+// memory, or its script failed) fails its job, naming the file, and is
+// replaced: the run goes on.
+func (p *pool) spawn(i int) {
+	wk := &worker{w: js.Global().Get("Worker").New("worker.js")}
+	p.workers[i] = wk
+	died := func(msg string) {
+		p.g.queue.push(func() {
+			if p.workers[i] != wk {
+				return // already replaced
+			}
+			consoleWarn("cornerloss: " + msg)
+			j, busy := wk.job, wk.busy
+			wk.w.Call("terminate")
+			p.spawn(i)
+			if busy {
+				p.g.runReply(j, timeline.Reply{ID: j.msg.ID, Step: timeline.Step{File: j.msg.Name, Step: -1, Error: msg + " while reading it"}})
+			}
+			p.dispatch()
+		})
+	}
+	listen(wk.w, "message", func(ev js.Value) {
+		data := ev.Get("data")
+		if data.Get("stopped").Truthy() {
+			msg := "a worker stopped"
+			if e := data.Get("error"); e.Truthy() {
+				msg += ": " + e.String()
+			}
+			died(msg)
+			return
+		}
+		s := data.Get("json").String()
+		p.g.queue.push(func() { p.reply(i, s) })
+	})
+	listen(wk.w, "error", func(ev js.Value) {
+		ev.Call("preventDefault")
+		msg := "a worker failed"
+		if m := ev.Get("message"); m.Truthy() {
+			msg += ": " + m.String()
+		}
+		died(msg)
+	})
+}
+
+func (p *pool) body() el { return p.g.page.body }
+
+// add queues jobs and starts what it can.
+func (p *pool) add(jobs ...job) {
+	p.start()
+	p.queue = append(p.queue, jobs...)
+	p.dispatch()
+}
+
+// drop forgets the queued jobs of older runs.
+func (p *pool) drop(gen int) {
+	q := p.queue[:0]
+	for _, j := range p.queue {
+		if j.gen == gen {
+			q = append(q, j)
+		}
+	}
+	p.queue = q
+}
+
+func (p *pool) dispatch() {
+	for _, wk := range p.workers {
+		if len(p.queue) == 0 {
+			return
+		}
+		if wk.busy {
+			continue
+		}
+		j := p.queue[0]
+		p.queue = p.queue[1:]
+		wk.busy, wk.job = true, j
+		msg := js.Global().Get("Object").New()
+		msg.Set("json", j.msg.Encode())
+		if !j.data.IsUndefined() {
+			msg.Set("data", j.data)
+		}
+		wk.w.Call("postMessage", msg)
+	}
+}
+
+// reply takes worker i's answer to its job.
+func (p *pool) reply(i int, s string) {
+	wk := p.workers[i]
+	j := wk.job
+	wk.busy, wk.job = false, job{}
+	r, err := timeline.DecodeReply(s)
+	if err == nil && r.ID != j.msg.ID {
+		err = fmt.Errorf("worker %d answered job %d, sent %d", i, r.ID, j.msg.ID)
+	}
+	if err != nil {
+		r = timeline.Reply{ID: j.msg.ID, Step: timeline.Step{Error: err.Error(), Step: -1}}
+	}
+	p.mem[i] = max(p.mem[i], r.Mem)
+	p.dispatch()
+	p.g.runReply(j, r)
+}
+
+// workersMemory is the sum of the workers' peaks.
+func (p *pool) workersMemory() float64 {
+	var s float64
+	for _, m := range p.mem {
+		s += m
+	}
+	return s
+}
+
+// runLoad is the run being loaded or shown, and its figures.
+type runLoad struct {
+	gen      int
+	files    []js.Value // local runs: the File of each ID
+	base     string     // server runs: the URL the dumps are under
+	start    float64    // now() when the files were chosen
+	maxFrame float64    // the longest interval between two frames while loading, ms
+	maxWork  float64    // the longest the page's own work took in one frame while loading, ms
+	lastTick float64
+	peak     float64 // page + workers memory, bytes
+	done     bool
+	summary  float64                   // now() of the last #run[data-summary] write
+	listing  map[string]listed         // server runs: each file as it was when last sent to a worker
+	inflight map[string]bool           // server files sent to a worker, not answered yet
+	errs     map[string]*timeline.Step // server files whose read failed, until they settle
+}
+
+// listed is one entry of a server's listing: a file whose size or time
+// still change is being written.
+type listed struct {
+	Name  string  `json:"name"`
+	Size  int64   `json:"size"`
+	MTime float64 `json:"mtime"`
+}
+
+var runGen int
+
+// startRun makes a run of the given names and queues their jobs.
+func (g *game) startRun(src app.RunSource, names []string, data []js.Value, sample int) {
+	runGen++
+	g.pool.drop(runGen)
+	g.load = &runLoad{gen: runGen, files: data, start: now(), lastTick: now(), listing: map[string]listed{}, inflight: map[string]bool{}, errs: map[string]*timeline.Step{}}
+	g.app.StartRun(src, names)
+	g.page.body.attr("data-run-state", "loading")
+	g.page.body.attr("data-run-steps", "0")
+	g.page.body.removeAttr("data-run-ms")
+	var jobs []job
+	for id, name := range names {
+		j := job{gen: runGen, msg: timeline.Job{ID: id, Name: name, Options: g.app.Options}, data: js.Undefined()}
+		switch {
+		case sample > 0:
+			j.msg.Sample = &[2]int{id, sample}
+		case data != nil:
+			j.data = data[id]
+		}
+		jobs = append(jobs, j)
+	}
+	g.page.setStatus(fmt.Sprintf("summarising %d dumps on %d workers", len(names), poolSize()), false)
+	g.pool.add(jobs...)
+	g.runProgress()
+}
+
+// runReply records a summary in the app and the page.
+func (g *game) runReply(j job, r timeline.Reply) {
+	l := g.load
+	if l == nil || j.gen != l.gen || g.app.Run == nil {
+		return
+	}
+	delete(l.inflight, j.msg.Name)
+	if l.base != "" && r.Step.Error != "" {
+		// A file still being written reads as broken: the listings say
+		// whether it is still changing (see listing).
+		l.errs[j.msg.Name] = &r.Step
+		g.runProgress()
+		return
+	}
+	g.app.RunSummary(r.ID, r.Step)
+	g.runProgress()
+}
+
+// runProgress shows how far the run is, and its figures when it is done.
+func (g *game) runProgress() {
+	l, r := g.load, g.app.Run
+	if l == nil || r == nil {
+		return
+	}
+	body := g.page.body
+	body.attr("data-run-steps", strconv.Itoa(r.Done()))
+	l.peak = max(l.peak, wasmMemory()+g.pool.workersMemory())
+	body.attr("data-run-peak-mb", strconv.FormatFloat(l.peak/1e6, 'f', 1, 64))
+	if !r.Loaded() || len(l.inflight) > 0 || len(l.errs) > 0 {
+		body.attr("data-run-state", "loading")
+		l.done = false
+		g.page.setProgress(fmt.Sprintf("summarising: %d of %d steps", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
+		if now()-l.summary > 500 {
+			g.writeSummary()
+		}
+		return
+	}
+	g.writeSummary()
+	if !l.done {
+		l.done = true
+		body.attr("data-run-ms", strconv.FormatFloat(now()-l.start, 'f', 1, 64))
+		body.attr("data-run-max-frame-ms", strconv.FormatFloat(l.maxFrame, 'f', 1, 64))
+		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
+		g.page.setProgress("", -1)
+		msg := fmt.Sprintf("run of %d steps", r.Len())
+		if bad := r.Len() - readable(r.Steps()); bad > 0 {
+			msg += fmt.Sprintf(", %d unread (marked on the timeline)", bad)
+		}
+		switch r.Source {
+		case app.RunLocal:
+			msg += "; a run of local files cannot travel in a link"
+		case app.RunServer:
+			msg += "; following the server's directory"
+		}
+		g.page.setStatus(msg, false)
+	}
+	body.attr("data-run-state", "ok")
+}
+
+func readable(steps []timeline.Step) int {
+	n := 0
+	for _, s := range steps {
+		if s.OK() {
+			n++
+		}
+	}
+	return n
+}
+
+// writeSummary puts the summaries and the markers on #run, for checks.
+func (g *game) writeSummary() {
+	g.load.summary = now()
+	b, err := json.Marshal(g.app.Run.Steps())
+	if err != nil {
+		b = []byte("[]")
+	}
+	byID("run").attr("data-summary", string(b))
+	type mark struct {
+		Kind string `json:"kind"`
+		Step int64  `json:"step"`
+		Text string `json:"text"`
+	}
+	var marks []mark
+	for _, m := range g.app.Run.Markers() {
+		marks = append(marks, mark{string(m.Kind), g.app.Run.Steps()[m.Index].Step, m.Text})
+	}
+	b, _ = json.Marshal(marks)
+	byID("run").attr("data-markers", string(b))
+}
+
+// tick follows the frame times while a run loads (the interval between
+// frames: what a person sees; Update's own time is added by workDone), and
+// opens the step the app asks for.
+func (g *game) tick() {
+	l := g.load
+	if l != nil {
+		t := now()
+		if !l.done {
+			l.maxFrame = max(l.maxFrame, t-l.lastTick)
+		}
+		l.lastTick = t
+	}
+	if id, name, ok := g.app.Run.Want(); ok {
+		g.openRunStep(id, name)
+	}
+	if id, name, ok := g.app.NeedBase(); ok {
+		g.readBase(id, name)
+	}
+}
+
+// workDone records how long this frame's Update took (from start, ms).
+func (g *game) workDone(start float64) {
+	if l := g.load; l != nil && !l.done {
+		l.maxWork = max(l.maxWork, now()-start)
+	}
+}
+
+// readBase reads step A of a comparison a link asked for, off the event
+// loop, and hands it to the app.
+func (g *game) readBase(id int, name string) {
+	l := g.load
+	src := js.Undefined()
+	switch {
+	case g.app.Run.Source == app.RunSample:
+		rs, err := scene.SampleRunStep(id, g.app.Run.Len())
+		if err != nil {
+			g.page.setStatus(err.Error(), true)
+			return
+		}
+		src = js.Global().Get("Uint8Array").New(len(rs.Data))
+		js.CopyBytesToJS(src, rs.Data)
+	case l != nil && l.base == "" && id < len(l.files):
+		src = l.files[id]
+	}
+	go func() {
+		d, err := readStep(src, l, name)
+		g.queue.push(func() {
+			if err != nil {
+				g.page.setStatus("step A: "+err.Error(), true)
+				return
+			}
+			g.app.SetBaseDump(name, d)
+		})
+	}()
+}
+
+// readStep reads a dump from a Uint8Array, a File, or the run's server.
+func readStep(src js.Value, l *runLoad, name string) (*dump.Dump, error) {
+	var err error
+	if src.IsUndefined() && l != nil && l.base != "" {
+		if src, err = fetchBlob(l.base + url.PathEscape(name)); err != nil {
+			return nil, err
+		}
+	}
+	if !src.InstanceOf(js.Global().Get("Uint8Array")) {
+		buf, err := jsio.Await(src.Call("arrayBuffer"))
+		if err != nil {
+			return nil, err
+		}
+		src = js.Global().Get("Uint8Array").New(buf)
+	}
+	r := jsio.NewBytes(src)
+	return dump.ReadNPZAt(name, r, r.N, dump.Options{MaxBytes: maxDumpBytes})
+}
+
+// openRunStep reads a step of the run again and shows it.
+func (g *game) openRunStep(id int, name string) {
+	l := g.load
+	switch {
+	case g.app.Run.Source == app.RunSample:
+		n := g.app.Run.Len()
+		rs, err := scene.SampleRunStep(id, n)
+		if err == nil {
+			var d *dump.Dump
+			if d, err = dump.ReadNPZ(rs.Name, rs.Data, dump.Options{}); err == nil {
+				err = g.app.ShowRunStep(rs.Name, d)
+			}
+		}
+		if err != nil {
+			g.page.setStatus(err.Error(), true)
+			return
+		}
+		g.page.setUploadState(name, "ok")
+		g.page.setStatus(g.app.Status(), false)
+	case l != nil && l.base != "":
+		g.fetchStep(l.base+url.PathEscape(name), name)
+	case l != nil && id < len(l.files):
+		arr := js.Global().Get("Array").New()
+		arr.Call("push", l.files[id])
+		g.readRunFiles(arr)
+	}
+}
+
+// readRunFiles reads a run's step through the upload path, to show it.
+func (g *game) readRunFiles(files js.Value) { g.readFilesFor(files, true) }
+
+// fetchStep fetches a server's dump as a File and opens it.
+func (g *game) fetchStep(u, name string) {
+	go func() {
+		blob, err := fetchBlob(u)
+		g.queue.push(func() {
+			if err != nil {
+				g.page.setStatus(name+": "+err.Error(), true)
+				return
+			}
+			file := js.Global().Get("File").New([]any{blob}, name)
+			arr := js.Global().Get("Array").New()
+			arr.Call("push", file)
+			g.readRunFiles(arr)
+		})
+	}()
+}
+
+// pickRun starts a run of the picked or dropped files: every .npz (a run
+// folder may hold other files too).
+func (g *game) pickRun(files js.Value) {
+	var names []string
+	var data []js.Value
+	for i := range files.Length() {
+		f := files.Index(i)
+		name := f.Get("name").String()
+		if !strings.HasSuffix(strings.ToLower(name), ".npz") {
+			continue
+		}
+		names = append(names, name)
+		data = append(data, f)
+	}
+	if len(names) == 0 {
+		g.page.setStatus("no .npz dump among the files picked", true)
+		return
+	}
+	g.startRun(app.RunLocal, names, data, 0)
+}
+
+// sampleRun starts the sample run: its steps are made by the workers.
+func (g *game) sampleRun() {
+	names := make([]string, scene.RunSteps)
+	for i := range names {
+		names[i] = fmt.Sprintf("step_%06d.npz", (i+1)*scene.RunStepEvery)
+	}
+	g.startRun(app.RunSample, names, nil, scene.RunSteps)
+}
+
+// isRun reports whether the files dropped or picked together are a run:
+// several, and not .npy arrays of one dump.
+func isRun(files js.Value) bool {
+	n := files.Length()
+	if n < 2 {
+		return false
+	}
+	for i := range n {
+		if isNPY(files.Index(i).Get("name").String()) {
+			return false
+		}
+	}
+	return true
+}
