@@ -72,7 +72,8 @@ func (p *page) bindDrop(g *game) {
 		if !dt.Truthy() {
 			return
 		}
-		files := dt.Get("files")
+		// Copied out now: the browser empties the DataTransfer after the event.
+		files := js.Global().Get("Array").Call("from", dt.Get("files"))
 		p.q.push(func() { g.readFiles(files) })
 	})
 }

@@ -25,6 +25,7 @@ import (
 )
 
 func main() {
+	mark("main")
 	g := newGame()
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
@@ -76,9 +77,13 @@ func newGame() *game {
 	pickLang() // first: everything built after it speaks the language
 	g := &game{app: app.New(), rendered: -1, drawn: -1, tlDrawn: -1}
 	g.pool.g = g
+	mark("scene")
 	g.page = newPage(&g.queue)
 	g.page.bind(g)
 	g.startup()
+	// The numbers and controls show while the canvas starts up.
+	g.page.refresh(g.app)
+	mark("dom")
 	return g
 }
 
@@ -112,8 +117,8 @@ func (g *game) guard(where string) {
 }
 
 // Update runs queued work, follows the pointer, and re-renders every panel
-// when the app's version changed (nothing when it did not: idle frames draw
-// nothing).
+// when the app's version changed (the app keeps what an edit cannot
+// change; drawing all panels takes a few ms; idle frames draw nothing).
 func (g *game) Update() error {
 	defer g.guard("update")
 	defer g.workDone(now())
@@ -133,6 +138,9 @@ func (g *game) Update() error {
 		g.page.refreshRun(g.app)
 		g.tlDrawn = v
 		g.redraw = true
+	}
+	if g.ready {
+		g.page.syncURL(g.app)
 	}
 	if g.bench != nil && g.ready {
 		g.bench.step(g)

@@ -25,25 +25,45 @@ type page struct {
 	hover    el
 	controls []*controlEl
 	lastURL  string
+	shown    int // app version the DOM shows
+
+	// What the DOM holds, so that a refresh writes only what changed:
+	// every syscall/js call costs, most at start-up.
+	totals   [5]el
+	texts    map[string]string // by element key: the last HTML or text set
+	shareBar []el
+	spark    el
 }
 
-// controlEl is one control's DOM elements.
+// controlEl is one control's DOM elements, and what they hold (the page
+// writes only what changed, and reads nothing back).
 type controlEl struct {
-	c       app.Control
-	input   el // input, select or button
-	output  el // the value beside a range; zero for other kinds
-	choices string
+	c        app.Control
+	input    el // input, select or button
+	output   el // the value beside a range; zero for other kinds
+	choices  string
+	value    string // the input's value, as last set or read in an event
+	known    bool   // value is known
+	disabled int    // 0 unknown, 1 enabled, 2 disabled
 }
 
 func newPage(q *queue) *page {
-	return &page{
+	p := &page{
 		q:        q,
 		body:     el{document.Get("body")},
 		status:   byID("status"),
 		progress: byID("progress"),
 		summary:  byID("dump-summary"),
 		hover:    byID("hover"),
+		shown:    -1,
+		texts:    map[string]string{},
+		shareBar: queryAll("#share-bar span"),
+		spark:    query("#sparkline polyline"),
 	}
+	for i, id := range totalIDs {
+		p.totals[i] = byID(id)
+	}
+	return p
 }
 
 // on listens to an event and queues f for the next Update.
@@ -71,13 +91,23 @@ func (p *page) bind(g *game) {
 		typ := map[app.Kind]string{app.Number: "change", app.Select: "change", app.Range: "input", app.Button: "click"}[ce.c.Kind]
 		p.on(ce.input.v, typ, func(js.Value) {
 			v := ce.input.get("value").String()
+			ce.value, ce.known = v, true
 			if err := g.app.Apply(ce.c.ID, v); err != nil {
 				p.setStatus(err.Error(), true)
-				p.setControl(ce, g.app) // show the value that holds
+				p.setControl(ce, g.app, document.Get("activeElement")) // show the value that holds
 			}
 		})
 	}
-	p.on(byID("dump-input").v, "change", func(ev js.Value) { g.readFiles(ev.Get("target").Get("files")) })
+	input := byID("dump-input")
+	listen(input.v, "change", func(js.Value) {
+		// Copied out of the FileList first: clearing the input empties it.
+		files := js.Global().Get("Array").Call("from", input.get("files"))
+		// Cleared, the input fires change again when the same file is
+		// picked again (re-dumped on disk, say). The File objects stay
+		// readable.
+		input.set("value", "")
+		p.q.push(func() { g.readFiles(files) })
+	})
 	p.on(byID("use-scene").v, "click", func(js.Value) {
 		if err := g.app.UseScene(nil); err != nil {
 			p.setStatus(err.Error(), true)
@@ -153,62 +183,101 @@ func (p *page) controlElement(c app.Control) el {
 func formatAttr(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // setControl shows the app's value, choices and availability in a control.
-// A number input the user is typing in keeps what they typed.
-func (p *page) setControl(ce *controlEl, a *app.App) {
+// A number input the user is typing in (active) keeps what they typed.
+func (p *page) setControl(ce *controlEl, a *app.App, active js.Value) {
 	enabled := ce.c.Enabled == nil || ce.c.Enabled(a)
-	ce.input.set("disabled", !enabled)
+	d := 2
+	if enabled {
+		d = 1
+	}
+	if d != ce.disabled {
+		ce.input.set("disabled", !enabled)
+		ce.disabled = d
+	}
 	if ce.c.Choices != nil {
-		var b, key strings.Builder
-		for _, ch := range ce.c.Choices(a) {
-			fmt.Fprintf(&b, `<option value="%s">%s</option>`, escape(ch.Value), escape(ch.Label))
+		var key strings.Builder
+		choices := ce.c.Choices(a)
+		for _, ch := range choices {
 			key.WriteString(ch.Value + "\x00" + ch.Label + "\x00")
 		}
 		if key.String() != ce.choices {
+			var b strings.Builder
+			for _, ch := range choices {
+				fmt.Fprintf(&b, `<option value="%s">%s</option>`, escape(ch.Value), escape(ch.Label))
+			}
 			ce.input.html(b.String())
 			ce.choices = key.String()
+			ce.known = false // the browser picked an option
 		}
 	}
 	if ce.c.Get == nil {
 		return
 	}
 	v := ce.c.Get(a)
-	typing := ce.c.Kind == app.Number && document.Get("activeElement").Equal(ce.input.v)
-	if !typing && ce.input.get("value").String() != v {
+	typing := ce.c.Kind == app.Number && active.Equal(ce.input.v)
+	if !typing && (!ce.known || ce.value != v) {
 		ce.input.set("value", v)
-	}
-	if ce.output.ok() {
-		ce.output.text(v)
+		ce.value, ce.known = v, true
+		if ce.output.ok() {
+			ce.output.text(v)
+		}
 	}
 }
 
-// refresh shows the app's numbers and control values.
+// setText sets an element's text, or with isHTML its HTML, when it changed
+// since the last call with that key.
+func (p *page) setText(key string, e el, s string, isHTML bool) {
+	if old, ok := p.texts[key]; ok && old == s {
+		return
+	}
+	p.texts[key] = s
+	if isHTML {
+		e.html(s)
+	} else {
+		e.text(s)
+	}
+}
+
+// totalIDs are the elements of the totals, in the order of refresh.
+var totalIDs = [5]string{"loss-total", "loss-focal", "loss-pull", "loss-push", "loss-regr"}
+
+// refresh shows the app's numbers and control values, once per version.
 func (p *page) refresh(a *app.App) {
+	if a.Version() == p.shown {
+		return
+	}
+	p.shown = a.Version()
+	active := document.Get("activeElement")
 	for _, ce := range p.controls {
-		p.setControl(ce, a)
+		p.setControl(ce, a, active)
 	}
 	t := a.Totals()
-	for _, x := range []struct {
-		id string
-		v  float64
-	}{{"loss-total", t.Loss}, {"loss-focal", t.Focal}, {"loss-pull", t.Pull}, {"loss-push", t.Push}, {"loss-regr", t.Regr}} {
-		e := byID(x.id)
-		e.attr("data-value", strconv.FormatFloat(x.v, 'g', -1, 64))
-		e.text(strconv.FormatFloat(x.v, 'g', 7, 64))
+	for i, v := range [5]float64{t.Loss, t.Focal, t.Pull, t.Push, t.Regr} {
+		full := strconv.FormatFloat(v, 'g', -1, 64)
+		if old, ok := p.texts[totalIDs[i]]; !ok || old != full {
+			p.texts[totalIDs[i]] = full
+			p.totals[i].attr("data-value", full)
+			p.totals[i].text(strconv.FormatFloat(v, 'g', 7, 64))
+		}
 	}
-	for i, bar := range queryAll("#share-bar span") {
+	for i, bar := range p.shareBar {
 		if i < len(t.Shares) {
-			bar.style("width", fmt.Sprintf("%.3f%%", 100*t.Shares[i]))
+			w := fmt.Sprintf("%.3f%%", 100*t.Shares[i])
+			if old := p.texts["share"+strconv.Itoa(i)]; old != w {
+				p.texts["share"+strconv.Itoa(i)] = w
+				bar.style("width", w)
+			}
 		}
 	}
 	p.sparkline(a.History())
 	p.images(t)
 	p.terms(t)
-	p.setURL(a)
 }
 
-// setURL puts the link state in the address bar: the scene's, or a
-// server run's open and compared steps.
-func (p *page) setURL(a *app.App) {
+// syncURL keeps the page's link on what is shown: the scene's, or a server
+// run's open and compared steps. Not needed for the first frame, it waits
+// until after it (building the scene's link encodes and compresses it).
+func (p *page) syncURL(a *app.App) {
 	u := a.URLState()
 	if a.Run != nil {
 		u = a.RunURLState()
@@ -226,9 +295,11 @@ func (p *page) setURL(a *app.App) {
 
 // sparkline draws the recent totals.
 func (p *page) sparkline(h []float64) {
-	line := query("#sparkline polyline")
 	if len(h) < 2 {
-		line.attr("points", "")
+		if p.texts["spark"] != "" {
+			p.spark.attr("points", "")
+			p.texts["spark"] = ""
+		}
 		return
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -243,7 +314,10 @@ func (p *page) sparkline(h []float64) {
 	for i, v := range h {
 		fmt.Fprintf(&b, "%.1f,%.1f ", 320*float64(i)/float64(len(h)-1), 40-36*(v-lo)/span)
 	}
-	line.attr("points", b.String())
+	if pts := b.String(); p.texts["spark"] != pts {
+		p.spark.attr("points", pts)
+		p.texts["spark"] = pts
+	}
 }
 
 // images fills the per-image table and the quirk list.
@@ -259,12 +333,12 @@ func (p *page) images(t app.Totals) {
 		fmt.Fprintf(&b, `<tr%s><td>%d</td><td>%d</td><td>%.4g</td><td>%.4g</td><td>%.4g</td><td>%.4g</td><td class="flags">%s</td></tr>`,
 			cls, r.Image, r.Objects, r.Loss, r.Pull, r.Push, r.Regr, escape(strings.Join(r.Flags, " ")))
 	}
-	byID("images").html(b.String())
+	p.setText("images", byID("images"), b.String(), true)
 	b.Reset()
 	for _, q := range t.Quirks {
 		fmt.Fprintf(&b, `<li data-quirk="%s">%s</li>`, escape(q.Name), escape(q.Detail))
 	}
-	byID("quirks").html(b.String())
+	p.setText("quirks", byID("quirks"), b.String(), true)
 }
 
 // terms writes each term's formula and live values.
@@ -274,7 +348,7 @@ func (p *page) terms(t app.Totals) {
 		fmt.Fprintf(&b, `<div class="term" id="term-%s"><b>%s</b><div class="formula">%s</div><div class="live">%s</div></div>`,
 			escape(term.ID), escape(term.Name), app.MathML(term.Formula), escape(term.Live))
 	}
-	byID("terms").html(b.String())
+	p.setText("terms", byID("terms"), b.String(), true)
 }
 
 // setStatus shows a message in #status; errors also go to the console as
@@ -298,6 +372,12 @@ func (p *page) setUploadState(name, state string) {
 func (p *page) setReady() {
 	p.body.attr("data-first-frame-ms", strconv.FormatFloat(now(), 'f', 1, 64))
 	p.body.attr("data-ready", "1")
+}
+
+// mark records a start-up phase on the body, as data-t-NAME-ms: when it
+// ended, in ms after the navigation started (see setReady).
+func mark(name string) {
+	document.Get("body").Call("setAttribute", "data-t-"+name+"-ms", strconv.FormatFloat(now(), 'f', 1, 64))
 }
 
 // now is performance.now(): milliseconds since the navigation started.
@@ -397,5 +477,4 @@ func (p *page) refreshRun(a *app.App) {
 	if a.Run != nil {
 		p.body.attr("data-run-open", func() string { s, _ := a.Run.Open(); return s.File }())
 	}
-	p.setURL(a)
 }

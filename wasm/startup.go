@@ -3,7 +3,6 @@
 package main
 
 import (
-	"net/url"
 	"strings"
 	"syscall/js"
 
@@ -13,12 +12,25 @@ import (
 // startup restores the scene from the link, or enters the bench mode.
 func (g *game) startup() {
 	loc := js.Global().Get("location")
-	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
-	if q.Get("bench") == "coco" {
+	q := js.Global().Get("URLSearchParams").New(loc.Get("search"))
+	param := func(k string) string {
+		if v := q.Call("get", k); v.Type() == js.TypeString {
+			return v.String()
+		}
+		return ""
+	}
+	if param("debug") == "1" {
+		// A way to stop the Go runtime as an escaped panic would, so that a
+		// test can check the page says so (the reload banner).
+		js.Global().Set("cornerlossStop", js.FuncOf(func(js.Value, []js.Value) any {
+			panic("stopped by cornerlossStop (debug=1)")
+		}))
+	}
+	if param("bench") == "coco" {
 		g.bench = newBench(g)
 		return
 	}
-	if q.Has("dumps") {
+	if q.Call("has", "dumps").Bool() {
 		g.followRun(strings.TrimPrefix(loc.Get("hash").String(), "#"))
 		return
 	}

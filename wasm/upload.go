@@ -24,6 +24,8 @@ type upload struct {
 	gen    int
 	run    bool    // a step of the run, read again to be shown
 	start  float64 // now() when the files were chosen
+	read   float64 // now() when the browser had read them
+	parsed float64 // now() when they were checked and decoded
 	memory float64 // wasmMemory() then
 	name   string
 	total  float64
@@ -108,6 +110,7 @@ func (g *game) readFile(u *upload, i int, f js.Value) {
 		u.names[i] = name
 		u.left--
 		if u.left == 0 {
+			u.read = now()
 			for _, fn := range u.funcs {
 				fn.Release()
 			}
@@ -118,7 +121,8 @@ func (g *game) readFile(u *upload, i int, f js.Value) {
 }
 
 // parse reads the dump off the browser's event loop: it sleeps a moment
-// every 50 ms of work so progress shows and the page stays responsive.
+// every 100 ms of work so progress shows and the page stays responsive
+// (each pause lets the browser draw a frame first: more often costs time).
 func (g *game) parse(u *upload) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -128,7 +132,7 @@ func (g *game) parse(u *upload) {
 	}()
 	last := time.Now()
 	opt := dump.Options{MaxBytes: maxDumpBytes, Progress: func(done, total int64) {
-		if time.Since(last) > 50*time.Millisecond && total > 0 {
+		if time.Since(last) > 100*time.Millisecond && total > 0 {
 			g.page.setProgress(fmt.Sprintf("checking %s: %d%%", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
 			time.Sleep(time.Millisecond)
 			last = time.Now()
@@ -136,6 +140,7 @@ func (g *game) parse(u *upload) {
 	}}
 	d, name, err := parseFiles(u, opt)
 	u.arrays = nil
+	u.parsed = now()
 	g.queue.push(func() {
 		if u.gen != uploads {
 			return // a newer upload replaced this one
@@ -162,10 +167,15 @@ func (g *game) parse(u *upload) {
 		g.page.setStatus(g.app.Status(), false)
 		g.page.showSummary(d.Summary())
 		// Figures for the load benchmark: time from choosing the files to
-		// the dump evaluated (it is drawn in this frame), and how much the
-		// page's memory grew for it.
+		// the dump evaluated (it is drawn in this frame), its phases
+		// (reading the files, checking and decoding, evaluating), and how
+		// much the page's memory grew for it.
 		body := g.page.body
-		body.attr("data-upload-ms", strconv.FormatFloat(now()-u.start, 'f', 1, 64))
+		t := now()
+		body.attr("data-upload-ms", strconv.FormatFloat(t-u.start, 'f', 1, 64))
+		body.attr("data-upload-read-ms", strconv.FormatFloat(u.read-u.start, 'f', 1, 64))
+		body.attr("data-upload-check-ms", strconv.FormatFloat(u.parsed-u.read, 'f', 1, 64))
+		body.attr("data-upload-eval-ms", strconv.FormatFloat(t-u.parsed, 'f', 1, 64))
 		body.attr("data-upload-bytes", strconv.FormatFloat(u.total, 'f', 0, 64))
 		body.attr("data-upload-memory-growth", strconv.FormatFloat(wasmMemory()-u.memory, 'f', 0, 64))
 		g.page.setUploadState(u.name, "ok")

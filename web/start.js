@@ -12,6 +12,7 @@
       const bytes = await (await fetch("cornerloss.wasm")).arrayBuffer();
       result = await WebAssembly.instantiate(bytes, go.importObject);
     }
+    document.body.dataset.tWasmMs = performance.now().toFixed(1); // compiled
     // The Go side reads its memory size from here (bench figures).
     window.cornerlossMemory = result.instance.exports.mem;
     await go.run(result.instance);

@@ -325,7 +325,8 @@ func (a *App) baseMaps() *loss.PixelMaps {
 	return b.maps
 }
 
-// Base returns the summary of step A of the comparison.
+// Base returns the summary of step A of the comparison (none without a
+// run).
 func (r *Run) Base() (timeline.Step, bool) {
 	if r == nil {
 		return timeline.Step{}, false
@@ -333,7 +334,7 @@ func (r *Run) Base() (timeline.Step, bool) {
 	return r.summary(r.base)
 }
 
-// Open returns the summary of the step on screen.
+// Open returns the summary of the step on screen (none without a run).
 func (r *Run) Open() (timeline.Step, bool) {
 	if r == nil {
 		return timeline.Step{}, false

@@ -5,6 +5,7 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
 	"image"
 	"image/png"
@@ -95,6 +96,59 @@ func TestGoldenUploads(t *testing.T) {
 	}
 }
 
+// TestSameFilePickedTwice: a file picked, rewritten on disk (a new training
+// step dumped under the same name) and picked again is read again: the
+// totals are the new step's.
+func TestSameFilePickedTwice(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "step.npz")
+	b := newBrowser(t)
+	b.open("")
+	for _, name := range []string{"small_two_images", "empty_image_in_batch"} {
+		c, err := golden.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(c.NPZ())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.setNumber("pull-weight", c.Weights.Pull)
+		b.setNumber("push-weight", c.Weights.Push)
+		b.setNumber("regr-weight", c.Weights.Regr)
+		b.upload(path, "ok")
+		if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
+			t.Errorf("step.npz holding %s: total %.10g, reference %.10g", name, got, c.Loss)
+		}
+	}
+}
+
+// TestStoppedRuntimeShowsBanner: when the Go runtime stops (here through
+// the debug=1 hook, which panics outside any recovery), the page says so
+// and offers a reload.
+func TestStoppedRuntimeShowsBanner(t *testing.T) {
+	b := newBrowser(t)
+	b.open("?debug=1")
+	if eval[bool](b, `!document.getElementById("banner").hidden`) {
+		t.Fatal("the banner shows on a working page")
+	}
+	// The call itself fails (the runtime dies under it): only the page's
+	// reaction matters.
+	chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](`window.cornerlossStop()`))
+	b.waitFor(`document.body.dataset.stopped === "1"`, 20*time.Second)
+	visible := eval[bool](b, `(() => { const e = document.getElementById("banner");
+		const r = e.getBoundingClientRect();
+		return !e.hidden && getComputedStyle(e).display !== "none" && r.width > 0 && r.height > 0
+			&& /Reload/.test(e.textContent); })()`)
+	if !visible {
+		t.Error("the runtime stopped but the reload banner is not visible")
+	}
+	b.screenshot("stopped")
+}
+
 // TestBadUploadKeepsPage: a bad file sets data-state=error with a message
 // naming the problem, leaves the previous numbers, and a good file
 // afterwards works.
@@ -115,6 +169,11 @@ func TestBadUploadKeepsPage(t *testing.T) {
 		// of tl_heats.
 		"terabytes.npz": replaceEntry(t, src, "tl_heats.npy", npyHeader("<f4", "(1000000, 1000000, 1000)")),
 		"pickled.npz":   replaceEntry(t, src, "tl_heats.npy", append(npyHeader("|O", "(2,)"), "\x80\x04\x95cos\nsystem\n."...)),
+		// A byte of tl_heats's deflated data changed: the CRC says so.
+		"corrupt.npz": corruptEntry(t, src, "tl_heats.npy"),
+		// tl_heats inflating to 64 MB more than its declared size (a zip
+		// bomb, in small): refused at the declared size.
+		"bomb.npz": bombEntry(t, src, "tl_heats.npy", 64<<20),
 	}
 	b := newBrowser(t)
 	b.open("")
@@ -129,7 +188,7 @@ func TestBadUploadKeepsPage(t *testing.T) {
 		if !strings.Contains(status, name) {
 			t.Errorf("%s: status %q does not name the file", name, status)
 		}
-		if strings.HasPrefix(name, "terabytes") || strings.HasPrefix(name, "pickled") {
+		if !strings.HasPrefix(name, "truncated") && !strings.HasPrefix(name, "garbage") {
 			if !strings.Contains(status, "tl_heats") {
 				t.Errorf("%s: status %q does not name the array", name, status)
 			}
@@ -175,6 +234,18 @@ func TestEditingAWeightChangesTotals(t *testing.T) {
 // replaceEntry rewrites an npz with one entry's bytes replaced.
 func replaceEntry(t *testing.T, src []byte, name string, data []byte) []byte {
 	t.Helper()
+	return rewriteEntry(t, src, name, func(zw *zip.Writer, f *zip.File) {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	})
+}
+
+// rewriteEntry copies an npz, entry name written by write instead.
+func rewriteEntry(t *testing.T, src []byte, name string, write func(zw *zip.Writer, f *zip.File)) []byte {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
 	if err != nil {
 		t.Fatal(err)
@@ -182,25 +253,69 @@ func replaceEntry(t *testing.T, src []byte, name string, data []byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if f.Name == name {
-			w.Write(data)
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
+			write(zw, f)
+		} else if err := zw.Copy(f); err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(w, rc)
-		rc.Close()
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// corruptEntry returns a copy of an npz with one byte in the middle of an
+// entry's stored data inverted.
+func corruptEntry(t *testing.T, src []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name != name {
+			continue
+		}
+		off, err := f.DataOffset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := bytes.Clone(src)
+		out[off+int64(f.CompressedSize64)/2] ^= 0xff
+		return out
+	}
+	t.Fatalf("no %s", name)
+	return nil
+}
+
+// bombEntry returns a copy of an npz whose entry name inflates to extra
+// bytes more than it declares (its size and CRC are those of its data).
+func bombEntry(t *testing.T, src []byte, name string, extra int) []byte {
+	t.Helper()
+	return rewriteEntry(t, src, name, func(zw *zip.Writer, f *zip.File) {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var deflated bytes.Buffer
+		fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+		fw.Write(data)
+		fw.Write(make([]byte, extra))
+		fw.Close()
+		h := f.FileHeader
+		h.CompressedSize64 = uint64(deflated.Len())
+		w, err := zw.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(deflated.Bytes())
+	})
 }
 
 // npyHeader returns a version 1 .npy header for descr and shape.
@@ -213,6 +328,12 @@ func npyHeader(descr, shape string) []byte {
 	h := []byte("\x93NUMPY\x01\x00")
 	h = append(h, byte(len(dict)), byte(len(dict)>>8))
 	return append(h, dict...)
+}
+
+// exec runs a JS statement in the page.
+func (b *browser) exec(js string) {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](js))
 }
 
 // value reads a total's full-precision data-value.

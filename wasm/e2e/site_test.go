@@ -66,6 +66,7 @@ func setup() (func(), error) {
 		return nil, err
 	}
 	cleanup := func() { os.RemoveAll(dir) }
+	siteDir = dir
 	if err := buildSite(root, dir); err != nil {
 		return cleanup, err
 	}
@@ -94,13 +95,18 @@ func findChrome() string {
 
 // buildSite does what `make site` does, into dir.
 func buildSite(root, dir string) error {
-	for bin, pkg := range map[string]string{"cornerloss.wasm": "./wasm", "worker.wasm": "./wasm/worker"} {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, bin), pkg)
-		cmd.Dir = root
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("building %s: %v\n%s", bin, err, out)
+	for out, pkg := range map[string]string{"cornerloss.wasm": "./wasm", "worker.wasm": "./wasm/worker"} {
+		if err := buildWasm(root, pkg, filepath.Join(dir, out)); err != nil {
+			return err
 		}
+	}
+	// The yardstick of BenchmarkPageLoad, in minimal/.
+	minimal := filepath.Join(root, "wasm", "e2e", "testdata", "minimal")
+	if err := os.MkdirAll(filepath.Join(dir, "minimal"), 0o755); err != nil {
+		return err
+	}
+	if err := buildWasm(root, "./wasm/e2e/testdata/minimal", filepath.Join(dir, "minimal", "minimal.wasm")); err != nil {
+		return err
 	}
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -113,10 +119,22 @@ func buildSite(root, dir string) error {
 	for _, f := range web {
 		copies[f] = filepath.Base(f)
 	}
+	copies[filepath.Join(minimal, "index.html")] = filepath.Join("minimal", "index.html")
 	for src, name := range copies {
 		if err := copyFile(src, filepath.Join(dir, name)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// buildWasm builds the main package pkg as the site's wasm is built.
+func buildWasm(root, pkg, out string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building %s: %v\n%s", pkg, err, msg)
 	}
 	return nil
 }
@@ -146,6 +164,7 @@ func copyFile(src, dst string) error {
 // requests are the only ones.
 type browser struct {
 	ctx     context.Context
+	quit    func() // ends the browser (also done when the test ends)
 	t       testing.TB
 	mu      sync.Mutex
 	console []chromedp.ConsoleMessage
@@ -178,8 +197,9 @@ func newBrowser(t testing.TB) *browser {
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	b := &browser{ctx: ctx, t: t}
+	end := func() { cancelT(); cancelC(); cancelA() }
+	t.Cleanup(end)
+	b := &browser{ctx: ctx, quit: end, t: t}
 	if err := chromedp.Do(ctx); err != nil { // start the browser and the tab
 		t.Fatal(err)
 	}

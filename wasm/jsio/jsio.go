@@ -11,21 +11,53 @@ import (
 )
 
 // Bytes is a browser Uint8Array as an io.ReaderAt: only the parts read are
-// copied into Go's memory.
+// copied into Go's memory. Small reads (the decompressor reads 4 KiB at a
+// time) come from a 1 MiB window copied in one call, not one call each.
 type Bytes struct {
 	Array js.Value
 	N     int64
+	win   *window // nil: every read is copied on its own
 }
 
+// window is the part of a Bytes last copied in.
+type window struct {
+	off int64
+	buf []byte
+}
+
+const windowBytes = 1 << 20
+
 // NewBytes wraps a Uint8Array.
-func NewBytes(arr js.Value) Bytes { return Bytes{arr, int64(arr.Get("length").Int())} }
+func NewBytes(arr js.Value) Bytes {
+	return Bytes{Array: arr, N: int64(arr.Get("length").Int()), win: &window{}}
+}
 
 func (b Bytes) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
 	if off >= b.N {
 		return 0, io.EOF
 	}
 	end := min(off+int64(len(p)), b.N)
-	n := js.CopyBytesToGo(p, b.Array.Call("subarray", off, end))
+	var n int
+	if b.win == nil || len(p) >= windowBytes/4 {
+		n = js.CopyBytesToGo(p, b.Array.Call("subarray", off, end))
+	} else {
+		for off+int64(n) < end {
+			at := off + int64(n)
+			w := b.win
+			if at < w.off || at >= w.off+int64(len(w.buf)) {
+				if w.buf == nil {
+					w.buf = make([]byte, windowBytes)
+				}
+				w.off = at
+				w.buf = w.buf[:min(int64(windowBytes), b.N-at)]
+				js.CopyBytesToGo(w.buf, b.Array.Call("subarray", at, at+int64(len(w.buf))))
+			}
+			n += copy(p[n:end-off], w.buf[at-w.off:])
+		}
+	}
 	if n < len(p) {
 		return n, io.EOF
 	}
