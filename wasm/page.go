@@ -118,13 +118,14 @@ func (p *page) bind(g *game) {
 	})
 	p.on(byID("export-png").v, "click", func(js.Value) { g.exportPNG() })
 	// The run's keys ([, ], b) go to the page after these controls: a
-	// focused button or input would keep them.
+	// focused button or input would keep them. The element itself, not the
+	// event's target: a click lands on the label's span inside the button.
 	p.on(byID("run-input").v, "change", func(ev js.Value) {
-		ev.Get("target").Call("blur")
+		byID("run-input").v.Call("blur")
 		g.pickRun(ev.Get("target").Get("files"))
 	})
 	p.on(byID("sample-run").v, "click", func(ev js.Value) {
-		ev.Get("target").Call("blur")
+		byID("sample-run").v.Call("blur")
 		g.sampleRun()
 	})
 	p.bindKeys(g)
