@@ -61,6 +61,7 @@ type game struct {
 	load     *runLoad   // the run's loading figures; nil without a run
 	timeline panelImage // the run's timeline, under the panels
 	tlDrawn  int        // the app's timeline version it holds
+	synced   [2]int     // the app and timeline versions the link was last built at
 }
 
 // panelImage is one panel: its place on the canvas, its pixels in Go and on
@@ -75,7 +76,7 @@ var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
 
 func newGame() *game {
 	pickLang() // first: everything built after it speaks the language
-	g := &game{app: app.New(), rendered: -1, drawn: -1, tlDrawn: -1}
+	g := &game{app: app.New(), rendered: -1, drawn: -1, tlDrawn: -1, synced: [2]int{-1, -1}}
 	g.pool.g = g
 	mark("scene")
 	g.page = newPage(&g.queue)
@@ -139,8 +140,11 @@ func (g *game) Update() error {
 		g.tlDrawn = v
 		g.redraw = true
 	}
-	if g.ready {
+	// The link follows the app and the run, and changes only with them:
+	// building it encodes and compresses the scene, too much for every frame.
+	if at := [2]int{g.app.Version(), g.app.TimelineVersion()}; g.ready && at != g.synced {
 		g.page.syncURL(g.app)
+		g.synced = at
 	}
 	if g.bench != nil && g.ready {
 		g.bench.step(g)
