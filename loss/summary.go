@@ -35,7 +35,7 @@ type Summary struct {
 	} `json:"weights"`
 	Alpha    float64        `json:"alpha"`
 	Beta     float64        `json:"beta"`
-	Eps      float64        `json:"eps,omitempty"` // the clamp; MMDet has none, so 0 and left out
+	Eps      float64        `json:"eps,omitempty"`  // the clamp; MMDet has none, so 0 and left out
 	NumPos   [2]int         `json:"num_pos"`        // positive pixels, tl and br
 	Clamped  [2]int         `json:"clamped_pixels"` // pixels at the clamp, tl and br, all stacks
 	PerStack []StackSummary `json:"per_stack"`

@@ -481,7 +481,7 @@ func isRun(files js.Value) bool {
 		return false
 	}
 	for i := range n {
-		if isNPY(files.Index(i).Get("name").String()) {
+		if dump.IsNPY(files.Index(i).Get("name").String()) {
 			return false
 		}
 	}

@@ -192,7 +192,7 @@ func (g *game) uploadFailed(u *upload, msg string) {
 // parseFiles reads one .npz or .pt, straight from the browser's buffer, or
 // several .npy files, copied in.
 func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
-	if len(u.arrays) == 1 && !isNPY(u.names[0]) {
+	if len(u.arrays) == 1 && !dump.IsNPY(u.names[0]) {
 		r := jsio.NewBytes(u.arrays[0])
 		d, err := dump.ReadNPZAt(u.names[0], r, r.N, opt)
 		return d, u.names[0], withFile(u.names[0], err)
@@ -205,8 +205,6 @@ func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 	d, err := dump.ReadNPYFiles(files, opt)
 	return d, fmt.Sprintf("%d .npy files", len(files)), err
 }
-
-func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }
 
 func withFile(name string, err error) error {
 	if err == nil {

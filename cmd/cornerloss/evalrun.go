@@ -74,7 +74,7 @@ func evalDump(name string, d *dump.Dump, o loss.Options) (*report, error) {
 // allNPY reports whether every path is an .npy file: the arrays of one dump.
 func allNPY(paths []string) bool {
 	for _, p := range paths {
-		if !strings.EqualFold(filepath.Ext(p), ".npy") {
+		if !dump.IsNPY(p) {
 			return false
 		}
 	}

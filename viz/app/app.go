@@ -120,7 +120,7 @@ func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 	var d *dump.Dump
 	var err error
 	name := files[0].Name
-	if len(files) == 1 && !isNPY(name) {
+	if len(files) == 1 && !dump.IsNPY(name) {
 		d, err = dump.ReadNPZ(name, files[0].Data, opt)
 	} else {
 		name = fmt.Sprintf("%d .npy files", len(files))
@@ -176,8 +176,6 @@ func (a *App) UseScene(s *scene.Scene) error {
 	a.status = "synthetic scene"
 	return nil
 }
-
-func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }
 
 // clampView keeps the view inside the shape of the step on screen.
 func (a *App) clampView() {
