@@ -150,8 +150,8 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 	a.clampView()
 	a.refresh()
 	a.status = fmt.Sprintf("%s: %v", name, d.Input.Shape)
-	if len(d.Warnings) > 0 {
-		a.status += "; " + d.Warnings[0]
+	for _, w := range d.Warnings { // every one: a later one (after the sigmoid, say) may be the one that matters
+		a.status += "; " + w
 	}
 	return nil
 }
