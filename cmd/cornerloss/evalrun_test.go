@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cornerloss/cornerloss/internal/chunkcase"
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
-	"github.com/cornerloss/cornerloss/internal/chunkcase"
 	"github.com/cornerloss/cornerloss/loss/golden"
 )
 
