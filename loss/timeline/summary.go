@@ -153,13 +153,6 @@ func (st *Step) fail(err error) {
 // OK reports whether the step was read.
 func (st *Step) OK() bool { return st.Summary != nil }
 
-// StepFromName returns the step number a file name gives (its last
-// integer, as loss/run reads it), and false when it gives none.
-func StepFromName(name string) (int64, bool) {
-	step, ok, _, _ := run.FromFileName(name)
-	return step, ok
-}
-
 // PosShare is the positives' share of the whole focal term (both corners).
 func (st *Step) PosShare() float64 {
 	tl, br := st.FocalTL, st.FocalBR

@@ -57,6 +57,7 @@ type App struct {
 	tlHover   int             // step under the pointer on the timeline, -1 for none
 	tlVersion int             // bumped by every change of the timeline
 	base      compareBase     // step A of a comparison
+	chunks    *chunkStep      // the step on screen's chunks, when it is split over devices
 }
 
 // historyLen is how many totals the sparkline keeps.
@@ -100,7 +101,7 @@ func (a *App) setScene(s *scene.Scene) error {
 	if err != nil {
 		return err
 	}
-	a.Scene, a.Dump, a.DumpName = s, nil, ""
+	a.Scene, a.Dump, a.DumpName, a.chunks = s, nil, "", nil
 	resized := a.in == nil || a.in.Height != in.Height || a.in.Width != in.Width
 	a.in, a.set, a.eval = in, set, ev
 	if resized {
@@ -136,6 +137,15 @@ func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 // ShowDump shows a dump read elsewhere (the page reads off the event loop).
 // On error the step on screen stays as it was.
 func (a *App) ShowDump(name string, d *dump.Dump) error {
+	if err := a.showDump(name, d); err != nil {
+		return err
+	}
+	a.chunks = nil
+	return nil
+}
+
+// showDump is ShowDump, leaving the step's chunks as they are.
+func (a *App) showDump(name string, d *dump.Dump) error {
 	ev, err := loss.NewEvaluator(d.Input, a.Options)
 	if err != nil {
 		a.status = name + ": " + err.Error()
@@ -276,6 +286,11 @@ func (a *App) SetOptions(o loss.Options) error {
 		return err
 	}
 	a.Options = o
+	if a.chunks != nil {
+		if err := a.chunks.evaluate(o); err != nil {
+			return err
+		}
+	}
 	if a.base.in != nil {
 		a.setBase(a.base.name, a.base.in) // step A under the same options
 	}

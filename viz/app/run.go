@@ -41,7 +41,7 @@ type Run struct {
 // runFile is one file of a run.
 type runFile struct {
 	name string
-	step int64 // from the name, else the order given; a summary may correct it
+	st   timeline.Step // its summary, once done
 	done bool
 }
 
@@ -65,11 +65,7 @@ func (r *Run) add(name string) int {
 	if id, ok := r.byName[name]; ok {
 		return id
 	}
-	step, ok := timeline.StepFromName(name)
-	if !ok {
-		step = int64(len(r.files))
-	}
-	r.files = append(r.files, runFile{name: name, step: step})
+	r.files = append(r.files, runFile{name: name})
 	r.byName[name] = len(r.files) - 1
 	return len(r.files) - 1
 }
@@ -82,6 +78,33 @@ func (r *Run) AddFile(name string) (int, bool) {
 	return id, id == n
 }
 
+// regroup makes the steps from the files summarised (timeline.Group, the
+// CLI's grouping: the files of one step written by several devices are one
+// step, shown once all of them are in) and their markers.
+func (r *Run) regroup() {
+	files := make([]timeline.Step, len(r.files))
+	pending := make([]bool, len(r.files))
+	for i, f := range r.files {
+		files[i], pending[i] = f.st, !f.done
+		files[i].File = f.name
+	}
+	r.steps = timeline.Group(files, pending)
+	r.marks = timeline.Markers(r.steps)
+}
+
+// Files returns the files of the step a file names (the first file of a
+// step split over devices names it): all its chunks' files, in chunk
+// order, with their IDs; or that file alone.
+func (r *Run) Files(name string) (ids []int, names []string) {
+	if i := r.index(name); i >= 0 && r.steps[i].Chunks != nil {
+		for _, c := range r.steps[i].Chunks {
+			ids, names = append(ids, r.byName[c.File]), append(names, c.File)
+		}
+		return ids, names
+	}
+	return []int{r.byName[name]}, []string{name}
+}
+
 // Name returns the file name of an ID.
 func (r *Run) Name(id int) string { return r.files[id].name }
 
@@ -89,10 +112,18 @@ func (r *Run) Name(id int) string { return r.files[id].name }
 func (r *Run) Len() int { return len(r.files) }
 
 // Done returns how many files have been summarised (or found unreadable).
-func (r *Run) Done() int { return len(r.steps) }
+func (r *Run) Done() int {
+	n := 0
+	for _, f := range r.files {
+		if f.done {
+			n++
+		}
+	}
+	return n
+}
 
 // Loaded reports whether every file has been tried.
-func (r *Run) Loaded() bool { return len(r.steps) == len(r.files) }
+func (r *Run) Loaded() bool { return r.Done() == len(r.files) }
 
 // Steps returns the summaries in step order.
 func (r *Run) Steps() []timeline.Step { return r.steps }
@@ -107,16 +138,13 @@ func (r *Run) Forget(id int) {
 	if !f.done {
 		return
 	}
-	f.done = false
-	i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
-	if i >= 0 {
-		r.steps = slices.Delete(r.steps, i, i+1)
-	}
+	f.done, f.st = false, timeline.Step{}
+	r.regroup()
 }
 
 // RunSummary records a worker's summary of file id. The step number comes
-// from the file name or the order, unless the summary knows better (a step
-// array in the dump). When the run's last file is in and no step is open,
+// from the dump's step array, else the file name, else the order
+// (timeline.Group). When the run's last file is in and no step is open,
 // the last readable step becomes the one to open.
 func (a *App) RunSummary(id int, st timeline.Step) {
 	r := a.Run
@@ -124,22 +152,11 @@ func (a *App) RunSummary(id int, st timeline.Step) {
 		return
 	}
 	f := &r.files[id]
-	st.File = f.name
-	if st.Step < 0 {
-		st.Step = f.step
-	}
 	// Following a live run: a step after the last one, while that one
 	// is open, opens in its place.
 	follow := r.open != "" && r.open == r.lastReadable()
-	if f.done {
-		i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
-		r.steps[i] = st
-	} else {
-		r.steps = append(r.steps, st)
-		f.done = true
-	}
-	timeline.Sort(r.steps)
-	r.marks = timeline.Markers(r.steps)
+	f.st, f.done = st, true
+	r.regroup()
 	if last := r.lastReadable(); r.Loaded() && r.want == "" && (r.open == "" || follow && last != r.open) {
 		r.want = last
 	}
@@ -173,11 +190,21 @@ func (r *Run) Want() (id int, name string, ok bool) {
 
 // ShowRunStep shows the run's file name, read again from its source.
 func (a *App) ShowRunStep(name string, d *dump.Dump) error {
-	if err := a.ShowDump(name, d); err != nil {
+	return a.ShowRunChunks([]string{name}, []*dump.Dump{d})
+}
+
+// ShowRunChunks shows a step of the run read again from its source: its
+// one file, or the files of its chunks (Files), in the order Files gave.
+func (a *App) ShowRunChunks(names []string, ds []*dump.Dump) error {
+	if err := a.ShowChunks(names, ds); err != nil {
 		return err
 	}
 	if a.Run != nil {
-		a.Run.open = name
+		a.Run.open = names[0]
+		if s, ok := a.Run.summary(names[0]); ok && a.chunks != nil {
+			a.chunks.step.Missing = s.Missing // the chunks the run has and this step lacks
+			a.chunkStatus()
+		}
 		a.rebuildFrame() // with step A's maps when comparing
 		a.tlVersion++
 		if a.Run.Source == RunLocal {

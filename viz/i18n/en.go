@@ -140,4 +140,12 @@ var en = map[string]string{
 	"legend.none":        "none",
 	"legend.true-offset": "true (gt_regr)",
 	"legend.predicted":   "predicted",
+
+	// gaps: a step split over devices (chunks)
+	"ctl.chunk":      "chunk",
+	"ctl.chunk.tip":  "the device's part of the batch on screen, when one step is split over several GPUs (key k)",
+	"chunks.chunk":   "chunk",
+	"chunks.mean":    "mean",
+	"chunks.missing": "missing",
+	"chunks.note":    "Training prints the mean over chunks (nnet/py_factory.py: loss.mean()). Each chunk is normalised on its own (its num_pos, its images' objects), so the mean is not the loss of the whole batch at once.",
 }
