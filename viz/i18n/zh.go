@@ -144,11 +144,11 @@ var zh = map[string]string{
 	"legend.true-offset": "真实 (gt_regr)",
 	"legend.predicted":   "预测",
 
-	// gaps: a step split over devices (chunks)
-	"ctl.chunk":      "分块",
-	"ctl.chunk.tip":  "一步拆到多块 GPU 上时，屏幕上显示的那块设备的批次部分（按键 k）",
-	"chunks.chunk":   "分块",
+	// gaps: a step split over devices (chunks); only runes the canvas font has
+	"ctl.chunk":      "部分",
+	"ctl.chunk.tip":  "一步分到多个 GPU 上时，当前视图的批次部分（键 k）",
+	"chunks.chunk":   "部分",
 	"chunks.mean":    "均值",
-	"chunks.missing": "缺失",
-	"chunks.note":    "训练打印的是各分块的均值（nnet/py_factory.py: loss.mean()）。每个分块各自归一化（它自己的 num_pos、它的图像中的目标），所以均值不等于整个批次一起计算的损失。",
+	"chunks.missing": "没有",
+	"chunks.note":    "训练中的 loss 是各部分 loss 的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于全部批次同时的 loss。",
 }
