@@ -130,6 +130,7 @@ func (p *page) bind(g *game) {
 	})
 	p.bindKeys(g)
 	p.bindDrop(g)
+	p.bindChunks(g)
 	keys := byID("key-list")
 	for _, s := range app.Shortcuts() {
 		tr := create("tr")
@@ -272,6 +273,7 @@ func (p *page) refresh(a *app.App) {
 	}
 	p.sparkline(a.History())
 	p.images(t)
+	p.chunkTable(a, t)
 	p.terms(t)
 }
 

@@ -415,10 +415,14 @@ func (g *game) openRunStep(id int, name string) {
 		g.page.setUploadState(name, "ok")
 		g.page.setStatus(g.app.Status(), false)
 	case l != nil && l.base != "":
-		g.fetchStep(l.base+url.PathEscape(name), name)
+		_, names := g.app.Run.Files(name) // a step's chunks, or the file
+		g.fetchStep(l.base, names)
 	case l != nil && id < len(l.files):
+		ids, _ := g.app.Run.Files(name)
 		arr := js.Global().Get("Array").New()
-		arr.Call("push", l.files[id])
+		for _, i := range ids {
+			arr.Call("push", l.files[i])
+		}
 		g.readRunFiles(arr)
 	}
 }
@@ -426,20 +430,20 @@ func (g *game) openRunStep(id int, name string) {
 // readRunFiles reads a run's step through the upload path, to show it.
 func (g *game) readRunFiles(files js.Value) { g.readFilesFor(files, true) }
 
-// fetchStep fetches a server's dump as a File and opens it.
-func (g *game) fetchStep(u, name string) {
+// fetchStep fetches a server's dumps of one step (one file, or its
+// chunks') as Files and opens them.
+func (g *game) fetchStep(base string, names []string) {
 	go func() {
-		blob, err := fetchBlob(u)
-		g.queue.push(func() {
+		arr := js.Global().Get("Array").New()
+		for _, name := range names {
+			blob, err := fetchBlob(base + url.PathEscape(name))
 			if err != nil {
-				g.page.setStatus(name+": "+err.Error(), true)
+				g.queue.push(func() { g.page.setStatus(name+": "+err.Error(), true) })
 				return
 			}
-			file := js.Global().Get("File").New([]any{blob}, name)
-			arr := js.Global().Get("Array").New()
-			arr.Call("push", file)
-			g.readRunFiles(arr)
-		})
+			arr.Call("push", js.Global().Get("File").New([]any{blob}, name))
+		}
+		g.queue.push(func() { g.readRunFiles(arr) })
 	}()
 }
 

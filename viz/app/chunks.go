@@ -45,6 +45,12 @@ func (a *App) ShowChunks(names []string, ds []*dump.Dump) error {
 	if len(ds) == 1 {
 		return a.ShowDump(names[0], ds[0])
 	}
+	return a.showChunks(names, ds)
+}
+
+// showChunks is ShowChunks, also for a step of one chunk (in a run whose
+// other steps have more).
+func (a *App) showChunks(names []string, ds []*dump.Dump) error {
 	dumps := make([]run.Dump, len(ds))
 	for i, d := range ds {
 		dumps[i] = run.Dump{Name: names[i], Step: d.Step, Chunk: d.Chunk}

@@ -179,6 +179,12 @@ func TestRunChunks(t *testing.T) {
 	if !slices.Equal(steps[1].Missing, []int64{1}) || !slices.ContainsFunc(a.Run.Markers(), func(m timeline.Marker) bool { return m.Kind == timeline.KindChunks && m.Index == 1 }) {
 		t.Errorf("step 800: missing %v, markers %v", steps[1].Missing, a.Run.Markers())
 	}
+	if tl := a.Timeline(); tl.Total != 2 {
+		t.Errorf("the timeline has room for %d steps, want 2 (4 files)", tl.Total)
+	}
+	if h := a.stepText(0, nil); !strings.Contains(h, "mean over its chunks") || !strings.Contains(h, "chunk 1   loss") {
+		t.Errorf("hover of step 700:\n%s", h)
+	}
 	_, want, ok := a.Run.Want()
 	if !ok || want != n2[0] {
 		t.Fatalf("the run asks to open %q, want the last step %s", want, n2[0])

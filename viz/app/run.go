@@ -36,6 +36,7 @@ type Run struct {
 	open   string            // file of the step on screen ("" none)
 	base   string            // file of step A of a comparison ("" none)
 	want   string            // file the page is to open next
+	total  int               // the steps the run's files make (files still pending grouped by name)
 }
 
 // runFile is one file of a run.
@@ -53,6 +54,7 @@ func (a *App) StartRun(src RunSource, names []string) *Run {
 	for _, n := range names {
 		r.add(n)
 	}
+	r.regroup()
 	a.Run = r
 	a.tlHover = -1
 	a.layout()
@@ -75,6 +77,9 @@ func (r *Run) add(name string) int {
 func (r *Run) AddFile(name string) (int, bool) {
 	n := len(r.files)
 	id := r.add(name)
+	if id == n {
+		r.regroup()
+	}
 	return id, id == n
 }
 
@@ -90,6 +95,10 @@ func (r *Run) regroup() {
 	}
 	r.steps = timeline.Group(files, pending)
 	r.marks = timeline.Markers(r.steps)
+	r.total = len(r.steps)
+	if slices.Contains(pending, true) && len(r.files) > 0 { // the steps the files will make, by their names so far
+		r.total = len(timeline.Group(files, make([]bool, len(files))))
+	}
 }
 
 // Files returns the files of the step a file names (the first file of a
@@ -196,12 +205,16 @@ func (a *App) ShowRunStep(name string, d *dump.Dump) error {
 // ShowRunChunks shows a step of the run read again from its source: its
 // one file, or the files of its chunks (Files), in the order Files gave.
 func (a *App) ShowRunChunks(names []string, ds []*dump.Dump) error {
-	if err := a.ShowChunks(names, ds); err != nil {
+	show := a.ShowChunks
+	if s, ok := a.Run.Step(names[0]); ok && s.Chunks != nil {
+		show = a.showChunks // even one chunk: the others are missing
+	}
+	if err := show(names, ds); err != nil {
 		return err
 	}
 	if a.Run != nil {
 		a.Run.open = names[0]
-		if s, ok := a.Run.summary(names[0]); ok && a.chunks != nil {
+		if s, ok := a.Run.Step(names[0]); ok && a.chunks != nil {
 			a.chunks.step.Missing = s.Missing // the chunks the run has and this step lacks
 			a.chunkStatus()
 		}
@@ -369,6 +382,15 @@ func (r *Run) Open() (timeline.Step, bool) {
 	return r.summary(r.open)
 }
 
+// Step returns the step a file names (its first file, for a step split
+// over devices); none without a run.
+func (r *Run) Step(name string) (timeline.Step, bool) {
+	if r == nil {
+		return timeline.Step{}, false
+	}
+	return r.summary(name)
+}
+
 // summary returns the summary of a file of the run.
 func (r *Run) summary(name string) (timeline.Step, bool) {
 	i := r.index(name)
@@ -393,7 +415,7 @@ func (a *App) Timeline() *viz.Timeline {
 		return nil
 	}
 	r.tl = viz.Timeline{Steps: r.steps, Markers: r.marks, Open: r.index(r.open), Base: r.index(r.base),
-		Hover: a.tlHover, Log: a.TimelineLog, PerStack: a.TimelinePerStack, Total: len(r.files)}
+		Hover: a.tlHover, Log: a.TimelineLog, PerStack: a.TimelinePerStack, Total: r.total}
 	return &r.tl
 }
 
@@ -436,6 +458,19 @@ func (a *App) stepText(i int, under []timeline.Marker) string {
 	s := a.Run.steps[i]
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d  %s\n", s.Step, s.File)
+	if s.Chunks != nil {
+		fmt.Fprintf(&b, "split over devices: the terms are the mean over its chunks, as training prints them (each chunk normalised on its own)\n")
+		for _, c := range s.Chunks {
+			if c.OK() {
+				fmt.Fprintf(&b, "chunk %d   loss %.7g  %s\n", *c.Chunk, c.Loss, c.File)
+			} else {
+				fmt.Fprintf(&b, "chunk %d   not read: %s\n", *c.Chunk, c.Error)
+			}
+		}
+		for _, m := range s.Missing {
+			fmt.Fprintf(&b, "chunk %d   missing\n", m)
+		}
+	}
 	if !s.OK() {
 		fmt.Fprintf(&b, "not read: %s\n", s.Error)
 	} else {
