@@ -94,7 +94,7 @@ func (b *browser) chunkRows() (rows map[int64]string, mean map[string]float64) {
 	s := eval[string](b, `JSON.stringify({rows: [...document.querySelectorAll("#chunks tr[data-chunk]")].map(r => [+r.dataset.chunk, r.classList.contains("missing") ? "missing" : r.dataset.loss]),
 		mean: Object.fromEntries(["loss", "focal", "pull", "push", "regr"].map(k => [k, +(document.getElementById("chunk-mean") || {dataset: {}}).dataset[k]]))})`)
 	var v struct {
-		Rows [][2]any          `json:"rows"`
+		Rows [][2]any           `json:"rows"`
 		Mean map[string]float64 `json:"mean"`
 	}
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
