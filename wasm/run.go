@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -447,22 +448,23 @@ func (g *game) fetchStep(base string, names []string) {
 	}()
 }
 
-// pickRun starts a run of the picked or dropped files: every .npz (a run
-// folder may hold other files too).
+// pickRun starts a run of the picked or dropped files: every .npz, .pt or
+// .pth, the files a step is dumped as (a run folder may hold other files
+// too).
 func (g *game) pickRun(files js.Value) {
 	var names []string
 	var data []js.Value
 	for i := range files.Length() {
 		f := files.Index(i)
 		name := f.Get("name").String()
-		if !strings.HasSuffix(strings.ToLower(name), ".npz") {
+		if ext := strings.ToLower(path.Ext(name)); ext != ".npz" && ext != ".pt" && ext != ".pth" {
 			continue
 		}
 		names = append(names, name)
 		data = append(data, f)
 	}
 	if len(names) == 0 {
-		g.page.setStatus("no .npz dump among the files picked", true)
+		g.page.setStatus("no .npz or .pt dump among the files picked", true)
 		return
 	}
 	g.startRun(app.RunLocal, names, data, 0)

@@ -7,7 +7,7 @@ var en = map[string]string{
 
 	"page.sub":            "The CornerNet training loss, term by term and pixel by pixel. Edit the scene, or drop a dump from a training run: nothing leaves your browser.",
 	"page.open":           "Open a dump (.npz, a .pt from torch.save, or several .npy)",
-	"page.run":            "Open a run folder (every .npz in it; or drop several dumps)",
+	"page.run":            "Open a run folder (every .npz or .pt in it; or drop several dumps)",
 	"page.sample-run":     "sample run",
 	"page.sample-run.tip": "a made-up training run of 40 steps, with a NaN step and a batch without objects",
 	"page.use-scene":      "synthetic scene",

@@ -10,7 +10,7 @@ var zh = map[string]string{
 
 	"page.sub":            "CornerNet 的训练损失，逐项、逐像素地呈现。编辑场景，或拖入训练中导出的张量：所有数据都留在你的浏览器里。",
 	"page.open":           "打开导出文件（.npz、torch.save 保存的 .pt，或多个 .npy）",
-	"page.run":            "打开训练过程文件夹（其中每个 .npz；或一次拖入多个导出文件）",
+	"page.run":            "打开训练过程文件夹（其中每个 .npz 或 .pt；或一次拖入多个导出文件）",
 	"page.sample-run":     "示例训练过程",
 	"page.sample-run.tip": "虚构的 40 步训练过程，含一个 NaN 步和一个没有物体的批次",
 	"page.use-scene":      "合成场景",

@@ -230,3 +230,34 @@ func TestChunksInPage(t *testing.T) {
 		t.Errorf("console errors: %v", errs)
 	}
 }
+
+// TestRunOfPT: .pt files dropped together are a run (issue 9: runs read
+// what torch.save wrote): each step's summary is the reference's loss.
+func TestRunOfPT(t *testing.T) {
+	dir := filepath.Join(filepath.Dir(golden.Dir()), "pt")
+	files := map[string]string{"two_stacks_tuple_legacy.pt": "two_stacks", "single_object_push_quirk_dict_legacy.pt": "single_object_push_quirk"}
+	var paths []string
+	for f := range files {
+		paths = append(paths, filepath.Join(dir, f))
+	}
+	b := newBrowser(t)
+	b.open("")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
+	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
+	sums := b.summaries()
+	if len(sums) != 2 {
+		t.Fatalf("%d steps, want 2: %+v", len(sums), sums)
+	}
+	for _, s := range sums {
+		c, err := golden.Load(files[s.File])
+		if err != nil {
+			t.Fatalf("%s: %v (error %q)", s.File, err, s.Error)
+		}
+		if c.Weights.Pull == 0.1 && c.Weights.Push == 0.1 && c.Weights.Regr == 1 && !golden.Close(s.Loss, c.Loss) {
+			t.Errorf("%s: loss %v, reference %v", s.File, s.Loss, c.Loss)
+		}
+		if s.Error != "" || !(s.Loss > 0) {
+			t.Errorf("%s: error %q, loss %v", s.File, s.Error, s.Loss)
+		}
+	}
+}
