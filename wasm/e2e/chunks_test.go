@@ -133,6 +133,23 @@ func checkStep(t *testing.T, b *browser, want cliStep) {
 	}
 }
 
+// step700 writes the three chunks of a split (testdata/chunks) as step 700
+// into a new directory, step_700_gpuN.npz, and returns what `cornerloss
+// eval -json` prints for them.
+func step700(t *testing.T) (sp chunkcase.Split, dir string, paths []string, cli []cliStep) {
+	t.Helper()
+	splits, err := chunkcase.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, dir = splits[1], t.TempDir()
+	paths, err = sp.Write(dir, 700, func(j int) string { return fmt.Sprintf("step_700_gpu%d.npz", j) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp, dir, paths, cliEval(t, sp, paths...)
+}
+
 // TestChunksInPage: the files of one step from three devices, picked
 // together, open as that step: each chunk's loss and their mean as
 // `cornerloss eval -json` prints them for the same files (and as the
@@ -141,17 +158,7 @@ func checkStep(t *testing.T, b *browser, want cliStep) {
 // step is one point of the timeline whose summary is the chunk mean, a
 // step lacking a chunk is marked, and opening the step shows its chunks.
 func TestChunksInPage(t *testing.T) {
-	splits, err := chunkcase.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := splits[1]
-	dir := t.TempDir()
-	paths, err := sp.Write(dir, 700, func(j int) string { return fmt.Sprintf("step_700_gpu%d.npz", j) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cli := cliEval(t, sp, paths...)
+	sp, dir, paths, cli := step700(t)
 	if len(cli) != 1 || len(cli[0].Chunks) != 3 || !golden.Close(cli[0].Loss, sp.Mean["loss"]) {
 		t.Fatalf("eval -json: %+v (reference mean %v)", cli, sp.Mean["loss"])
 	}

@@ -3,12 +3,10 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/cornerloss/cornerloss/internal/chunkcase"
 	"github.com/cornerloss/cornerloss/loss/golden"
 )
 
@@ -17,17 +15,7 @@ import (
 // -json` for the same files, and opens with its chunk table (every chunk
 // fetched from the server).
 func TestFollowRunChunks(t *testing.T) {
-	splits, err := chunkcase.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := splits[1]
-	dir := t.TempDir()
-	paths, err := sp.Write(dir, 700, func(j int) string { return fmt.Sprintf("step_700_gpu%d.npz", j) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cli := cliEval(t, sp, paths...)
+	sp, dir, _, cli := step700(t)
 	base := serveDumps(t, dir)
 	b := newBrowser(t)
 	b.do(chromedp.Navigate(base + "?dumps"))
