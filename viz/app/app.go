@@ -57,6 +57,7 @@ type App struct {
 	tlHover   int             // step under the pointer on the timeline, -1 for none
 	tlVersion int             // bumped by every change of the timeline
 	base      compareBase     // step A of a comparison
+	tour      int             // step of the guided walk (tour.go), 0 outside it
 }
 
 // historyLen is how many totals the sparkline keeps.
