@@ -282,6 +282,7 @@ func TestTourLinkAndScreenshots(t *testing.T) {
 			b := newBrowser(t)
 			b.do(chromedp.EmulateViewport(int64(s[0]), int64(s[1])))
 			for _, n := range []int{3, 7} {
+				b.do(chromedp.Navigate("about:blank")) // a new page: the link's hash alone would not reload it
 				b.open(fmt.Sprintf("?lang=%s#tour=%d", lang, n))
 				b.waitFor(fmt.Sprintf(`document.body.dataset.tour === "%d" && %s.dataset.step === "%d"`, n, tourCurrent, n), 10*time.Second)
 				b.settle()
@@ -290,7 +291,7 @@ func TestTourLinkAndScreenshots(t *testing.T) {
 				if all := eval[int](b, `document.querySelectorAll("form#controls fieldset").length`); dim == 0 || dim == all {
 					t.Errorf("%s %dx%d step %d: %d of %d control groups dimmed", lang, s[0], s[1], n, dim, all)
 				}
-				if over := eval[string](b, `[...document.querySelectorAll("#walk *")].filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "auto").map(e => e.id || e.localName).join(" ")`); over != "" {
+				if over := eval[string](b, `[...document.querySelectorAll("#walk *")].filter(e => !e.closest("math") && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "auto").map(e => e.id || e.localName).join(" ")`); over != "" {
 					t.Errorf("%s %dx%d step %d: clipped: %s", lang, s[0], s[1], n, over)
 				}
 				b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("walk").scrollIntoView()`))
