@@ -144,6 +144,7 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 	}
 	resized := a.in.Height != d.Input.Height || a.in.Width != d.Input.Width
 	a.Scene, a.set, a.Dump, a.DumpName, a.in, a.eval = nil, nil, d, name, d.Input, ev
+	a.tour = 0 // the walk's steps are about the synthetic scene
 	if resized {
 		a.layout()
 	}

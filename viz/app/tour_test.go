@@ -3,10 +3,13 @@ package app
 import (
 	"image"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/viz"
 	"github.com/cornerloss/cornerloss/viz/i18n"
 )
@@ -240,6 +243,15 @@ func TestTourFragment(t *testing.T) {
 	b.ResumeTour(n)
 	if b.Tour() != 6 || !b.TourDone() {
 		t.Errorf("resumed at %d, done %v", b.Tour(), b.TourDone())
+	}
+	// A dump ends the walk: its steps are about the synthetic scene.
+	c, err := golden.Load("small_two_images")
+	must(t, err)
+	data, err := os.ReadFile(c.NPZ())
+	must(t, err)
+	must(t, b.LoadDump([]dump.File{{Name: "small_two_images.npz", Data: data}}, dump.Options{}))
+	if b.Tour() != 0 || b.TourFragment("") != "" {
+		t.Errorf("a dump left the walk at step %d", b.Tour())
 	}
 	if got := New().TourFragment("abc"); got != "abc" {
 		t.Errorf("outside the walk: %q", got)
