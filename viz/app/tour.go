@@ -80,6 +80,15 @@ func tourDefault() *scene.Scene {
 	return tourScene([]scene.Object{tourA, tourD}, []scene.Object{tourB, tourC})
 }
 
+// tourDefaultWith returns a preset: tourDefault changed by f.
+func tourDefaultWith(f func(s *scene.Scene)) func() *scene.Scene {
+	return func() *scene.Scene {
+		s := tourDefault()
+		f(s)
+		return s
+	}
+}
+
 var tourSteps = []TourStep{
 	{
 		ID:      "targets",
@@ -102,12 +111,8 @@ var tourSteps = []TourStep{
 		Panels:  []viz.Panel{viz.PanelProb, viz.PanelClamped, viz.PanelGrad, viz.PanelCurves},
 		Groups:  []Group{GroupPrediction},
 		Formula: func(f loss.Formulas) string { return f.Prob },
-		Preset: func() *scene.Scene {
-			s := tourDefault()
-			s.Background = -6
-			return s
-		},
-		Select: -1,
+		Preset:  tourDefaultWith(func(s *scene.Scene) { s.Background = -6 }),
+		Select:  -1,
 		Live: func(a *App) string {
 			r := a.result
 			bg := ""
@@ -147,12 +152,8 @@ var tourSteps = []TourStep{
 		Panels:  []viz.Panel{viz.PanelWeight, viz.PanelFocal, viz.PanelCurves},
 		Groups:  []Group{GroupLoss},
 		Formula: func(f loss.Formulas) string { return f.Focal },
-		Preset: func() *scene.Scene {
-			s := tourDefault()
-			s.Images[0][0].Shift = [2]float64{1, 0}
-			return s
-		},
-		Select: 0,
+		Preset:  tourDefaultWith(func(s *scene.Scene) { s.Images[0][0].Shift = [2]float64{1, 0} }),
+		Select:  0,
 		Live: func(a *App) string {
 			o, ok := a.tourTarget(0)
 			so, ok2 := a.tourObject(0)
@@ -192,12 +193,8 @@ var tourSteps = []TourStep{
 		Panels:  []viz.Panel{viz.PanelEmbedding},
 		Groups:  []Group{GroupObject},
 		Formula: func(f loss.Formulas) string { return f.Pull },
-		Preset: func() *scene.Scene {
-			s := tourDefault()
-			s.Images[0][0].Tag = [2]float64{0, 2}
-			return s
-		},
-		Select: 0,
+		Preset:  tourDefaultWith(func(s *scene.Scene) { s.Images[0][0].Tag = [2]float64{0, 2} }),
+		Select:  0,
 		Live: func(a *App) string {
 			e := a.result.Embedding(a.View.Stack, a.View.Image)
 			if len(e.Pull) == 0 {
@@ -287,12 +284,8 @@ var tourSteps = []TourStep{
 		ID:      "weights",
 		Groups:  []Group{GroupLoss, GroupTargets},
 		Formula: func(f loss.Formulas) string { return f.Total },
-		Preset: func() *scene.Scene {
-			s := tourDefault()
-			s.Stacks = 2
-			return s
-		},
-		Select: -1,
+		Preset:  tourDefaultWith(func(s *scene.Scene) { s.Stacks = 2 }),
+		Select:  -1,
 		Live: func(a *App) string {
 			o, r := a.Options, a.result
 			return fmt.Sprintf("nstack = %d,  w_pull = %g,  w_push = %g,  w_regr = %g,  loss = %.6g", r.Shape.Stacks,

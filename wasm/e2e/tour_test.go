@@ -3,12 +3,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"image/png"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -310,14 +307,7 @@ func TestTourLinkAndScreenshots(t *testing.T) {
 // background, so its darkest pixel is much lighter.
 func checkDimmed(t *testing.T, shot string, b *browser, n int) {
 	t.Helper()
-	data, err := os.ReadFile(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, shot)
 	w := eval[float64](b, `document.querySelector("canvas").getBoundingClientRect().width`)
 	h := eval[float64](b, `document.querySelector("canvas").getBoundingClientRect().height`)
 	left := eval[float64](b, `document.querySelector("canvas").getBoundingClientRect().left`)
