@@ -241,14 +241,18 @@ func (g *game) Draw(screen *ebiten.Image) {
 		return
 	}
 	screen.Fill(background)
-	for _, pi := range append(g.panels[:], g.timeline) {
+	for i, pi := range append(g.panels[:], g.timeline) {
 		if pi.img == nil || pi.rect.Empty() {
 			continue
 		}
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Translate(float64(pi.rect.Min.X), float64(pi.rect.Min.Y))
+		if i < len(g.panels) {
+			tourDim(g.app, viz.Panel(i), op)
+		}
 		screen.DrawImage(pi.img, op)
 	}
+	g.tourOutline(screen)
 	g.drawHover(screen)
 	g.drawn, g.redraw = g.rendered, false
 	g.draws++

@@ -33,6 +33,7 @@ type page struct {
 	texts    map[string]string // by element key: the last HTML or text set
 	shareBar []el
 	spark    el
+	tour     tourEls // the guided walk (tour.go)
 }
 
 // controlEl is one control's DOM elements, and what they hold (the page
@@ -79,6 +80,7 @@ func (p *page) bind(g *game) {
 		fs, ok := groups[c.Group]
 		if !ok {
 			fs = create("fieldset")
+			fs.attr("data-group", string(c.Group))
 			legend := create("legend")
 			legend.text(c.Group.Text())
 			fs.appendChild(legend)
@@ -128,6 +130,7 @@ func (p *page) bind(g *game) {
 		byID("sample-run").v.Call("blur")
 		g.sampleRun()
 	})
+	p.bindTour(g)
 	p.bindKeys(g)
 	p.bindDrop(g)
 	keys := byID("key-list")
@@ -273,13 +276,14 @@ func (p *page) refresh(a *app.App) {
 	p.sparkline(a.History())
 	p.images(t)
 	p.terms(t)
+	p.refreshTour(a)
 }
 
 // syncURL keeps the page's link on what is shown: the scene's, or a server
 // run's open and compared steps. Not needed for the first frame, it waits
 // until after it (building the scene's link encodes and compresses it).
 func (p *page) syncURL(a *app.App) {
-	u := a.URLState()
+	u := a.TourFragment(a.URLState())
 	if a.Run != nil {
 		u = a.RunURLState()
 	}

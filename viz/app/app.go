@@ -57,6 +57,7 @@ type App struct {
 	tlHover   int             // step under the pointer on the timeline, -1 for none
 	tlVersion int             // bumped by every change of the timeline
 	base      compareBase     // step A of a comparison
+	tour      int             // step of the guided walk (tour.go), 0 outside it
 }
 
 // historyLen is how many totals the sparkline keeps.
@@ -143,6 +144,7 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 	}
 	resized := a.in.Height != d.Input.Height || a.in.Width != d.Input.Width
 	a.Scene, a.set, a.Dump, a.DumpName, a.in, a.eval = nil, nil, d, name, d.Input, ev
+	a.tour = 0 // the walk's steps are about the synthetic scene
 	if resized {
 		a.layout()
 	}

@@ -155,7 +155,8 @@ func isName(w string) bool {
 	}
 	switch w {
 	case "log", "relu", "max", "clamp", "SmoothL1", "det", "tl", "br", "off",
-		"focal", "pull", "push", "regr", "nstack", "stacks", "fx", "fy", "pos":
+		"focal", "pull", "push", "regr", "nstack", "stacks", "fx", "fy", "pos",
+		"exp", "min", "dx", "dy", "logit":
 		return true
 	}
 	return false
@@ -164,7 +165,7 @@ func isName(w string) bool {
 // isFunc says whether a name is a function applied to what follows it.
 func isFunc(w string) bool {
 	switch w {
-	case "log", "relu", "max", "clamp", "SmoothL1":
+	case "log", "relu", "max", "min", "exp", "clamp", "SmoothL1":
 		return true
 	}
 	return false
