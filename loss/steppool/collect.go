@@ -26,6 +26,13 @@ func NewCollector(parts [][2]int) *Collector {
 	return &Collector{parts: parts, answers: make([]answer, len(parts))}
 }
 
+// SetParts changes the workers' shares, for a new step; the numbering goes
+// on, and answers not of the latest change are forgotten.
+func (c *Collector) SetParts(parts [][2]int) {
+	c.parts = parts
+	c.answers = make([]answer, len(parts))
+}
+
 // Next numbers a new change: the generation to send with it.
 func (c *Collector) Next() int {
 	c.gen++
