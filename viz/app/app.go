@@ -51,6 +51,8 @@ type App struct {
 	// viewed plane's logits, frameWanted when the frame must be rebuilt.
 	pool        Pool
 	gen         int
+	sums        []loss.PlaneSums // the pool's last answer
+	sent        bool             // a change went to the pool since the last update
 	waiting     bool
 	waitSame    bool
 	frameWanted bool
@@ -229,7 +231,7 @@ func (a *App) refreshTerms() { a.update(true) }
 // viewed plane's logits and targets did not change.
 func (a *App) update(sameLogits bool) {
 	if a.pool != nil {
-		a.wait(sameLogits) // PoolDone shows it
+		a.poolUpdate(sameLogits)
 		return
 	}
 	a.show(a.eval.Result(), sameLogits)

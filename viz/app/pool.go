@@ -51,7 +51,7 @@ func (a *App) PoolDone(gen int, sums []loss.PlaneSums) error {
 	if err != nil {
 		return err
 	}
-	a.waiting = false
+	a.waiting, a.sums = false, sums
 	a.show(r, a.waitSame && a.resultIn == a.in && !a.frameWanted)
 	return nil
 }
@@ -64,7 +64,7 @@ func (a *App) detachPool() error {
 	if a.pool == nil {
 		return nil
 	}
-	a.pool = nil
+	a.pool, a.sums = nil, nil
 	ev, err := loss.NewEvaluator(a.in, a.Options)
 	if err != nil {
 		return err
@@ -76,6 +76,7 @@ func (a *App) detachPool() error {
 
 // poolLoad sends the step on screen to the pool.
 func (a *App) poolLoad() {
+	a.sent, a.sums = false, nil
 	a.gen = a.pool.Next()
 	a.pool.Load(a.gen, a.in, a.Options)
 	a.wait(false)
@@ -103,7 +104,8 @@ func (a *App) evaluate(in *loss.Input) (*loss.Evaluator, error) {
 	return nil, err
 }
 
-// changed says which rows of the step on screen an edit changed.
+// changed says which rows of the step on screen an edit changed. An edit
+// of tags, offsets or the mask changes none: the pool is not asked.
 func (a *App) changed(regions []steppool.Region) {
 	if a.pool == nil {
 		for _, r := range regions {
@@ -111,11 +113,15 @@ func (a *App) changed(regions []steppool.Region) {
 		}
 		return
 	}
-	a.gen = a.pool.Next()
-	a.pool.Rows(a.gen, a.in, regions)
+	if len(regions) > 0 {
+		a.gen, a.sent = a.pool.Next(), true
+		a.pool.Rows(a.gen, a.in, regions)
+	}
 }
 
-// setEvalOptions gives the evaluator new options.
+// setEvalOptions gives the evaluator new options. The pool is not asked
+// about new weights: they reach no plane (nor do they change what an
+// evaluator holds).
 func (a *App) setEvalOptions(o loss.Options) error {
 	if a.pool == nil {
 		return a.eval.SetOptions(o)
@@ -123,8 +129,11 @@ func (a *App) setEvalOptions(o loss.Options) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	a.gen = a.pool.Next()
-	a.pool.SetOptions(a.gen, o)
+	old := a.Options
+	if o.Alpha != old.Alpha || o.Beta != old.Beta || o.Eps != old.Eps || o.Convention != old.Convention {
+		a.gen, a.sent = a.pool.Next(), true
+		a.pool.SetOptions(a.gen, o)
+	}
 	return nil
 }
 
@@ -134,6 +143,23 @@ func (a *App) changedAll() {
 		a.eval.ChangedAll()
 		return
 	}
-	a.gen = a.pool.Next()
+	a.gen, a.sent = a.pool.Next(), true
 	a.pool.All(a.gen)
+}
+
+// poolUpdate is update with a pool: after a change sent to it (or while
+// one is on its way) the result waits for its answer; otherwise the
+// planes' sums are the last answer's and the result is assembled here.
+func (a *App) poolUpdate(sameLogits bool) {
+	if a.sent || a.waiting || a.sums == nil {
+		a.sent = false
+		a.wait(sameLogits) // PoolDone shows it
+		return
+	}
+	r, err := loss.Assemble(a.in, a.Options, a.sums)
+	if err != nil { // the step on screen is the one the sums are of: cannot happen
+		a.status = err.Error()
+		return
+	}
+	a.show(r, sameLogits)
 }

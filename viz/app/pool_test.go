@@ -154,6 +154,21 @@ func TestPoolShowsWhatOneThreadShows(t *testing.T) {
 				if pooled.Frame().Result != pooled.Result() {
 					t.Fatalf("round %d: the frame shows another result than the totals", i)
 				}
+				// Tags and weights reach no plane: assembled on the page from
+				// the last answer, at once.
+				for _, e := range BenchEdits()[2:5] {
+					for _, a := range []*App{one, pooled} {
+						if err := e.Do(a, i+1); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if pooled.Pending() {
+						t.Fatalf("%s: waits for the pool", e.Name)
+					}
+					if g, w := totalsBits(pooled.Result()), totalsBits(one.Result()); fmt.Sprint(g) != fmt.Sprint(w) {
+						t.Fatalf("round %d %s: pooled totals %v, one thread %v", i, e.Name, pooled.Result().Weighted, one.Result().Weighted)
+					}
+				}
 			}
 		})
 	}
