@@ -131,6 +131,7 @@ func (g *game) Update() error {
 	g.pointer()
 	g.tick()
 	g.steps.frame(g)
+	g.uploadTick()
 	if v := g.app.Version(); v != g.rendered {
 		g.render()
 		g.page.refresh(g.app)

@@ -30,6 +30,7 @@ type stepPool struct {
 	arrived float64   // now() when the last answer arrived, for the bench
 	took    float64   // the app's assembly of the last complete answer, ms
 	pending bool      // shown on <body data-step-pending>
+	idle    func()    // to run once nothing waits for the workers
 	ms      []float64 // each worker's own time for its last answer
 	slowest float64   // the slowest worker's own time for the last complete answer
 }
@@ -44,6 +45,21 @@ func (p *stepPool) frame(g *game) {
 		p.pending = pending
 		g.page.body.attr("data-step-pending", map[bool]string{true: "1", false: "0"}[pending])
 	}
+	if f := p.idle; f != nil && !g.app.Pending() {
+		p.idle = nil
+		f()
+	}
+}
+
+// whenIdle runs f once the step on screen is evaluated: now, or in the
+// frame the workers' answer arrives (replacing an f still waiting).
+func (p *stepPool) whenIdle(g *game, f func()) {
+	if !g.app.Pending() {
+		p.idle = nil
+		f()
+		return
+	}
+	p.idle = f
 }
 
 // start spawns the workers once.

@@ -154,6 +154,9 @@ func run(msg js.Value) (reply timeline.Reply) {
 		return reply
 	}
 	opt := dump.Options{MaxBytes: maxDumpBytes}
+	if f := jsio.Inflater(); f != nil {
+		opt.Inflate = f
+	}
 	if job.Sample != nil {
 		reply.Step = timeline.ReadSample(job.Sample[0], job.Sample[1], job.Options, opt)
 		return reply
