@@ -5,8 +5,10 @@
 // the reader copies it into the arrays, once; it stops past limit bytes,
 // so a zip bomb costs no more than the entry it claims to be.
 self.cornerlossInflate = async (bytes, limit) => {
-  const reader = new Blob([bytes]).stream()
-    .pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  // A stream of the bytes themselves (a Blob's stream goes through the
+  // browser's blob storage).
+  const source = new ReadableStream({start(c) { c.enqueue(bytes); c.close(); }});
+  const reader = source.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
   const chunks = [];
   let n = 0;
   for (;;) {

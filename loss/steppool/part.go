@@ -38,8 +38,8 @@ type planeKey struct {
 // Gen is the generation of the last message applied.
 func (p *Part) Gen() int { return p.gen }
 
-// Apply takes one message and its arrays (Load: four, Rows: one). The
-// arrays are kept (Load) or copied from (Rows). On error the part is
+// Apply takes one message and its arrays (Load: two, Rows: one), copied
+// from. On error the part is
 // unusable until the next Load.
 func (p *Part) Apply(m Msg, arrays [][]float32) error {
 	p.gen = m.Gen
@@ -74,21 +74,39 @@ func (p *Part) Apply(m Msg, arrays [][]float32) error {
 func (p *Part) load(m Msg, arrays [][]float32) error {
 	p.in, p.ev, p.ops = nil, nil, nil
 	sh := m.Shape
-	if len(arrays) != 4 {
-		return fmt.Errorf("step message %d: %d arrays for a step, want 4", m.Gen, len(arrays))
+	if len(arrays) != 2 {
+		return fmt.Errorf("step message %d: %d arrays for a step, want 2", m.Gen, len(arrays))
+	}
+	n := loss.PlaneCount(sh)
+	if sh.Stacks < 1 || sh.Batch < 1 || sh.Classes < 1 || sh.Height < 1 || sh.Width < 1 || sh.Slots < 1 ||
+		m.First < 0 || m.Last > n || m.First > m.Last {
+		return fmt.Errorf("step message %d: planes [%d, %d) of %v", m.Gen, m.First, m.Last, sh)
+	}
+	heat, targets := partPlanes(sh, m.First, m.Last)
+	px := sh.Pixels()
+	if len(arrays[0]) != len(heat)*px || len(arrays[1]) != len(targets)*px {
+		return fmt.Errorf("step message %d: %d logits and %d targets, want %d and %d", m.Gen, len(arrays[0]), len(arrays[1]), len(heat)*px, len(targets)*px)
 	}
 	in := &loss.Input{Shape: sh}
-	// The embedding and offset terms are the page's: zeros keep the
+	// Only the part's planes are filled: the evaluator reads no other. The
+	// embedding and offset terms are the page's: zeros keep the
 	// evaluator's checks happy at the size they expect.
 	slots := sh.Batch * sh.Slots
 	for c := range loss.Corners {
-		in.Heat[c], in.GTHeat[c] = arrays[c], arrays[2+c]
+		in.Heat[c] = make([]float32, sh.Stacks*sh.Batch*sh.Classes*px)
+		in.GTHeat[c] = make([]float32, sh.Batch*sh.Classes*px)
 		in.Tag[c] = make([]float32, sh.Stacks*slots)
 		in.Regr[c] = make([]float32, 2*sh.Stacks*slots)
 		in.GTRegr[c] = make([]float32, 2*slots)
 		in.Inds[c] = make([]int64, slots)
 	}
 	in.Mask = make([]uint8, slots)
+	for i, h := range heat {
+		copy(in.Heat[h.c][h.at:][:px], arrays[0][i*px:])
+	}
+	for i, t := range targets {
+		copy(in.GTHeat[t.c][t.at:][:px], arrays[1][i*px:])
+	}
 	ev, err := loss.NewPartEvaluator(in, m.Options, m.First, m.Last)
 	if err != nil {
 		return fmt.Errorf("step message %d: %v", m.Gen, err)

@@ -21,7 +21,7 @@ type Kind string
 
 const (
 	Ping    Kind = "ping"    // nothing: answered once the worker runs
-	Load    Kind = "load"    // a new step: Arrays are tl, br logits, then tl, br targets
+	Load    Kind = "load"    // a new step: the part's logit planes, then its target planes (partPlanes)
 	Rows    Kind = "rows"    // rows of some planes: Arrays[0] holds them, region by region
 	Options Kind = "options" // new loss options
 	All     Kind = "all"     // recompute every row (the page's bench)
@@ -132,11 +132,52 @@ func Split(n, workers int) [][2]int {
 }
 
 // LoadMsg is the message that gives a worker planes [first, last) of in,
-// with the arrays to send beside it. The arrays are in's own: a shell
-// copies them out (the page keeps its step).
+// with the two arrays to send beside it: the logits of those planes, and
+// the target planes they need, each in partPlanes' order. A worker gets
+// its share only: with two workers each gets half the step.
 func LoadMsg(gen int, in *loss.Input, opt loss.Options, first, last int) (Msg, [][]float32) {
 	m := Msg{Gen: gen, Kind: Load, Shape: in.Shape, First: first, Last: last, Options: opt}
-	return m, [][]float32{in.Heat[0], in.Heat[1], in.GTHeat[0], in.GTHeat[1]}
+	heat, targets := partPlanes(in.Shape, first, last)
+	n := in.Pixels()
+	logits := make([]float32, 0, len(heat)*n)
+	for _, h := range heat {
+		logits = append(logits, in.Heat[h.c][h.at:][:n]...)
+	}
+	gt := make([]float32, 0, len(targets)*n)
+	for _, t := range targets {
+		gt = append(gt, in.GTHeat[t.c][t.at:][:n]...)
+	}
+	return m, [][]float32{logits, gt}
+}
+
+// plane is where one plane starts in Heat[c] or GTHeat[c].
+type plane struct {
+	c  loss.Corner
+	at int
+}
+
+// partPlanes lists the logit planes [first, last) (in PlaneCount's order)
+// and the target planes they read (in order of first use).
+func partPlanes(sh loss.Shape, first, last int) (heat, targets []plane) {
+	seen := map[plane]bool{}
+	i := 0
+	for s := range sh.Stacks {
+		for _, c := range loss.Corners {
+			for b := range sh.Batch {
+				for cls := range sh.Classes {
+					if i >= first && i < last {
+						heat = append(heat, plane{c, sh.HeatIndex(s, b, cls, 0, 0)})
+						if t := (plane{c, sh.TargetIndex(b, cls, 0, 0)}); !seen[t] {
+							seen[t] = true
+							targets = append(targets, t)
+						}
+					}
+					i++
+				}
+			}
+		}
+	}
+	return heat, targets
 }
 
 // RowsMsg is the message for regions of in that changed, with their values.

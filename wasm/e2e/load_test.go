@@ -187,7 +187,7 @@ func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]
 	return fig
 }
 
-// BenchmarkPageUpload: the COCO-shaped dump of 2 images and 3 stacks (44
+// BenchmarkPageUpload: the COCO-shaped dump of 2 images and 3 stacks (54
 // MB deflated) picked in the
 // file input of a freshly opened page, three times, timed from outside the
 // page's code: from the input's change event to data-state=ok with the new
@@ -195,7 +195,7 @@ func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]
 // handler; reading, checking, evaluating) are reported too.
 // Run with -benchtime 1x.
 func BenchmarkPageUpload(b *testing.B) {
-	path := cocoDumpOf(b, 2, 3) // 44 MB
+	path := cocoDumpOf(b, 2, 3) // 54 MB: the issue asks for 42 MB or more
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
