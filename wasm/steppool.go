@@ -182,13 +182,19 @@ func (p *stepPool) Load(gen int, in *loss.Input, opt loss.Options) {
 	shares := steppool.Split(loss.PlaneCount(in.Shape), len(p.workers))
 	p.col.SetParts(shares)
 	for i, w := range p.workers {
-		m, arrays := steppool.LoadMsg(gen, in, opt, shares[i][0], shares[i][1])
-		copies := make([]js.Value, len(arrays))
-		for j, a := range arrays {
-			copies[j] = jsio.Float32Array(a)
-		}
-		p.post(w, m, copies)
+		m, heat, targets := steppool.LoadMsg(gen, in, opt, shares[i][0], shares[i][1])
+		p.post(w, m, []js.Value{planesArray(in.Heat, heat, in.Pixels()), planesArray(in.GTHeat, targets, in.Pixels())})
 	}
+}
+
+// planesArray copies planes of arrays into one new Uint8Array, plane by
+// plane: the page's memory holds no packed copy of the step.
+func planesArray(arrays [2][]float32, planes []steppool.Plane, n int) js.Value {
+	u := js.Global().Get("Uint8Array").New(4 * n * len(planes))
+	for i, pl := range planes {
+		jsio.CopyFloat32sTo(u.Call("subarray", 4*n*i, 4*n*(i+1)), pl.Values(arrays, n))
+	}
+	return u
 }
 
 func (p *stepPool) Rows(gen int, in *loss.Input, regions []steppool.Region) {

@@ -102,10 +102,10 @@ func (p *Part) load(m Msg, arrays [][]float32) error {
 	}
 	in.Mask = make([]uint8, slots)
 	for i, h := range heat {
-		copy(in.Heat[h.c][h.at:][:px], arrays[0][i*px:])
+		copy(h.Values(in.Heat, px), arrays[0][i*px:])
 	}
 	for i, t := range targets {
-		copy(in.GTHeat[t.c][t.at:][:px], arrays[1][i*px:])
+		copy(t.Values(in.GTHeat, px), arrays[1][i*px:])
 	}
 	ev, err := loss.NewPartEvaluator(in, m.Options, m.First, m.Last)
 	if err != nil {

@@ -132,42 +132,52 @@ func Split(n, workers int) [][2]int {
 }
 
 // LoadMsg is the message that gives a worker planes [first, last) of in,
-// with the two arrays to send beside it: the logits of those planes, and
-// the target planes they need, each in partPlanes' order. A worker gets
-// its share only: with two workers each gets half the step.
-func LoadMsg(gen int, in *loss.Input, opt loss.Options, first, last int) (Msg, [][]float32) {
-	m := Msg{Gen: gen, Kind: Load, Shape: in.Shape, First: first, Last: last, Options: opt}
-	heat, targets := partPlanes(in.Shape, first, last)
+// and what to send beside it, in two arrays: the logit planes heat, then
+// the target planes targets, each plane Pixels() values from where Plane
+// says. A worker gets its share only: with two workers each gets half the
+// step. (The shell copies plane by plane into the arrays it sends: no
+// packed copy of the step in the page's memory.)
+func LoadMsg(gen int, in *loss.Input, opt loss.Options, first, last int) (m Msg, heat, targets []Plane) {
+	heat, targets = partPlanes(in.Shape, first, last)
+	return Msg{Gen: gen, Kind: Load, Shape: in.Shape, First: first, Last: last, Options: opt}, heat, targets
+}
+
+// Plane is where one plane starts in Heat[C] (or GTHeat[C]).
+type Plane struct {
+	C  loss.Corner
+	At int
+}
+
+// Values returns plane p of arrays (in.Heat or in.GTHeat) for a shape of
+// n pixels a plane.
+func (p Plane) Values(arrays [2][]float32, n int) []float32 { return arrays[p.C][p.At:][:n] }
+
+// Pack copies the planes a LoadMsg lists into the two arrays to send.
+func Pack(in *loss.Input, heat, targets []Plane) [][]float32 {
 	n := in.Pixels()
 	logits := make([]float32, 0, len(heat)*n)
 	for _, h := range heat {
-		logits = append(logits, in.Heat[h.c][h.at:][:n]...)
+		logits = append(logits, h.Values(in.Heat, n)...)
 	}
 	gt := make([]float32, 0, len(targets)*n)
 	for _, t := range targets {
-		gt = append(gt, in.GTHeat[t.c][t.at:][:n]...)
+		gt = append(gt, t.Values(in.GTHeat, n)...)
 	}
-	return m, [][]float32{logits, gt}
-}
-
-// plane is where one plane starts in Heat[c] or GTHeat[c].
-type plane struct {
-	c  loss.Corner
-	at int
+	return [][]float32{logits, gt}
 }
 
 // partPlanes lists the logit planes [first, last) (in PlaneCount's order)
 // and the target planes they read (in order of first use).
-func partPlanes(sh loss.Shape, first, last int) (heat, targets []plane) {
-	seen := map[plane]bool{}
+func partPlanes(sh loss.Shape, first, last int) (heat, targets []Plane) {
+	seen := map[Plane]bool{}
 	i := 0
 	for s := range sh.Stacks {
 		for _, c := range loss.Corners {
 			for b := range sh.Batch {
 				for cls := range sh.Classes {
 					if i >= first && i < last {
-						heat = append(heat, plane{c, sh.HeatIndex(s, b, cls, 0, 0)})
-						if t := (plane{c, sh.TargetIndex(b, cls, 0, 0)}); !seen[t] {
+						heat = append(heat, Plane{c, sh.HeatIndex(s, b, cls, 0, 0)})
+						if t := (Plane{c, sh.TargetIndex(b, cls, 0, 0)}); !seen[t] {
 							seen[t] = true
 							targets = append(targets, t)
 						}

@@ -30,7 +30,8 @@ func newPool(t *testing.T, workers int, in *loss.Input, opt loss.Options) *pool 
 	gen := p.col.Next()
 	for w, s := range shares {
 		p.parts = append(p.parts, &steppool.Part{})
-		m, arrays := steppool.LoadMsg(gen, in, opt, s[0], s[1])
+		m, heat, targets := steppool.LoadMsg(gen, in, opt, s[0], s[1])
+		arrays := steppool.Pack(in, heat, targets)
 		var own [][]float32
 		for _, a := range arrays { // transferred copies: the page keeps its own
 			own = append(own, append([]float32(nil), a...))
@@ -215,7 +216,8 @@ func TestPartRefusesBadRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	var p steppool.Part
-	m, arrays := steppool.LoadMsg(1, in, loss.DefaultOptions(), 0, 3)
+	m, heat, targets := steppool.LoadMsg(1, in, loss.DefaultOptions(), 0, 3)
+	arrays := steppool.Pack(in, heat, targets)
 	if err := p.Apply(m, arrays); err != nil {
 		t.Fatal(err)
 	}

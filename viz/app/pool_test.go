@@ -35,7 +35,8 @@ func (p *fakePool) Load(gen int, in *loss.Input, opt loss.Options) {
 	shares := steppool.Split(loss.PlaneCount(in.Shape), p.n)
 	p.col.SetParts(shares)
 	for w, s := range shares {
-		m, arrays := steppool.LoadMsg(gen, in, opt, s[0], s[1])
+		m, heat, targets := steppool.LoadMsg(gen, in, opt, s[0], s[1])
+		arrays := steppool.Pack(in, heat, targets)
 		var own [][]float32
 		for _, a := range arrays {
 			own = append(own, append([]float32(nil), a...))

@@ -21,6 +21,11 @@ func Float64Array(f []float64) js.Value {
 	return bytesArray(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(f))), 8*len(f)))
 }
 
+// CopyFloat32sTo copies f into the Uint8Array u (of 4·len(f) bytes).
+func CopyFloat32sTo(u js.Value, f []float32) {
+	js.CopyBytesToJS(u, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(f))), 4*len(f)))
+}
+
 func bytesArray(b []byte) js.Value {
 	u := js.Global().Get("Uint8Array").New(len(b))
 	js.CopyBytesToJS(u, b)
