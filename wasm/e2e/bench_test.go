@@ -32,6 +32,10 @@ func kebab(s string) string {
 // loads alternating. Run with -benchtime 1x: each iteration loads the page
 // twice.
 func BenchmarkPage(b *testing.B) {
+	// Two bench modes of some 200 phases of frames each: more than a
+	// test's browser gets on a loaded machine.
+	defer func(d time.Duration) { browserTimeout = d }(browserTimeout)
+	browserTimeout = 20 * time.Minute
 	for b.Loop() {
 		for _, workers := range []int{1, 2} {
 			br := newBrowser(b)
