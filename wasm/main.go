@@ -58,6 +58,7 @@ type game struct {
 	bench *benchRun
 
 	pool     pool
+	steps    stepPool   // the step on screen's workers
 	load     *runLoad   // the run's loading figures; nil without a run
 	timeline panelImage // the run's timeline, under the panels
 	tlDrawn  int        // the app's timeline version it holds
@@ -129,6 +130,8 @@ func (g *game) Update() error {
 	g.app.SetCanvas(g.size)
 	g.pointer()
 	g.tick()
+	g.steps.frame(g)
+	g.uploadTick()
 	if v := g.app.Version(); v != g.rendered {
 		g.render()
 		g.page.refresh(g.app)
