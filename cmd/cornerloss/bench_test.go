@@ -1,10 +1,15 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss/golden"
@@ -42,4 +47,45 @@ func BenchmarkEvalRun(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkEvalRunYardstick is BenchmarkEvalRun's yardstick: the same 16
+// dumps inflated from memory into nothing on GOMAXPROCS goroutines, with no
+// reading, decoding, evaluating or allocating. It is what the machine gives
+// two threads of that work; with -cpu 1,2 beside BenchmarkEvalRun, it says
+// whether a speed-up below 2 is the program's or the machine's (a shared
+// or virtual machine whose second core is busy elsewhere).
+func BenchmarkEvalRunYardstick(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(golden.ReferenceDir(), "coco_like.npz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	z, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const dumps = 16
+	b.SetBytes(dumps * int64(len(src)))
+	for b.Loop() {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				buf := make([]byte, 64<<10)
+				for next.Add(1) <= dumps {
+					for _, f := range z.File {
+						r, err := f.Open()
+						if err != nil {
+							panic(err)
+						}
+						if _, err := io.CopyBuffer(io.Discard, r, buf); err != nil {
+							panic(err)
+						}
+						r.Close()
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
 }
