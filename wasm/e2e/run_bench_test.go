@@ -71,6 +71,10 @@ func BenchmarkPageRun(b *testing.B) {
 			b.ReportMetric(ms[workers], "ms/run-"+w)
 			b.ReportMetric(num("runMaxFrameMs"), "ms/max-frame-"+w)
 			b.ReportMetric(num("runMaxWorkMs"), "ms/max-update-"+w)
+			// A worker's own time per dump: if it grows with two workers,
+			// they compete for the cores (with the page, the browser, other
+			// jobs) rather than wait on each other.
+			b.ReportMetric(num("runWorkerMs")/float64(n), "ms/worker-dump-"+w)
 			b.ReportMetric(num("runPeakMb"), "MB/peak-"+w)
 			b.ReportMetric(num("runPeakMb")*1e6/budget, "peak/budget-"+w)
 		}
