@@ -34,6 +34,10 @@ type page struct {
 	shareBar []el
 	spark    el
 	tour     tourEls // the guided walk (tour.go)
+
+	// framed: the first frame is drawn. The formulas of the explanations
+	// (closed at first, and the costliest DOM of all) wait for it.
+	framed bool
 }
 
 // controlEl is one control's DOM elements, and what they hold (the page
@@ -275,7 +279,9 @@ func (p *page) refresh(a *app.App) {
 	}
 	p.sparkline(a.History())
 	p.images(t)
-	p.terms(t)
+	if p.framed {
+		p.terms(t)
+	}
 	p.refreshTour(a)
 }
 
@@ -372,10 +378,17 @@ func (p *page) setUploadState(name, state string) {
 	p.body.attr("data-state", state)
 }
 
-// setReady marks the first drawn frame, and when it came (ms after the
+// firstFrame records when the first frame was drawn (ms after the
 // navigation started).
-func (p *page) setReady() {
+func (p *page) firstFrame() {
 	p.body.attr("data-first-frame-ms", strconv.FormatFloat(now(), 'f', 1, 64))
+}
+
+// setReady fills what waited for the first frame and marks the page
+// complete (data-ready, which checks wait for).
+func (p *page) setReady(a *app.App) {
+	p.framed = true
+	p.terms(a.Totals())
 	p.body.attr("data-ready", "1")
 }
 

@@ -171,6 +171,8 @@ func isFunc(w string) bool {
 	return false
 }
 
-func esc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
+// escaper is built once: a Replacer builds its tables on first use, and
+// esc runs for every token of every formula.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func esc(s string) string { return escaper.Replace(s) }
