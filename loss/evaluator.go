@@ -1,6 +1,9 @@
 package loss
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Evaluator holds the loss of an input that changes a little at a time: it
 // keeps the focal sums of every row of every plane, so that an edit
@@ -14,11 +17,17 @@ import "unsafe"
 // The caller changes the input's arrays in place and then says which rows
 // changed with Changed (tags, offsets, the mask and the indices need no call:
 // Result always recomputes the embedding and offset terms, which are cheap).
+//
+// An Evaluator made by NewPartEvaluator holds planes [first, last) only
+// (in PlaneCount's order): a worker's share of a step split across a pool.
+// Its Sums go to Assemble on the page, beside the other parts'.
 type Evaluator struct {
 	in     *Input
 	opt    Options
 	k      *kernel
-	ids    []planeID
+	first  int       // index of ids[0] among all the step's planes
+	whole  bool      // the evaluator holds every plane: Result works
+	ids    []planeID // the planes held
 	rows   []rowSums // plane i's rows at [i·H, (i+1)·H)
 	planes []focalSums
 
@@ -33,17 +42,30 @@ type Evaluator struct {
 
 // NewEvaluator computes every row of in under opt.
 func NewEvaluator(in *Input, opt Options) (*Evaluator, error) {
+	return NewPartEvaluator(in, opt, 0, PlaneCount(in.Shape))
+}
+
+// NewPartEvaluator computes every row of planes [first, last) of in under
+// opt (see PlaneCount for their order). Only those planes' logits and
+// targets are read; Changed ignores the others.
+func NewPartEvaluator(in *Input, opt Options, first, last int) (*Evaluator, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
 	if err := in.checkLengths(); err != nil {
 		return nil, err
 	}
-	ids := planeOrder(in.Shape)
+	all := planeOrder(in.Shape)
+	if first < 0 || last > len(all) || first > last {
+		return nil, fmt.Errorf("planes [%d, %d) of a step of %d", first, last, len(all))
+	}
+	ids := all[first:last]
 	e := &Evaluator{
 		in:      in,
 		opt:     opt,
 		k:       newKernel(opt),
+		first:   first,
+		whole:   len(ids) == len(all),
 		ids:     ids,
 		rows:    make([]rowSums, len(ids)*in.Height),
 		planes:  make([]focalSums, len(ids)),
@@ -98,11 +120,11 @@ func (e *Evaluator) sumPlane(i int) {
 	e.planes[i] = f
 }
 
-// planeIndex is the position of plane (stack, corner, image, class) in the
-// evaluator's order.
+// planeIndex is the position of plane (stack, corner, image, class) among
+// the evaluator's planes, outside [0, len(e.ids)) when it holds another
+// part.
 func (e *Evaluator) planeIndex(stack int, c Corner, image, class int) int {
-	sh := e.in.Shape
-	return ((stack*2+int(c))*sh.Batch+image)*sh.Classes + class
+	return PlaneOf(e.in.Shape, stack, c, image, class) - e.first
 }
 
 // Changed says that rows [y0, y1) of plane (stack, image, class, corner)
@@ -124,6 +146,9 @@ func (e *Evaluator) Changed(c Corner, stack, image, class, y0, y1 int) {
 	w := sh.Width
 	for _, s := range stacks {
 		i := e.planeIndex(s, c, image, class)
+		if i < 0 || i >= len(e.ids) {
+			continue // another part's plane
+		}
 		x, y := e.in.planeData(e.ids[i])
 		rows := e.rows[i*sh.Height : (i+1)*sh.Height]
 		if e.bgStale[i] { // the other rows' background sums are for an old α
@@ -234,5 +259,19 @@ func (e *Evaluator) recomputeOthersOf(i int) bool {
 	return touched
 }
 
-// Result assembles the loss from the cached sums.
-func (e *Evaluator) Result() *Result { return assemble(e.in, e.opt, e.k, e.planes) }
+// Result assembles the loss from the cached sums. It needs every plane: an
+// evaluator of a part returns nil (its Sums go to Assemble instead).
+func (e *Evaluator) Result() *Result {
+	if !e.whole {
+		return nil
+	}
+	return assemble(e.in, e.opt, e.k, e.planes)
+}
+
+// Sums appends the sums of the evaluator's planes to dst, in order.
+func (e *Evaluator) Sums(dst []PlaneSums) []PlaneSums {
+	for _, f := range e.planes {
+		dst = append(dst, f.export())
+	}
+	return dst
+}

@@ -41,15 +41,17 @@ type game struct {
 	page  *page
 	queue queue
 
-	size     image.Point // canvas size, from Layout
-	panels   [viz.NumPanels]panelImage
-	rendered int // app version the panel images hold
-	drawn    int // app version last drawn on screen
-	draws    int // frames that drew something: frames with no change draw nothing
-	hover    *app.Hover
-	hoverOn  bool // the hover box is drawn
-	redraw   bool // something besides the panels changed on screen
-	ready    bool
+	size      image.Point // canvas size, from Layout
+	panels    [viz.NumPanels]panelImage
+	rendered  int                 // app version the panel images hold
+	pending   [viz.NumPanels]bool // panels still to draw for version pendingAt
+	pendingAt int
+	drawn     int // app version last drawn on screen
+	draws     int // frames that drew something: frames with no change draw nothing
+	hover     *app.Hover
+	hoverOn   bool // the hover box is drawn
+	redraw    bool // something besides the panels changed on screen
+	ready     bool
 
 	cursor  image.Point
 	pressed bool
@@ -58,9 +60,11 @@ type game struct {
 	bench *benchRun
 
 	pool     pool
+	steps    stepPool   // the step on screen's workers
 	load     *runLoad   // the run's loading figures; nil without a run
 	timeline panelImage // the run's timeline, under the panels
 	tlDrawn  int        // the app's timeline version it holds
+	tlAt     float64    // now() when it was last drawn
 	synced   [2]int     // the app and timeline versions the link was last built at
 }
 
@@ -76,7 +80,7 @@ var background = color.RGBA{0xf3, 0xf3, 0xf1, 0xff}
 
 func newGame() *game {
 	pickLang() // first: everything built after it speaks the language
-	g := &game{app: app.New(), rendered: -1, drawn: -1, tlDrawn: -1, synced: [2]int{-1, -1}}
+	g := &game{app: app.New(), rendered: -1, pendingAt: -1, drawn: -1, tlDrawn: -1, synced: [2]int{-1, -1}}
 	g.pool.g = g
 	mark("scene")
 	g.page = newPage(&g.queue)
@@ -129,12 +133,13 @@ func (g *game) Update() error {
 	g.app.SetCanvas(g.size)
 	g.pointer()
 	g.tick()
-	if v := g.app.Version(); v != g.rendered {
-		g.render()
+	g.steps.frame(g)
+	g.uploadTick()
+	if v := g.app.Version(); v != g.rendered && g.renderSome(v) {
 		g.page.refresh(g.app)
 		g.rendered = v
 	}
-	if v := g.app.TimelineVersion(); v != g.tlDrawn {
+	if v := g.app.TimelineVersion(); v != g.tlDrawn && g.timelineDue() {
 		g.renderTimeline()
 		g.page.refreshRun(g.app)
 		g.tlDrawn = v
@@ -195,6 +200,55 @@ func (g *game) render() {
 	}
 }
 
+// renderSome draws the panels of app version v into their buffers and
+// uploads them, and reports whether all are done. While a run loads, the
+// workers take both cores and a frame must stay short: it then draws
+// panels for frameBudget ms and leaves the rest to the next frames (the
+// screen keeps the last complete version until all are done). Otherwise it
+// draws them all at once.
+func (g *game) renderSome(v int) bool {
+	if g.pendingAt != v {
+		g.pendingAt = v
+		for i := range g.pending {
+			g.pending[i] = true
+		}
+	}
+	start, loading := now(), g.loading()
+	for i, due := range g.pending {
+		if !due {
+			continue
+		}
+		if loading && now()-start > frameBudget {
+			return false
+		}
+		g.renderPanel(viz.Panel(i))
+		g.pending[i] = false
+	}
+	return true
+}
+
+// frameBudget is the page's own work in one frame while a run loads, ms:
+// with the workers on every core, the frame takes a few times that.
+const frameBudget = 8
+
+// timelineEvery is the shortest interval between two redraws of the
+// timeline while a run loads, ms: a reply from a worker comes every few
+// hundred ms, and each redraw draws and uploads the whole timeline.
+const timelineEvery = 250
+
+// loading reports whether a run is being summarised.
+func (g *game) loading() bool { return g.load != nil && !g.load.done }
+
+// timelineDue reports whether the timeline may be redrawn now: at most every
+// timelineEvery ms while a run loads, at once otherwise.
+func (g *game) timelineDue() bool {
+	if !g.loading() || now()-g.tlAt >= timelineEvery {
+		g.tlAt = now()
+		return true
+	}
+	return false
+}
+
 // renderPanel draws one panel into its buffer and uploads it.
 func (g *game) renderPanel(p viz.Panel) {
 	pi, r := &g.panels[p], g.app.Grid()[p]
@@ -241,21 +295,26 @@ func (g *game) Draw(screen *ebiten.Image) {
 		return
 	}
 	screen.Fill(background)
-	for _, pi := range append(g.panels[:], g.timeline) {
+	for i, pi := range append(g.panels[:], g.timeline) {
 		if pi.img == nil || pi.rect.Empty() {
 			continue
 		}
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Translate(float64(pi.rect.Min.X), float64(pi.rect.Min.Y))
+		if i < len(g.panels) {
+			tourDim(g.app, viz.Panel(i), op)
+		}
 		screen.DrawImage(pi.img, op)
 	}
+	g.tourOutline(screen)
 	g.drawHover(screen)
 	g.drawn, g.redraw = g.rendered, false
 	g.draws++
 	g.page.body.attr("data-draws", strconv.Itoa(g.draws))
 	if !g.ready && g.rendered >= 0 {
 		g.ready = true
-		g.page.setReady()
+		g.page.firstFrame()
+		g.queue.push(func() { g.page.setReady(g.app) })
 	}
 }
 

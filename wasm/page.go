@@ -33,6 +33,11 @@ type page struct {
 	texts    map[string]string // by element key: the last HTML or text set
 	shareBar []el
 	spark    el
+	tour     tourEls // the guided walk (tour.go)
+
+	// framed: the first frame is drawn. The formulas of the explanations
+	// (closed at first, and the costliest DOM of all) wait for it.
+	framed bool
 }
 
 // controlEl is one control's DOM elements, and what they hold (the page
@@ -79,6 +84,7 @@ func (p *page) bind(g *game) {
 		fs, ok := groups[c.Group]
 		if !ok {
 			fs = create("fieldset")
+			fs.attr("data-group", string(c.Group))
 			legend := create("legend")
 			legend.text(c.Group.Text())
 			fs.appendChild(legend)
@@ -128,6 +134,7 @@ func (p *page) bind(g *game) {
 		byID("sample-run").v.Call("blur")
 		g.sampleRun()
 	})
+	p.bindTour(g)
 	p.bindKeys(g)
 	p.bindDrop(g)
 	p.bindChunks(g)
@@ -274,14 +281,17 @@ func (p *page) refresh(a *app.App) {
 	p.sparkline(a.History())
 	p.images(t)
 	p.chunkTable(a, t)
-	p.terms(t)
+	if p.framed {
+		p.terms(t)
+	}
+	p.refreshTour(a)
 }
 
 // syncURL keeps the page's link on what is shown: the scene's, or a server
 // run's open and compared steps. Not needed for the first frame, it waits
 // until after it (building the scene's link encodes and compresses it).
 func (p *page) syncURL(a *app.App) {
-	u := a.URLState()
+	u := a.TourFragment(a.URLState())
 	if a.Run != nil {
 		u = a.RunURLState()
 	}
@@ -370,10 +380,17 @@ func (p *page) setUploadState(name, state string) {
 	p.body.attr("data-state", state)
 }
 
-// setReady marks the first drawn frame, and when it came (ms after the
+// firstFrame records when the first frame was drawn (ms after the
 // navigation started).
-func (p *page) setReady() {
+func (p *page) firstFrame() {
 	p.body.attr("data-first-frame-ms", strconv.FormatFloat(now(), 'f', 1, 64))
+}
+
+// setReady fills what waited for the first frame and marks the page
+// complete (data-ready, which checks wait for).
+func (p *page) setReady(a *app.App) {
+	p.framed = true
+	p.terms(a.Totals())
 	p.body.attr("data-ready", "1")
 }
 

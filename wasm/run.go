@@ -181,19 +181,21 @@ func (p *pool) workersMemory() float64 {
 
 // runLoad is the run being loaded or shown, and its figures.
 type runLoad struct {
-	gen      int
-	files    []js.Value // local runs: the File of each ID
-	base     string     // server runs: the URL the dumps are under
-	start    float64    // now() when the files were chosen
-	maxFrame float64    // the longest interval between two frames while loading, ms
-	maxWork  float64    // the longest the page's own work took in one frame while loading, ms
-	lastTick float64
-	peak     float64 // page + workers memory, bytes
-	done     bool
-	summary  float64                   // now() of the last #run[data-summary] write
-	listing  map[string]listed         // server runs: each file as it was when last sent to a worker
-	inflight map[string]bool           // server files sent to a worker, not answered yet
-	errs     map[string]*timeline.Step // server files whose read failed, until they settle
+	gen       int
+	files     []js.Value // local runs: the File of each ID
+	base      string     // server runs: the URL the dumps are under
+	start     float64    // now() when the files were chosen
+	maxFrame  float64    // the longest interval between two frames while loading, ms
+	maxWork   float64    // the longest the page's own work took in one frame while loading, ms
+	lastTick  float64
+	peak      float64 // page + workers memory, bytes
+	workerMs  float64 // the workers' own time for the dumps, summed: against the run's time, how much two workers overlap
+	done      bool
+	summary   float64                   // now() of the last #run[data-summary] write
+	summaryMs float64                   // how long that write took, ms
+	listing   map[string]listed         // server runs: each file as it was when last sent to a worker
+	inflight  map[string]bool           // server files sent to a worker, not answered yet
+	errs      map[string]*timeline.Step // server files whose read failed, until they settle
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -238,6 +240,7 @@ func (g *game) runReply(j job, r timeline.Reply) {
 		return
 	}
 	delete(l.inflight, j.msg.Name)
+	l.workerMs += r.Ms
 	if l.base != "" && r.Step.Error != "" {
 		// A file still being written reads as broken: the listings say
 		// whether it is still changing (see listing).
@@ -263,7 +266,9 @@ func (g *game) runProgress() {
 		body.attr("data-run-state", "loading")
 		l.done = false
 		g.page.setProgress(fmt.Sprintf("summarising: %d of %d steps", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
-		if now()-l.summary > 500 {
+		// Every 500 ms, or less often when writing it takes long (a long
+		// run's JSON): a frame's own work stays a small share.
+		if now()-l.summary > max(500, 50*l.summaryMs) {
 			g.writeSummary()
 		}
 		return
@@ -274,6 +279,7 @@ func (g *game) runProgress() {
 		body.attr("data-run-ms", strconv.FormatFloat(now()-l.start, 'f', 1, 64))
 		body.attr("data-run-max-frame-ms", strconv.FormatFloat(l.maxFrame, 'f', 1, 64))
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
+		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
 		g.page.setProgress("", -1)
 		msg := fmt.Sprintf("run of %d steps", r.Len())
 		if bad := r.Len() - readable(r.Steps()); bad > 0 {
@@ -302,7 +308,8 @@ func readable(steps []timeline.Step) int {
 
 // writeSummary puts the summaries and the markers on #run, for checks.
 func (g *game) writeSummary() {
-	g.load.summary = now()
+	start := now()
+	defer func() { g.load.summary, g.load.summaryMs = now(), now()-start }()
 	b, err := json.Marshal(g.app.Run.Steps())
 	if err != nil {
 		b = []byte("[]")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
@@ -34,9 +35,18 @@ func (g *game) startup() {
 		g.followRun(strings.TrimPrefix(loc.Get("hash").String(), "#"))
 		return
 	}
-	if h := strings.TrimPrefix(loc.Get("hash").String(), "#"); h != "" {
+	// "#<state>&tour=N": the walk's step N over the linked scene; "#tour=N"
+	// alone: step N with its own scene.
+	h, step := app.SplitTourFragment(strings.TrimPrefix(loc.Get("hash").String(), "#"))
+	if h != "" {
 		if err := g.app.RestoreURLState(h); err != nil {
 			g.page.setStatus(err.Error()+"; showing the default scene", true)
+			return
+		}
+		g.app.ResumeTour(step)
+	} else if step > 0 {
+		if err := g.app.StartTour(step); err != nil {
+			g.page.setStatus(err.Error(), true)
 			return
 		}
 	}

@@ -1,7 +1,7 @@
 // A summarising worker of the page (see wasm/worker): runs the engine,
 // without Ebitengine, on one dump at a time. Messages that arrive while
 // its WebAssembly starts wait in cornerlossEarly; the Go side takes them.
-importScripts("wasm_exec.js");
+importScripts("wasm_exec.js", "inflate.js");
 self.cornerlossEarly = [];
 self.onmessage = (e) => self.cornerlossEarly.push(e.data);
 (async () => {

@@ -7,9 +7,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -149,8 +151,28 @@ func errorCases(t testing.TB) []errorCase {
 	}
 }
 
-// TestArchiveErrors breaks the zip container itself.
+// TestArchiveErrors breaks the zip container itself, read through
+// compress/flate and through an Options.Inflate (the page's path): the same
+// messages either way.
 func TestArchiveErrors(t *testing.T) {
+	for _, how := range []struct {
+		name string
+		opt  Options
+	}{{"flate", Options{}}, {"inflater", Options{Inflate: flateInflate}}} {
+		t.Run(how.name, func(t *testing.T) { archiveErrors(t, how.opt) })
+	}
+}
+
+// flateInflate is an Options.Inflate by compress/flate.
+func flateInflate(c *io.SectionReader, limit int64) (io.ReaderAt, int64, error) {
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(c), limit))
+	if err != nil {
+		return nil, 0, err
+	}
+	return bytes.NewReader(data), int64(len(data)), nil
+}
+
+func archiveErrors(t *testing.T, opt Options) {
 	c := golden.Case{Name: "small_two_images", Dir: golden.Dir()}
 	npz, err := os.ReadFile(c.NPZ())
 	if err != nil {
@@ -159,12 +181,12 @@ func TestArchiveErrors(t *testing.T) {
 	files := goldenFiles(t, c.Name)
 
 	t.Run("not a zip", func(t *testing.T) {
-		_, err := ReadNPZ("x.npz", []byte("hello, world"), Options{})
+		_, err := ReadNPZ("x.npz", []byte("hello, world"), opt)
 		checkError(t, err, "", "not a valid .npz (zip) archive")
 	})
 	t.Run("truncated", func(t *testing.T) {
 		for _, n := range []int{0, 1, 30, 100, len(npz) / 3, len(npz) / 2, len(npz) - 100, len(npz) - 1} {
-			if _, err := ReadNPZ("x.npz", npz[:n], Options{}); err == nil {
+			if _, err := ReadNPZ("x.npz", npz[:n], opt); err == nil {
 				t.Errorf("cut at %d of %d: no error", n, len(npz))
 			}
 		}
@@ -175,7 +197,7 @@ func TestArchiveErrors(t *testing.T) {
 		bad := zipOf(t, files, zip.Store)
 		at := bytes.Index(bad, files[0].Data) + len(files[0].Data) - 5
 		bad[at] ^= 0x40
-		_, err := ReadNPZ("x.npz", bad, Options{})
+		_, err := ReadNPZ("x.npz", bad, opt)
 		checkError(t, err, "tl_heats", "checksum mismatch: the archive is corrupt")
 	})
 	t.Run("deflate corrupt", func(t *testing.T) {
@@ -183,11 +205,36 @@ func TestArchiveErrors(t *testing.T) {
 		for i := 200; i < 400; i++ {
 			bad[i] = 0xff
 		}
-		_, err := ReadNPZ("x.npz", bad, Options{})
+		_, err := ReadNPZ("x.npz", bad, opt)
 		checkError(t, err, "tl_heats", "")
 	})
+	t.Run("deflated entry, wrong crc", func(t *testing.T) {
+		heats := files[0].Data
+		var deflated bytes.Buffer
+		fw, _ := flate.NewWriter(&deflated, flate.BestSpeed)
+		fw.Write(heats)
+		fw.Close()
+		data := rawZip(t, with(files, "tl_heats", nil), "tl_heats.npy", zip.Deflate, crc32.ChecksumIEEE(heats)^1, uint64(len(heats)), deflated.Bytes())
+		_, err := ReadNPZ("x.npz", data, opt)
+		checkError(t, err, "tl_heats", "checksum mismatch: the archive is corrupt")
+		// Declared one byte longer than it inflates: cut short.
+		data = rawZip(t, with(files, "tl_heats", nil), "tl_heats.npy", zip.Deflate, crc32.ChecksumIEEE(heats), uint64(len(heats)+1), deflated.Bytes())
+		if _, err = ReadNPZ("x.npz", data, opt); err == nil {
+			t.Error("an entry shorter than declared was read")
+		}
+		// And whole: the same input as the golden's.
+		data = rawZip(t, with(files, "tl_heats", nil), "tl_heats.npy", zip.Deflate, crc32.ChecksumIEEE(heats), uint64(len(heats)), deflated.Bytes())
+		d, err := ReadNPZ("x.npz", data, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mustRead(t, files)
+		if !slices.Equal(d.Input.Heat[0], want.Input.Heat[0]) || !slices.Equal(d.Input.GTHeat[1], want.Input.GTHeat[1]) {
+			t.Error("read through the inflater, the arrays differ")
+		}
+	})
 	t.Run("stored twice", func(t *testing.T) {
-		_, err := ReadNPZ("x.npz", zipOf(t, append(files, files[3]), zip.Deflate), Options{})
+		_, err := ReadNPZ("x.npz", zipOf(t, append(files, files[3]), zip.Deflate), opt)
 		checkError(t, err, "br_heats", "stored twice")
 	})
 	t.Run("zip bomb", func(t *testing.T) {
@@ -200,11 +247,11 @@ func TestArchiveErrors(t *testing.T) {
 		fw.Close()
 		data := rawZip(t, files, "extra.npy", zip.Deflate, crc32.ChecksumIEEE(npy), uint64(len(npy)), deflated.Bytes())
 		// extra.npy is not read: an extra array is ignored unread.
-		if _, err := ReadNPZ("x.npz", data, Options{}); err != nil {
+		if _, err := ReadNPZ("x.npz", data, opt); err != nil {
 			t.Fatal(err)
 		}
 		data = rawZip(t, with(files, "tl_heats", nil), "tl_heats.npy", zip.Deflate, crc32.ChecksumIEEE(npy), uint64(len(npy)), deflated.Bytes())
-		_, err := ReadNPZ("x.npz", data, Options{})
+		_, err := ReadNPZ("x.npz", data, opt)
 		// Its 1-D shape fails the shape check before any payload is read.
 		checkError(t, err, "tl_heats", "shape [2] has 1 dimensions")
 		heats := files[0].Data
@@ -214,7 +261,7 @@ func TestArchiveErrors(t *testing.T) {
 		fw.Write(bomb)
 		fw.Close()
 		data = rawZip(t, with(files, "tl_heats", nil), "tl_heats.npy", zip.Deflate, crc32.ChecksumIEEE(heats), uint64(len(heats)), deflated.Bytes())
-		_, err = ReadNPZ("x.npz", data, Options{})
+		_, err = ReadNPZ("x.npz", data, opt)
 		checkError(t, err, "tl_heats", "entry holds more bytes than its declared size: corrupt archive or zip bomb")
 	})
 	t.Run("terabytes declared", func(t *testing.T) {
@@ -223,7 +270,7 @@ func TestArchiveErrors(t *testing.T) {
 		data := rawZip(t, with(files, "tl_heats", nil), "tl_heats.npy", zip.Store, 0, uint64(len(hdr))+4e15, hdr)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := ReadNPZ("x.npz", data, Options{})
+		_, err := ReadNPZ("x.npz", data, opt)
 		runtime.ReadMemStats(&after)
 		checkError(t, err, "tl_heats", "shape [1000000 1000000 1000] needs 3.6 PiB decoded, over the 2.0 GiB limit")
 		if n := after.TotalAlloc - before.TotalAlloc; n > 4<<20 {
@@ -261,13 +308,13 @@ func TestArchiveErrors(t *testing.T) {
 			w.Write(f.Data)
 		}
 		zw.Close()
-		_, err := ReadNPZ("x.npz", b.Bytes(), Options{})
+		_, err := ReadNPZ("x.npz", b.Bytes(), opt)
 		checkError(t, err, "", "the dump needs 24.0 TiB decoded, over the 2.0 GiB limit")
 	})
 	t.Run("limit", func(t *testing.T) {
-		_, err := ReadNPZ("x.npz", npz, Options{MaxBytes: 10000})
+		_, err := ReadNPZ("x.npz", npz, Options{MaxBytes: 10000, Inflate: opt.Inflate})
 		checkError(t, err, "tl_heats", "shape [1 2 3 32 32] needs 24.0 KiB decoded, over the 9.8 KiB limit")
-		_, err = ReadNPZ("x.npz", npz, Options{MaxBytes: 30000})
+		_, err = ReadNPZ("x.npz", npz, Options{MaxBytes: 30000, Inflate: opt.Inflate})
 		checkError(t, err, "", "the dump needs 110.2 KiB decoded, over the 29.3 KiB limit")
 	})
 }

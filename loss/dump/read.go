@@ -202,12 +202,17 @@ func (rd *reading) values(p *payload, name string) ([]float32, error) {
 
 // read1 decodes the payload of one array.
 func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T, error) {
-	r, err := rd.entries[name].open()
+	e, h := rd.entries[name], rd.hdr[name]
+	open := e.open
+	if e.inflated != nil {
+		// One byte past the payload: enough to see an entry too long.
+		open = func() (io.ReadCloser, error) { return e.inflated(h.offset + h.count*int64(h.dtype.size) + 1) }
+	}
+	r, err := open()
 	if err != nil {
 		return nil, rd.wrap(name, err)
 	}
 	defer r.Close()
-	h := rd.hdr[name]
 	// Skip the header: it was checked already, and the payload is read
 	// here, not by npyio (see chunkBytes).
 	if _, err := io.CopyN(io.Discard, r, h.offset); err != nil {

@@ -19,6 +19,10 @@ type entry struct {
 	size int64  // bytes of the whole .npy, header included
 	open func() (io.ReadCloser, error)
 	hdr  *header // known without reading (a .pt tensor): open gives the payload only
+	zip  *zip.File
+	// inflated, if set, opens the whole entry inflated elsewhere
+	// (Options.Inflate) reading at most limit bytes: for the payload.
+	inflated func(limit int64) (io.ReadCloser, error)
 }
 
 // header returns the entry's header, reading it unless it is known.
@@ -69,7 +73,7 @@ func zipEntries(file string, r io.ReaderAt, size int64) ([]entry, []string, erro
 		if f.UncompressedSize64 > math.MaxInt64 {
 			return nil, nil, errorf(file, name, "entry declares %d bytes", f.UncompressedSize64)
 		}
-		entries = append(entries, entry{file: file, name: name, size: int64(f.UncompressedSize64), open: f.Open})
+		entries = append(entries, entry{file: file, name: name, size: int64(f.UncompressedSize64), open: f.Open, zip: f})
 	}
 	return entries, warnings, nil
 }

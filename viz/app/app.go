@@ -38,14 +38,28 @@ type App struct {
 	TimelineLog      bool // the timeline's terms on a log scale
 	TimelinePerStack bool // the timeline's terms unweighted, per stack
 
-	in      *loss.Input
-	set     *target.Set     // the scene's targets
-	eval    *loss.Evaluator // keeps row sums so edits recompute only what they touch
-	result  *loss.Result
-	frame   *viz.Frame
-	history []float64     // the total after each change, for the sparkline
-	version int           // bumped by every change that alters what is drawn
-	url     urlCompressor // URLState's, reused
+	in     *loss.Input
+	set    *target.Set     // the scene's targets
+	eval   *loss.Evaluator // keeps row sums so edits recompute only what they touch; nil with a pool
+	result *loss.Result
+	// resultIn is the input result was evaluated on: a new step waiting
+	// for the pool is not it yet.
+	resultIn *loss.Input
+
+	// With a pool (pool.go) the evaluation of a change arrives later:
+	// waiting until it does, waitSame while every change since kept the
+	// viewed plane's logits, frameWanted when the frame must be rebuilt.
+	pool        Pool
+	gen         int
+	sums        []loss.PlaneSums // the pool's last answer
+	sent        bool             // a change went to the pool since the last update
+	waiting     bool
+	waitSame    bool
+	frameWanted bool
+	frame       *viz.Frame
+	history     []float64     // the total after each change, for the sparkline
+	version     int           // bumped by every change that alters what is drawn
+	url         urlCompressor // URLState's, reused
 
 	size   image.Point // canvas size
 	grid   [viz.NumPanels]image.Rectangle
@@ -58,6 +72,7 @@ type App struct {
 	tlVersion int             // bumped by every change of the timeline
 	base      compareBase     // step A of a comparison
 	chunks    *chunkStep      // the step on screen's chunks, when it is split over devices
+	tour      int             // step of the guided walk (tour.go), 0 outside it
 }
 
 // historyLen is how many totals the sparkline keeps.
@@ -97,7 +112,7 @@ func (a *App) setScene(s *scene.Scene) error {
 	if err != nil {
 		return err
 	}
-	ev, err := loss.NewEvaluator(in, a.Options)
+	ev, err := a.evaluate(in)
 	if err != nil {
 		return err
 	}
@@ -108,7 +123,7 @@ func (a *App) setScene(s *scene.Scene) error {
 		a.layout()
 	}
 	a.clampView()
-	a.refresh()
+	a.load()
 	return nil
 }
 
@@ -146,19 +161,20 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 
 // showDump is ShowDump, leaving the step's chunks as they are.
 func (a *App) showDump(name string, d *dump.Dump) error {
-	ev, err := loss.NewEvaluator(d.Input, a.Options)
+	ev, err := a.evaluate(d.Input)
 	if err != nil {
 		a.status = name + ": " + err.Error()
 		return err
 	}
 	resized := a.in.Height != d.Input.Height || a.in.Width != d.Input.Width
 	a.Scene, a.set, a.Dump, a.DumpName, a.in, a.eval = nil, nil, d, name, d.Input, ev
+	a.tour = 0 // the walk's steps are about the synthetic scene
 	if resized {
 		a.layout()
 	}
 	a.Selected = -1
 	a.clampView()
-	a.refresh()
+	a.load()
 	a.status = fmt.Sprintf("%s: %v", name, d.Input.Shape)
 	for _, w := range d.Warnings { // every one: a later one (after the sigmoid, say) may be the one that matters
 		a.status += "; " + w
@@ -169,7 +185,16 @@ func (a *App) showDump(name string, d *dump.Dump) error {
 // Recompute evaluates the step on screen from scratch, every row of every
 // plane, and rebuilds the frame: the page's bench.
 func (a *App) Recompute() {
-	a.eval.ChangedAll()
+	a.changedAll()
+	a.refresh()
+}
+
+// load evaluates a new step on screen: here, or sent to the pool.
+func (a *App) load() {
+	if a.pool != nil {
+		a.poolLoad()
+		return
+	}
 	a.refresh()
 }
 
@@ -215,7 +240,16 @@ func (a *App) refreshTerms() { a.update(true) }
 // update is refresh, keeping the frame's maps when sameLogits says the
 // viewed plane's logits and targets did not change.
 func (a *App) update(sameLogits bool) {
-	a.result = a.eval.Result()
+	if a.pool != nil {
+		a.poolUpdate(sameLogits)
+		return
+	}
+	a.show(a.eval.Result(), sameLogits)
+}
+
+// show makes r, the loss of the step on screen, the one shown.
+func (a *App) show(r *loss.Result, sameLogits bool) {
+	a.result, a.resultIn = r, a.in
 	if sameLogits {
 		a.rebuildTerms()
 	} else {
@@ -230,6 +264,11 @@ func (a *App) update(sameLogits bool) {
 // rebuildFrame recomputes what the panels show for the current view,
 // reusing the frame's buffers.
 func (a *App) rebuildFrame() {
+	if a.waiting { // the pool's answer rebuilds it: maps and totals together
+		a.frameWanted = true
+		return
+	}
+	a.frameWanted = false
 	v := a.View
 	if a.frame == nil {
 		a.frame = viz.NewFrame(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
@@ -245,7 +284,7 @@ func (a *App) rebuildFrame() {
 // have not changed: the frame recomputes the terms and keeps its maps.
 func (a *App) rebuildTerms() {
 	v, f := a.View, a.frame
-	if f == nil || f.Stack != v.Stack || f.Image != v.Image || f.Class != v.Class || f.Corner != v.Corner {
+	if a.waiting || f == nil || f.Stack != v.Stack || f.Image != v.Image || f.Class != v.Class || f.Corner != v.Corner {
 		a.rebuildFrame()
 		return
 	}
@@ -282,7 +321,7 @@ func (a *App) SetView(v View) {
 // they reach (nothing for weights, the bump rows for β), and the frame keeps
 // its maps when only weights changed.
 func (a *App) SetOptions(o loss.Options) error {
-	if err := a.eval.SetOptions(o); err != nil {
+	if err := a.setEvalOptions(o); err != nil {
 		return err
 	}
 	a.Options = o

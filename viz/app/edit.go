@@ -6,6 +6,7 @@ import (
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/loss/steppool"
 	"github.com/cornerloss/cornerloss/loss/target"
 )
 
@@ -36,9 +37,14 @@ func (a *App) editScene(f func(s *scene.Scene) error) error {
 		return a.setScene(s)
 	}
 	a.Scene = s
+	rows := make([]steppool.Region, 0, len(regions))
 	for _, r := range regions {
-		a.eval.Changed(r.Corner, -1, r.Image, r.Class, r.Rect.Min.Y, r.Rect.Max.Y)
+		y0, y1 := max(r.Rect.Min.Y, 0), min(r.Rect.Max.Y, a.in.Height)
+		if y0 < y1 {
+			rows = append(rows, steppool.Region{Corner: r.Corner, Image: r.Image, Class: r.Class, Y0: y0, Y1: y1})
+		}
 	}
+	a.changed(rows)
 	a.clampView()
 	// Tags, offsets and edits elsewhere leave the viewed plane's pixels as
 	// they were: keep its maps (the frame checks the positive count).

@@ -155,7 +155,8 @@ func isName(w string) bool {
 	}
 	switch w {
 	case "log", "relu", "max", "clamp", "SmoothL1", "det", "tl", "br", "off",
-		"focal", "pull", "push", "regr", "nstack", "stacks", "fx", "fy", "pos":
+		"focal", "pull", "push", "regr", "nstack", "stacks", "fx", "fy", "pos",
+		"exp", "min", "dx", "dy", "logit":
 		return true
 	}
 	return false
@@ -164,12 +165,14 @@ func isName(w string) bool {
 // isFunc says whether a name is a function applied to what follows it.
 func isFunc(w string) bool {
 	switch w {
-	case "log", "relu", "max", "clamp", "SmoothL1":
+	case "log", "relu", "max", "min", "exp", "clamp", "SmoothL1":
 		return true
 	}
 	return false
 }
 
-func esc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
+// escaper is built once: a Replacer builds its tables on first use, and
+// esc runs for every token of every formula.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func esc(s string) string { return escaper.Replace(s) }

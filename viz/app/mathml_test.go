@@ -15,7 +15,7 @@ import (
 func TestMathML(t *testing.T) {
 	for _, c := range []loss.Convention{loss.Reference, loss.MMDet} {
 		f := c.Formulas()
-		for _, s := range []string{f.Total, f.Focal, f.Pull, f.Push, f.Regr} {
+		for _, s := range []string{f.Total, f.Focal, f.Pull, f.Push, f.Regr, f.Target, f.Prob} {
 			m := MathML(s)
 			d := xml.NewDecoder(strings.NewReader(m))
 			var text strings.Builder

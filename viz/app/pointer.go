@@ -202,7 +202,7 @@ func (a *App) Hover() *Hover { return a.hover }
 
 func (a *App) hoverAt(pn viz.Panel, x, y int) *Hover {
 	m := a.frame.Maps
-	if x < 0 || y < 0 || x >= m.Width || y >= m.Height {
+	if a.resultIn != a.in || x < 0 || y < 0 || x >= m.Width || y >= m.Height { // a new step not evaluated yet: no hover
 		return nil
 	}
 	i := y*m.Width + x

@@ -148,4 +148,67 @@ var en = map[string]string{
 	"chunks.mean":    "mean",
 	"chunks.missing": "missing",
 	"chunks.note":    "Training prints the mean over chunks (nnet/py_factory.py: loss.mean()). Each chunk is normalised on its own (its num_pos, its images' objects), so the mean is not the loss of the whole batch at once.",
+
+	// tour: the guided walk through the loss (viz/app/tour.go)
+	"tour.start":     "walk through the loss",
+	"tour.start.tip": "ten steps through the CornerNet loss, in the order it is taught; each sets up its scene",
+	"tour.heading":   "A walk through the loss",
+	"tour.prev":      "previous",
+	"tour.next":      "next",
+	"tour.leave":     "leave the walk",
+	"tour.leave.tip": "back to the free page, with the scene as the walk left it",
+	"tour.count":     "step %d of %d",
+	"tour.try":       "Try it:",
+	"tour.now":       "now:",
+	"tour.did":       "Done.",
+
+	"tour.targets.title":  "Targets: the Gaussian around each corner",
+	"tour.targets.text":   "The reference's sampler scales each box to the 128×128 map and marks its corner pixel with y = 1. Around it, draw_gaussian paints a bump of radius r, which gaussian_radius picks so that a box whose corner moves by r still overlaps the true box by gaussian_iou (0.3). Pixels inside the bump are still negatives, but with y close to 1 they will be penalised less.",
+	"tour.targets.action": "In “Targets (scene)”, set the radius formula to “buggy (2018, CenterNet)”.",
+	"tour.targets.done":   "The bump grew. The 2018 code divides every root of gaussian_radius by 2 instead of by its own 2a, so the minimum is always the third root, 4·iou times its right value. The CenterNet forks still use it (with iou 0.7): near misses are forgiven over a wider area.",
+
+	"tour.sigmoid.title":  "Sigmoid and its clamp",
+	"tour.sigmoid.text":   "Before any loss, the reference's _sigmoid turns each logit into p and clamps it to [ε, 1−ε] with ε = 1e-4, so log p and log(1−p) stay finite. The clamp has a price: where it holds, its gradient is zero.",
+	"tour.sigmoid.action": "In “Prediction (scene)”, drag the background logit below −9.21.",
+	"tour.sigmoid.done":   "Pixels past |logit| ≈ 9.21 now sit on the clamp: the clamped-p panel lights up and the gradient there is exactly zero. These pixels are right, so nothing is lost; but a pixel confidently wrong past 9.21 would get no gradient either, and training could never correct it.",
+
+	"tour.positive.title":  "The focal term of a positive pixel",
+	"tour.positive.text":   "_neg_loss takes the pixels where the target is exactly 1 as positives and adds (1−p)^α log p for each (α = 2). The factor (1−p)^α makes a confident, correct corner cost almost nothing, so training spends its effort on the corners it still misses.",
+	"tour.positive.action": "Move the predicted peak one pixel off the corner: in “Object (scene)”, set peak shift x to 1.",
+	"tour.positive.done":   "The true corner's p dropped, so (1−p)^α rose towards 1 and log p fell: its term grew. The peak now sits on a neighbouring pixel, which is a negative; the next step shows what that costs.",
+
+	"tour.negative.title":  "Negatives, and the weight (1−y)^β",
+	"tour.negative.text":   "Every other pixel is a negative, and _neg_loss adds (1−y)^β p^α log(1−p) for it (β = 4). Far from corners y = 0 and the weight is just p^α; inside a Gaussian bump (1−y)^β is small, so a peak one pixel off the corner is barely punished. Here the peak is one pixel off.",
+	"tour.negative.action": "In “Loss”, set β to 0.",
+	"tour.negative.done":   "With β = 0 the weight (1−y)^β is 1 everywhere: the pixel next to the corner, where the peak is, now counts as a full false positive and the focal term jumps. β = 4 is what forgives near misses inside the bump.",
+
+	"tour.normalise.title":  "Dividing by num_pos",
+	"tour.normalise.text":   "_neg_loss divides the sum of all terms by num_pos, the number of positive pixels in the whole batch, so the focal term does not grow with the number of objects. The background here is at CornerNet's initial bias (p ≈ 0.1), as at the start of training.",
+	"tour.normalise.action": "Delete every object of the batch: click a box on a map (or press Tab), then “delete object” (or the Delete key), until none is left.",
+	"tour.normalise.done":   "No pixel has y = 1, so num_pos = 0 and the reference takes −Σneg without dividing: not a NaN, but the negatives' whole sum, several times what it was. In a real run, where a batch has hundreds of positives, a batch without any shows as a spike on the loss curve.",
+
+	"tour.pull.title":  "Pull: one object's two embeddings together",
+	"tour.pull.text":   "_ae_loss reads the embedding each corner predicts (its tag). For each object it takes the mean ē of its two tags and adds (e_t − ē)² + (e_b − ē)², divided by the object count of its image. Pull is summed over the images of the batch, not averaged, so it grows with the batch while focal and offset do not.",
+	"tour.pull.action": "Bring object 0's two embeddings together: drag its br marker onto its tl marker in the embeddings panel, or set “embedding br” to 0.",
+	"tour.pull.done":   "With e_t = e_b the mean sits on both and the object's pull is 0: at test time its two corners are grouped into one box because their tags agree.",
+
+	"tour.push.title":  "Push: different objects apart",
+	"tour.push.text":   "_ae_loss then compares the means of every pair of objects of an image: relu(1 − |ē_j − ē_k|), a hinge with a margin of 1, averaged over the pairs. Objects whose means are more than 1 apart cost nothing. Like pull, push is summed over the images.",
+	"tour.push.action": "Give object 1 (selected) an embedding close to object 0's: drag its tl marker towards object 0's, or set “embedding tl” to 0, until their means are less than 1 apart.",
+	"tour.push.done":   "Inside the margin the hinge is positive and push rises; its gradient pushes the two means apart until they are 1 apart again. At test time two corners with close tags could be paired into a wrong box.",
+
+	"tour.one-object.title":  "Push with a single object",
+	"tour.one-object.text":   "The reference computes push over every pair, the object with itself included, and subtracts 1/(N + 1e-4) for it. With several objects this is a tiny correction. With one object it is all that remains.",
+	"tour.one-object.action": "Remove every object of this image but one: click a box on a map, then “delete object”.",
+	"tour.one-object.done":   "With one object push is (1 − 1/(1 + 1e-4))/1e-4: 0.9999 in exact arithmetic, 1.000166 in float32. A constant: its gradient is zero, so it teaches nothing and only lifts the loss of images with a lone object.",
+
+	"tour.offsets.title":  "Offsets and smooth-L1",
+	"tour.offsets.text":   "Scaling a box to the map loses the fraction of each corner's position. The network predicts it back (the offset), and _regr_loss adds the smooth-L1 of the error over the valid corners, x and y, divided by their count + 1e-4.",
+	"tour.offsets.action": "In “Object (scene)”, set offset tl x to its maximum, 1.5: an error of more than one pixel.",
+	"tour.offsets.done":   "Past an error of 1 smooth-L1 turns from ½x² into |x| − ½: the gradient stops growing and stays ±1, so a wildly wrong offset pulls no harder than a merely wrong one.",
+
+	"tour.weights.title":  "Weights and stacks",
+	"tour.weights.text":   "The loss adds the terms with weights (focal 1, pull 0.1, push 0.1, offset 1 in CornerNet) for every hourglass stack, and divides the sum by the number of stacks: each stack is supervised, and the total stays on the scale of one.",
+	"tour.weights.action": "Change a weight in “Loss”, or the number of stacks in “Targets (scene)”.",
+	"tour.weights.done":   "A weight scales its term in every stack at once; another stack adds its own terms and the division by nstack keeps the total comparable. Pull and push, summed over the images, still grow with the batch while focal and offset do not.",
 }

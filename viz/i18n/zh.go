@@ -151,4 +151,67 @@ var zh = map[string]string{
 	"chunks.mean":    "均值",
 	"chunks.missing": "没有",
 	"chunks.note":    "训练中的 loss 是各部分 loss 的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于全部批次同时的 loss。",
+
+	// tour: the guided walk through the loss (viz/app/tour.go)
+	"tour.start":     "逐步讲解损失",
+	"tour.start.tip": "按讲授顺序分十步讲解 CornerNet 的损失；每一步自动布置好它的场景",
+	"tour.heading":   "逐步讲解损失",
+	"tour.prev":      "上一步",
+	"tour.next":      "下一步",
+	"tour.leave":     "退出讲解",
+	"tour.leave.tip": "回到自由编辑，保留讲解结束时的场景",
+	"tour.count":     "第 %d 步，共 %d 步",
+	"tour.try":       "动手试试：",
+	"tour.now":       "当前值：",
+	"tour.did":       "完成。",
+
+	"tour.targets.title":  "目标：每个角点周围的高斯",
+	"tour.targets.text":   "参考实现的采样器把每个框缩放到 128×128 的热图上，在角点所在像素标记 y = 1。draw_gaussian 在它周围画一个半径为 r 的高斯峰；gaussian_radius 选择 r，使角点移动 r 之后的框与真实框的重叠仍有 gaussian_iou（0.3）。峰内的像素仍是负样本，但 y 接近 1，之后受到的惩罚更小。",
+	"tour.targets.action": "在“目标（场景）”中，把半径公式设为“buggy（2018，CenterNet）”。",
+	"tour.targets.done":   "高斯峰变大了。2018 年的代码把 gaussian_radius 的每个根都除以 2，而不是各自的 2a，于是最小值总是第三个根，是正确值的 4·iou 倍。CenterNet 的各个分支仍在使用它（iou 取 0.7）：在更大的范围内原谅预测的偏差。",
+
+	"tour.sigmoid.title":  "Sigmoid 与截断",
+	"tour.sigmoid.text":   "在计算任何损失之前，参考实现的 _sigmoid 把每个 logit 变成 p，并截断到 [ε, 1−ε]（ε = 1e-4），使 log p 与 log(1−p) 保持有限。截断是有代价的：在截断生效处，梯度为零。",
+	"tour.sigmoid.action": "在“预测（场景）”中，把背景 logit 拖到 −9.21 以下。",
+	"tour.sigmoid.done":   "|logit| 超过约 9.21 的像素现在落在截断上：“截断的 p”面板亮起，那里的梯度恰好为零。这些像素本来就预测对了，所以没有损失；但一个错得很自信、超过 9.21 的像素同样得不到梯度，训练永远无法纠正它。",
+
+	"tour.positive.title":  "正样本像素的焦点损失",
+	"tour.positive.text":   "_neg_loss 把目标恰好为 1 的像素当作正样本，对每个加上 (1−p)^α log p（α = 2）。因子 (1−p)^α 让自信且正确的角点几乎不产生损失，训练便把力气花在仍然预测不准的角点上。",
+	"tour.positive.action": "把预测的峰值移开角点一个像素：在“物体（场景）”中，把峰值平移 x 设为 1。",
+	"tour.positive.done":   "真实角点处的 p 下降了，(1−p)^α 向 1 增大而 log p 减小：这一项变大了。峰值现在位于相邻像素上，那是一个负样本；下一步看它的代价。",
+
+	"tour.negative.title":  "负样本与权重 (1−y)^β",
+	"tour.negative.text":   "其余每个像素都是负样本，_neg_loss 为它加上 (1−y)^β p^α log(1−p)（β = 4）。远离角点处 y = 0，权重就是 p^α；在高斯峰内 (1−y)^β 很小，所以偏离角点一个像素的峰几乎不受惩罚。这里的峰就偏了一个像素。",
+	"tour.negative.action": "在“损失”中，把 β 设为 0。",
+	"tour.negative.done":   "β = 0 时权重 (1−y)^β 处处为 1：角点旁边、峰值所在的像素现在被当作完全的误检，焦点损失跳升。正是 β = 4 原谅了高斯峰内的小偏差。",
+
+	"tour.normalise.title":  "除以 num_pos",
+	"tour.normalise.text":   "_neg_loss 把所有项的和除以 num_pos，即整个批次中正样本像素的个数，使焦点损失不随物体个数增长。这里的背景取 CornerNet 的初始偏置（p ≈ 0.1），就像训练刚开始时一样。",
+	"tour.normalise.action": "删除批次中的每个物体：在热图上点击一个框（或按 Tab），再点“删除物体”（或按 Delete 键），直到一个不剩。",
+	"tour.normalise.done":   "没有像素的 y = 1，num_pos = 0，参考实现直接取 −Σneg 而不做除法：不是 NaN，而是负样本的全部之和，是原来的好几倍。真实训练中一个批次有数百个正样本，一个没有正样本的批次就会在损失曲线上形成尖峰。",
+
+	"tour.pull.title":  "拉近：同一物体的两个关联嵌入",
+	"tour.pull.text":   "_ae_loss 读取每个角点预测的关联嵌入（tag）。对每个物体，取两个嵌入的均值 ē，加上 (e_t − ē)² + (e_b − ē)²，再除以该图像的物体个数。拉近项在批次的各图像上求和而不是取平均，所以它随批次增大，而焦点损失和偏移不会。",
+	"tour.pull.action": "让物体 0 的两个关联嵌入靠拢：在关联嵌入面板中把它的 br 标记拖到 tl 标记上，或把“关联嵌入 br”设为 0。",
+	"tour.pull.done":   "e_t = e_b 时均值与两者重合，这个物体的拉近项为 0：测试时它的两个角点因为嵌入一致而被组成同一个框。",
+
+	"tour.push.title":  "推远：不同物体彼此分开",
+	"tour.push.text":   "_ae_loss 接着比较一张图像中每对物体的均值：relu(1 − |ē_j − ē_k|)，一个边距为 1 的铰链，在所有配对上取平均。均值相距超过 1 的物体不产生损失。与拉近项一样，推远项在各图像上求和。",
+	"tour.push.action": "让物体 1（已选中）的嵌入靠近物体 0：把它的 tl 标记拖向物体 0，或把“关联嵌入 tl”设为 0，直到两者的均值相距小于 1。",
+	"tour.push.done":   "进入边距之内，铰链为正，推远项上升；它的梯度把两个均值推开，直到再次相距 1。测试时，嵌入相近的两个角点可能被错误地组成一个框。",
+
+	"tour.one-object.title":  "只有一个物体时的推远项",
+	"tour.one-object.text":   "参考实现在所有配对上计算推远项，包括物体与自身的配对，并为它减去 1/(N + 1e-4)。物体较多时这只是很小的修正；只有一个物体时，剩下的就只有它。",
+	"tour.one-object.action": "删除这张图像中除一个之外的所有物体：在热图上点击一个框，再点“删除物体”。",
+	"tour.one-object.done":   "只有一个物体时，推远项为 (1 − 1/(1 + 1e-4))/1e-4：精确计算是 0.9999，float32 下是 1.000166。它是常数，梯度为零，什么也学不到，只是抬高了只含一个物体的图像的损失。",
+
+	"tour.offsets.title":  "偏移与 smooth-L1",
+	"tour.offsets.text":   "把框缩放到热图上会丢掉角点位置的小数部分。网络把它预测回来（偏移），_regr_loss 对有效角点的 x、y 误差求 smooth-L1 之和，再除以角点个数 + 1e-4。",
+	"tour.offsets.action": "在“物体（场景）”中，把偏移 tl x 设为最大值 1.5：误差超过一个像素。",
+	"tour.offsets.done":   "误差超过 1 之后，smooth-L1 从 ½x² 变成 |x| − ½：梯度不再增长，保持在 ±1，所以错得离谱的偏移并不比一般的错误拉得更用力。",
+
+	"tour.weights.title":  "权重与堆叠",
+	"tour.weights.text":   "损失对每个沙漏堆叠把各项加权相加（CornerNet 中焦点损失 1、拉近 0.1、推远 0.1、偏移 1），再除以堆叠数：每个堆叠都受到监督，总损失保持在一个堆叠的量级。",
+	"tour.weights.action": "在“损失”中改变一个权重，或在“目标（场景）”中改变堆叠数。",
+	"tour.weights.done":   "权重同时缩放每个堆叠中的对应项；多一个堆叠就多一组项，除以 nstack 使总损失仍可比较。拉近与推远在各图像上求和，仍随批次增大，而焦点损失和偏移不会。",
 }

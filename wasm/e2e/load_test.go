@@ -19,9 +19,12 @@ import (
 
 // cocoDump writes a COCO-shaped training step (B=2, S=2, 80 classes at
 // 128×128, logits with noise: about 40 MB compressed) as an .npz.
-func cocoDump(tb testing.TB) string {
+func cocoDump(tb testing.TB) string { return cocoDumpOf(tb, 2, 2) }
+
+// cocoDumpOf writes the COCO-shaped scene of batch images and stacks.
+func cocoDumpOf(tb testing.TB, batch, stacks int) string {
 	tb.Helper()
-	in, _, err := scene.COCO(2, 2).Build()
+	in, _, err := scene.COCO(batch, stacks).Build()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -113,12 +116,14 @@ func median(v []float64) float64 {
 func BenchmarkPageLoad(b *testing.B) {
 	for b.Loop() {
 		const runs = 5
-		var base []float64
-		page := map[string][]float64{}
+		page, base := map[string][]float64{}, map[string][]float64{}
 		for i := range runs {
 			for j := range 2 {
 				if (i+j)%2 == 0 {
-					base = append(base, loadMarks(b, "minimal/")["firstFrameMs"])
+					m := loadMarks(b, "minimal/")
+					for _, k := range startupMarks {
+						base[k] = append(base[k], m[k])
+					}
 					continue
 				}
 				m := loadMarks(b, "")
@@ -127,12 +132,16 @@ func BenchmarkPageLoad(b *testing.B) {
 				}
 			}
 		}
-		b.Logf("minimal page first frames %v; page %v", base, page["firstFrameMs"])
-		b.ReportMetric(median(base), "ms/first-frame-minimal")
+		b.Logf("minimal page first frames %v; page %v", base["firstFrameMs"], page["firstFrameMs"])
+		b.ReportMetric(median(base["firstFrameMs"]), "ms/first-frame-minimal")
 		b.ReportMetric(median(page["firstFrameMs"]), "ms/first-frame")
-		b.ReportMetric(median(page["firstFrameMs"])-median(base), "ms/over-minimal")
+		b.ReportMetric(median(page["firstFrameMs"])-median(base["firstFrameMs"]), "ms/over-minimal")
+		// Each phase's median for both pages: the minimal page marks main,
+		// and scene and dom just before Ebitengine starts (it has neither).
 		for _, k := range startupMarks[:len(startupMarks)-1] {
-			b.ReportMetric(median(page[k]), "ms/"+kebab(strings.TrimSuffix(strings.TrimPrefix(k, "t"), "Ms")))
+			name := kebab(strings.TrimSuffix(strings.TrimPrefix(k, "t"), "Ms"))
+			b.ReportMetric(median(page[k]), "ms/"+name)
+			b.ReportMetric(median(base[k]), "ms/"+name+"-minimal")
 		}
 	}
 }
@@ -155,10 +164,15 @@ const watchUpload = `(() => {
 // the times, by figure: "ok" and "drawn" from outside the page's code, the
 // rest the page's own data-upload-* attributes.
 func uploadFigures(b *testing.B, path string) map[string][]float64 {
+	return uploadFiguresAt(b, path, "", 3)
+}
+
+// uploadFiguresAt is uploadFigures into pages opened at query, rounds times.
+func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]float64 {
 	fig := map[string][]float64{}
-	for range 3 {
+	for range rounds {
 		br := newBrowser(b)
-		br.open("")
+		br.open(query)
 		before := br.value("loss-total")
 		br.exec(watchUpload)
 		br.upload(path, "ok")
@@ -179,20 +193,35 @@ func uploadFigures(b *testing.B, path string) map[string][]float64 {
 	return fig
 }
 
-// BenchmarkPageUpload: the COCO-shaped dump (about 42 MB) picked in the
+// BenchmarkPageUpload: the COCO-shaped dump of 2 images and 3 stacks (54
+// MB deflated) picked in the
 // file input of a freshly opened page, three times, timed from outside the
 // page's code: from the input's change event to data-state=ok with the new
 // totals, and to the frame drawn. The page's own figures (from its change
 // handler; reading, checking, evaluating) are reported too.
 // Run with -benchtime 1x.
 func BenchmarkPageUpload(b *testing.B) {
-	path := cocoDump(b)
+	path := cocoDumpOf(b, 2, 3) // 54 MB: the issue asks for 42 MB or more
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		reportUpload(b, uploadFigures(b, path), float64(st.Size()))
+		// Alternating with compress/flate (?inflate=go), the reader before
+		// the browser's inflater, for a comparison under the same load.
+		fig, goFig := map[string][]float64{}, map[string][]float64{}
+		for range 3 {
+			for k, v := range uploadFiguresAt(b, path, "", 1) {
+				fig[k] = append(fig[k], v...)
+			}
+			for k, v := range uploadFiguresAt(b, path, "?inflate=go", 1) {
+				goFig[k] = append(goFig[k], v...)
+			}
+		}
+		reportUpload(b, fig, float64(st.Size()))
+		b.Logf("compress/flate: change to ok: %v ms", goFig["ok"])
+		b.ReportMetric(median(goFig["ok"]), "ms/upload-flate")
+		b.ReportMetric(median(goFig["uploadCheckMs"]), "ms/page-upload-check-flate")
 	}
 }
 

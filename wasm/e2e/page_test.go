@@ -385,9 +385,10 @@ func (b *browser) upload(path, state string) {
 	b.settle()
 }
 
-// distinctColours counts the colours of a screenshot inside r.
-func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
-	data, err := os.ReadFile(shot)
+// readPNG reads a screenshot.
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,6 +396,12 @@ func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return img
+}
+
+// distinctColours counts the colours of a screenshot inside r.
+func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
+	img := readPNG(t, shot)
 	seen := map[[3]uint32]bool{}
 	r = r.Intersect(img.Bounds())
 	for y := r.Min.Y; y < r.Max.Y; y += 3 {

@@ -128,9 +128,14 @@ func buildSite(root, dir string) error {
 	return nil
 }
 
-// buildWasm builds the main package pkg as the site's wasm is built.
+// buildWasm builds the main package pkg as the site's wasm is built;
+// CORNERLOSS_UNSTRIPPED=1 keeps the symbols, for a profile's names.
 func buildWasm(root, pkg, out string) error {
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	ldflags := "-ldflags=-s -w"
+	if os.Getenv("CORNERLOSS_UNSTRIPPED") == "1" {
+		ldflags = "-ldflags="
+	}
+	cmd := exec.Command("go", "build", "-trimpath", ldflags, "-o", out, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {

@@ -1,12 +1,14 @@
 //go:build js && wasm
 
-// Command worker is the page's summarising worker: a Web Worker running
-// the engine without Ebitengine (it never draws). It takes one job at a
-// time (loss/timeline's Job: a dump as a File, a Blob, bytes, a URL to
-// fetch, or a step of the sample run to make), reads and evaluates the dump
-// and answers with its summary. One dump at a time bounds its memory by the
-// largest dump. web/worker.js starts it and keeps the messages that arrive
-// before it runs.
+// Command worker is the page's worker: a Web Worker running the engine
+// without Ebitengine (it never draws). It takes one job at a time
+// (loss/timeline's Job: a dump as a File, a Blob, bytes, a URL to fetch, or
+// a step of the sample run to make), reads and evaluates the dump and
+// answers with its summary. One dump at a time bounds its memory by the
+// largest dump. A worker of the step on screen instead holds its share of
+// that step's planes (loss/steppool: messages with a "step" field) and
+// answers each burst of changes with its planes' sums. web/worker.js
+// starts it and keeps the messages that arrive before it runs.
 package main
 
 import (
@@ -16,7 +18,9 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/steppool"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
@@ -31,7 +35,9 @@ func main() {
 	// space instead of growing past it.
 	debug.SetGCPercent(20)
 	self := js.Global()
-	jobs := make(chan js.Value, 64)
+	// Roomy: a callback must never block, and a step worker may be sent
+	// an edit per frame while it evaluates.
+	jobs := make(chan js.Value, 1<<12)
 	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		jobs <- args[0].Get("data")
 		return nil
@@ -42,7 +48,35 @@ func main() {
 		}
 		self.Set("cornerlossEarly", js.Undefined())
 	}
+	var part steppool.Part
 	for msg := range jobs {
+		if msg.Get("step").Truthy() {
+			// Apply every change that waited, then evaluate once: a burst
+			// of edits costs one evaluation.
+			start := time.Now()
+			errMsg := applyStep(&part, msg)
+			var next js.Value
+		drain:
+			for {
+				select {
+				case m := <-jobs:
+					if !m.Get("step").Truthy() {
+						next = m
+						break drain
+					}
+					if e := applyStep(&part, m); e != "" {
+						errMsg = e
+					}
+				default:
+					break drain
+				}
+			}
+			answerStep(self, &part, errMsg, start)
+			if next.IsUndefined() {
+				continue
+			}
+			msg = next
+		}
 		reply := run(msg)
 		runtime.GC()
 		reply.Mem = self.Get("cornerlossMemory").Get("buffer").Get("byteLength").Float()
@@ -50,6 +84,57 @@ func main() {
 		out.Set("json", reply.Encode())
 		self.Call("postMessage", out)
 	}
+}
+
+// applyStep applies one message of the step on screen; it returns an
+// error message, nothing escapes as a panic.
+func applyStep(p *steppool.Part, msg js.Value) (errMsg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			errMsg = fmt.Sprint("internal error: ", r)
+		}
+	}()
+	m, err := steppool.DecodeMsg(msg.Get("step").String())
+	if err != nil {
+		return err.Error()
+	}
+	var arrays [][]float32
+	if data := msg.Get("data"); data.Truthy() {
+		for i := range data.Length() {
+			arrays = append(arrays, jsio.Float32s(data.Index(i)))
+		}
+	}
+	if err := p.Apply(m, arrays); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// answerStep evaluates what the part was told and sends its planes' sums.
+func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time) {
+	r := steppool.Reply{Gen: p.Gen(), Error: errMsg}
+	var sums []loss.PlaneSums
+	if errMsg == "" {
+		func() {
+			defer func() {
+				if x := recover(); x != nil {
+					r.Error = fmt.Sprint("internal error: ", x)
+				}
+			}()
+			var err error
+			if sums, err = p.Flush(nil); err != nil {
+				r.Error = err.Error()
+			}
+		}()
+	}
+	r.First, _ = p.Planes()
+	r.N = len(sums)
+	r.Ms = float64(time.Since(start).Microseconds()) / 1000
+	out := js.Global().Get("Object").New()
+	out.Set("step", r.Encode())
+	arr := jsio.Float64Array(steppool.SumsArray(sums))
+	out.Set("sums", arr)
+	self.Call("postMessage", out, []any{arr.Get("buffer")})
 }
 
 // run does one job; nothing it meets escapes as a panic.
@@ -69,6 +154,9 @@ func run(msg js.Value) (reply timeline.Reply) {
 		return reply
 	}
 	opt := dump.Options{MaxBytes: maxDumpBytes}
+	if f := jsio.Inflater(); f != nil {
+		opt.Inflate = f
+	}
 	if job.Sample != nil {
 		reply.Step = timeline.ReadSample(job.Sample[0], job.Sample[1], job.Options, opt)
 		return reply

@@ -1,0 +1,176 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/steppool"
+)
+
+// fakePool is the page's worker pool in-process: each worker a
+// steppool.Part, its messages waiting until the test lets it answer.
+type fakePool struct {
+	t     *testing.T
+	col   *steppool.Collector
+	parts []*steppool.Part
+	inbox [][]func() error
+	n     int // workers
+}
+
+func newFakePool(t *testing.T, workers int) *fakePool {
+	return &fakePool{t: t, n: workers, col: steppool.NewCollector(nil), parts: make([]*steppool.Part, workers), inbox: make([][]func() error, workers)}
+}
+
+func (p *fakePool) Next() int { return p.col.Next() }
+
+func (p *fakePool) send(m steppool.Msg, arrays func() [][]float32) {
+	for w := range p.parts {
+		p.inbox[w] = append(p.inbox[w], func() error { return p.parts[w].Apply(m, arrays()) })
+	}
+}
+
+func (p *fakePool) Load(gen int, in *loss.Input, opt loss.Options) {
+	shares := steppool.Split(loss.PlaneCount(in.Shape), p.n)
+	p.col.SetParts(shares)
+	for w, s := range shares {
+		m, heat, targets := steppool.LoadMsg(gen, in, opt, s[0], s[1])
+		arrays := steppool.Pack(in, heat, targets)
+		var own [][]float32
+		for _, a := range arrays {
+			own = append(own, append([]float32(nil), a...))
+		}
+		p.parts[w] = &steppool.Part{}
+		part := p.parts[w]
+		p.inbox[w] = append(p.inbox[w], func() error { return part.Apply(m, own) })
+	}
+}
+
+func (p *fakePool) Rows(gen int, in *loss.Input, regions []steppool.Region) {
+	m, data := steppool.RowsMsg(gen, in, regions)
+	p.send(m, func() [][]float32 { return [][]float32{append([]float32(nil), data...)} })
+}
+
+func (p *fakePool) SetOptions(gen int, opt loss.Options) {
+	p.send(steppool.Msg{Gen: gen, Kind: steppool.Options, Options: opt}, func() [][]float32 { return nil })
+}
+
+func (p *fakePool) All(gen int) {
+	p.send(steppool.Msg{Gen: gen, Kind: steppool.All}, func() [][]float32 { return nil })
+}
+
+// answer lets every worker apply what waits and answer, and hands the sums
+// to a when they are complete.
+func (p *fakePool) answer(a *App) {
+	p.t.Helper()
+	for w, part := range p.parts {
+		for _, f := range p.inbox[w] {
+			if err := f(); err != nil {
+				p.t.Fatal(err)
+			}
+		}
+		p.inbox[w] = nil
+		sums, err := part.Flush(nil)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		first, _ := part.Planes()
+		all, done, err := p.col.Add(w, steppool.Reply{Gen: part.Gen(), First: first, N: len(sums)}, sums)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		if done {
+			if err := a.PoolDone(part.Gen(), all); err != nil {
+				p.t.Fatal(err)
+			}
+		}
+	}
+}
+
+func totalsBits(r *loss.Result) []uint64 {
+	w := r.Weighted
+	var out []uint64
+	for _, v := range []float64{r.Loss, w.FocalTL, w.FocalBR, w.Pull, w.Push, w.RegrTL, w.RegrBR} {
+		out = append(out, math.Float64bits(v))
+	}
+	return out
+}
+
+// TestPoolShowsWhatOneThreadShows runs the bench's edits, under both
+// conventions, on an app evaluating on its own and on one with a pool of
+// two workers answering after bursts of edits, and checks: while a change
+// waits the page shows the previous totals and maps, untouched; once the
+// pool answers, the totals are the single thread's to the bit and the
+// frame is rebuilt with them.
+func TestPoolShowsWhatOneThreadShows(t *testing.T) {
+	for _, conv := range []loss.Convention{loss.Reference, loss.MMDet} {
+		t.Run(conv.String(), func(t *testing.T) {
+			one, pooled := New(), New()
+			p := newFakePool(t, 2)
+			if err := pooled.AttachPool(p); err != nil {
+				t.Fatal(err)
+			}
+			if !pooled.Pending() {
+				t.Fatal("attached without waiting for the workers")
+			}
+			p.answer(pooled)
+			o := one.Options
+			o.Convention = conv
+			for _, a := range []*App{one, pooled} {
+				if err := a.SetOptions(o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p.answer(pooled)
+			for i := range 6 {
+				for _, e := range BenchEdits() {
+					if e.Name == "resize-box" {
+						p.answer(pooled) // it reads the corner from the frame: show the last move first
+					}
+					before := pooled.Result()
+					for _, a := range []*App{one, pooled} {
+						if err := e.Do(a, i); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if !pooled.Pending() {
+						t.Fatalf("%s: not sent to the pool", e.Name)
+					}
+					if pooled.Result() != before || pooled.Frame().Result != before {
+						t.Fatalf("%s: the totals or the maps changed before the pool answered", e.Name)
+					}
+				}
+				if i%2 == 1 { // a burst: two rounds of edits before the pool answers
+					continue
+				}
+				p.answer(pooled)
+				if pooled.Pending() {
+					t.Fatal("still waiting after the pool answered")
+				}
+				g, w := totalsBits(pooled.Result()), totalsBits(one.Result())
+				if fmt.Sprint(g) != fmt.Sprint(w) {
+					t.Fatalf("round %d: pooled totals %v, one thread %v", i, pooled.Result().Weighted, one.Result().Weighted)
+				}
+				if pooled.Frame().Result != pooled.Result() {
+					t.Fatalf("round %d: the frame shows another result than the totals", i)
+				}
+				// Tags and weights reach no plane: assembled on the page from
+				// the last answer, at once.
+				for _, e := range BenchEdits()[2:5] {
+					for _, a := range []*App{one, pooled} {
+						if err := e.Do(a, i+1); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if pooled.Pending() {
+						t.Fatalf("%s: waits for the pool", e.Name)
+					}
+					if g, w := totalsBits(pooled.Result()), totalsBits(one.Result()); fmt.Sprint(g) != fmt.Sprint(w) {
+						t.Fatalf("round %d %s: pooled totals %v, one thread %v", i, e.Name, pooled.Result().Weighted, one.Result().Weighted)
+					}
+				}
+			}
+		})
+	}
+}

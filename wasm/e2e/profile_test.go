@@ -1,0 +1,77 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/profiler"
+	"github.com/chromedp/chromedp"
+)
+
+// TestProfilePage records Chromium's CPU profile of the page's main thread
+// while it loads (and, with CORNERLOSS_PROFILE_QUERY, whatever that query
+// does until CORNERLOSS_PROFILE_UNTIL holds), into the .cpuprofile named by
+// CORNERLOSS_PROFILE (open it in Chromium's DevTools). It skips without it.
+// For function names, build the site unstripped: CORNERLOSS_UNSTRIPPED=1.
+func TestProfilePage(t *testing.T) {
+	out := os.Getenv("CORNERLOSS_PROFILE")
+	if out == "" {
+		t.Skip("CORNERLOSS_PROFILE not set")
+	}
+	until := os.Getenv("CORNERLOSS_PROFILE_UNTIL")
+	if until == "" {
+		until = `document.body.dataset.ready === "1"`
+	}
+	b := newBrowser(t)
+	run := os.Getenv("CORNERLOSS_PROFILE_RUN") // a folder to open as a run, once the page is up
+	if run != "" {
+		b.open(os.Getenv("CORNERLOSS_PROFILE_QUERY"))
+		until = `document.body.dataset.runState === "ok"`
+	}
+	if run == "" {
+		// A page of the same origin first, so that the navigation stays in
+		// the renderer the profiler is attached to.
+		b.do(chromedp.Navigate(siteURL + "/wasm_exec.js"))
+	}
+	call := func(f func(ctx context.Context, t *chromedp.Target) error) {
+		if _, err := chromedp.Run(b.ctx, chromedp.Func(f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, profiler.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, profiler.SetSamplingInterval, profiler.SetSamplingIntervalParams{Interval: 200}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, profiler.Start, cdp.Empty{})
+		return err
+	})
+	if run != "" {
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), []string{run}))
+	} else {
+		b.do(chromedp.Navigate(siteURL + "/" + os.Getenv("CORNERLOSS_PROFILE_QUERY")))
+	}
+	b.waitFor(until, 30*time.Minute)
+	var res profiler.StopResult
+	call(func(ctx context.Context, tg *chromedp.Target) (err error) {
+		res, err = cdp.Call(ctx, tg, profiler.Stop, cdp.Empty{})
+		return err
+	})
+	j, err := json.Marshal(res.Profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, j, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	marks := eval[map[string]string](b, `Object.assign({}, document.body.dataset)`)
+	t.Logf("marks %v", marks)
+}

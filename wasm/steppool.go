@@ -1,0 +1,217 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"syscall/js"
+
+	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/steppool"
+	"github.com/cornerloss/cornerloss/wasm/jsio"
+)
+
+// stepPool is the Web Workers that evaluate the step on screen (issue 13):
+// each holds a share of its planes (loss/steppool); the app sends them
+// every change through app.Pool and shows their assembled sums when all
+// have answered the latest one. They are their own workers, not the run's:
+// a run's dump must never hold up an edit. Started after the first frame
+// (start-up stays as it was), with two workers or more (?workers=1 keeps
+// the single thread); the app evaluates on its own until every worker has
+// answered a first ping, and again for good if one fails.
+type stepPool struct {
+	g       *game
+	workers []js.Value
+	col     *steppool.Collector
+	pinged  int
+	state   string    // "", "starting", "on", "off"
+	arrived float64   // now() when the last answer arrived, for the bench
+	took    float64   // the app's assembly of the last complete answer, ms
+	pending bool      // shown on <body data-step-pending>
+	idle    func()    // to run once nothing waits for the workers
+	ms      []float64 // each worker's own time for its last answer
+	slowest float64   // the slowest worker's own time for the last complete answer
+}
+
+// frame starts the pool after the first frame (start-up stays as it was)
+// and shows on <body data-step-pending> whether a change waits for it.
+func (p *stepPool) frame(g *game) {
+	if g.ready {
+		p.start(g)
+	}
+	if pending := g.app.Pending(); pending != p.pending {
+		p.pending = pending
+		g.page.body.attr("data-step-pending", map[bool]string{true: "1", false: "0"}[pending])
+	}
+	if f := p.idle; f != nil && !g.app.Pending() {
+		p.idle = nil
+		f()
+	}
+}
+
+// whenIdle runs f once the step on screen is evaluated: now, or in the
+// frame the workers' answer arrives (replacing an f still waiting).
+func (p *stepPool) whenIdle(g *game, f func()) {
+	if !g.app.Pending() {
+		p.idle = nil
+		f()
+		return
+	}
+	p.idle = f
+}
+
+// start spawns the workers once.
+func (p *stepPool) start(g *game) {
+	if p.state != "" {
+		return
+	}
+	n := poolSize()
+	if n < 2 {
+		p.state = "off"
+		return
+	}
+	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
+	for i := range n {
+		w := js.Global().Get("Worker").New("worker.js")
+		p.workers = append(p.workers, w)
+		listen(w, "message", func(ev js.Value) {
+			data := ev.Get("data")
+			if data.Get("stopped").Truthy() {
+				g.queue.push(func() { p.fail("a worker of the step stopped") })
+				return
+			}
+			s := data.Get("step").String()
+			sums := jsio.Float64s(data.Get("sums"))
+			p.arrived = now()
+			g.queue.push(func() { p.answer(i, s, sums) })
+		})
+		listen(w, "error", func(ev js.Value) {
+			ev.Call("preventDefault")
+			g.queue.push(func() { p.fail("a worker of the step failed") })
+		})
+		p.post(w, steppool.Msg{Kind: steppool.Ping}, nil)
+	}
+}
+
+// answer takes worker i's answer.
+func (p *stepPool) answer(i int, s string, sums []float64) {
+	if p.state == "off" {
+		return
+	}
+	r, err := steppool.DecodeReply(s)
+	if err != nil {
+		p.fail(err.Error())
+		return
+	}
+	if p.state == "starting" {
+		if p.pinged++; p.pinged == len(p.workers) {
+			p.state = "on"
+			p.g.page.body.attr("data-step-workers", strconv.Itoa(len(p.workers)))
+			if err := p.g.app.AttachPool(p); err != nil {
+				p.fail(err.Error())
+			}
+		}
+		return
+	}
+	ps, err := steppool.ArraySums(sums)
+	if err == nil && len(ps) != r.N {
+		err = fmt.Errorf("worker %d sent %d plane sums, said %d", i, len(ps), r.N)
+	}
+	if err != nil {
+		p.fail(err.Error())
+		return
+	}
+	p.ms[i] = r.Ms
+	all, done, err := p.col.Add(i, r, ps)
+	if err != nil {
+		p.fail(err.Error())
+		return
+	}
+	if done {
+		p.slowest = slices.Max(p.ms)
+		t0 := now()
+		if err := p.g.app.PoolDone(r.Gen, all); err != nil {
+			p.fail(err.Error())
+			return
+		}
+		p.took = now() - t0
+	}
+}
+
+// fail stops the pool for good: the app evaluates on its own again.
+func (p *stepPool) fail(msg string) {
+	if p.state == "off" {
+		return
+	}
+	consoleWarn("cornerloss: " + msg + "; evaluating on the page")
+	p.state = "off"
+	for _, w := range p.workers {
+		w.Call("terminate")
+	}
+	p.workers = nil
+	p.g.page.body.attr("data-step-workers", "0")
+	if err := p.g.app.PoolFailed(); err != nil {
+		p.g.page.setStatus(err.Error(), true)
+	}
+}
+
+// post sends m to worker w with the given arrays, their buffers
+// transferred (each array is the worker's own copy).
+func (p *stepPool) post(w js.Value, m steppool.Msg, arrays []js.Value) {
+	msg := js.Global().Get("Object").New()
+	msg.Set("step", m.Encode())
+	var transfer []any
+	if len(arrays) > 0 {
+		list := make([]any, len(arrays))
+		for i, a := range arrays {
+			list[i] = a
+			transfer = append(transfer, a.Get("buffer"))
+		}
+		msg.Set("data", js.ValueOf(list))
+	}
+	w.Call("postMessage", msg, js.ValueOf(transfer))
+}
+
+// app.Pool
+
+func (p *stepPool) Next() int { return p.col.Next() }
+
+func (p *stepPool) Load(gen int, in *loss.Input, opt loss.Options) {
+	shares := steppool.Split(loss.PlaneCount(in.Shape), len(p.workers))
+	p.col.SetParts(shares)
+	for i, w := range p.workers {
+		m, heat, targets := steppool.LoadMsg(gen, in, opt, shares[i][0], shares[i][1])
+		p.post(w, m, []js.Value{planesArray(in.Heat, heat, in.Pixels()), planesArray(in.GTHeat, targets, in.Pixels())})
+	}
+}
+
+// planesArray copies planes of arrays into one new Uint8Array, plane by
+// plane: the page's memory holds no packed copy of the step.
+func planesArray(arrays [2][]float32, planes []steppool.Plane, n int) js.Value {
+	u := js.Global().Get("Uint8Array").New(4 * n * len(planes))
+	for i, pl := range planes {
+		jsio.CopyFloat32sTo(u.Call("subarray", 4*n*i, 4*n*(i+1)), pl.Values(arrays, n))
+	}
+	return u
+}
+
+func (p *stepPool) Rows(gen int, in *loss.Input, regions []steppool.Region) {
+	m, data := steppool.RowsMsg(gen, in, regions)
+	for _, w := range p.workers {
+		p.post(w, m, []js.Value{jsio.Float32Array(data)})
+	}
+}
+
+func (p *stepPool) SetOptions(gen int, opt loss.Options) {
+	for _, w := range p.workers {
+		p.post(w, steppool.Msg{Gen: gen, Kind: steppool.Options, Options: opt}, nil)
+	}
+}
+
+func (p *stepPool) All(gen int) {
+	for _, w := range p.workers {
+		p.post(w, steppool.Msg{Gen: gen, Kind: steppool.All}, nil)
+	}
+}
