@@ -35,7 +35,7 @@ type Summary struct {
 	} `json:"weights"`
 	Alpha    float64        `json:"alpha"`
 	Beta     float64        `json:"beta"`
-	Eps      float64        `json:"eps"`
+	Eps      float64        `json:"eps,omitempty"`  // the clamp; MMDet has none, so 0 and left out
 	NumPos   [2]int         `json:"num_pos"`        // positive pixels, tl and br
 	Clamped  [2]int         `json:"clamped_pixels"` // pixels at the clamp, tl and br, all stacks
 	PerStack []StackSummary `json:"per_stack"`
@@ -130,7 +130,6 @@ func Summarize(in *Input, r *Result) Summary {
 		Batch:      sh.Batch,
 		Alpha:      o.Alpha,
 		Beta:       o.Beta,
-		Eps:        o.Eps,
 		NumPos:     r.NumPos,
 		Clamped:    r.Clamped,
 		PerStack:   make([]StackSummary, 0, sh.Stacks),
@@ -142,6 +141,9 @@ func Summarize(in *Input, r *Result) Summary {
 	s.Shape.S, s.Shape.B, s.Shape.C, s.Shape.H, s.Shape.W, s.Shape.K =
 		sh.Stacks, sh.Batch, sh.Classes, sh.Height, sh.Width, sh.Slots
 	s.Weights.Pull, s.Weights.Push, s.Weights.Regr = o.PullWeight, o.PushWeight, o.RegrWeight
+	if o.Convention == Reference {
+		s.Eps = o.Eps
+	}
 	for i, t := range r.Stacks {
 		s.PerStack = append(s.PerStack, StackSummary{i, t.FocalTL, t.FocalBR, t.Pull, t.Push, t.RegrTL, t.RegrBR})
 	}

@@ -51,6 +51,7 @@ var markerStyle = map[timeline.Kind]struct {
 	timeline.KindClamp:       {"cl", color.RGBA{0x8c, 0x56, 0x4b, 0xff}},
 	timeline.KindOneObject:   {"1", color.RGBA{0x7f, 0x7f, 0x7f, 0xff}},
 	timeline.KindUnread:      {"gap", color.RGBA{0x20, 0x20, 0x24, 0xff}},
+	timeline.KindChunks:      {"ch", color.RGBA{0x17, 0x8f, 0x9e, 0xff}},
 }
 
 // stripColor is the background of the lower rows.
@@ -495,7 +496,7 @@ type tlLegendItem struct {
 }
 
 // markerKinds lists the markers in the legend's order.
-var markerKinds = []timeline.Kind{timeline.KindNonFinite, timeline.KindNoPositives, timeline.KindJump, timeline.KindClamp, timeline.KindOneObject, timeline.KindUnread}
+var markerKinds = []timeline.Kind{timeline.KindNonFinite, timeline.KindNoPositives, timeline.KindJump, timeline.KindClamp, timeline.KindOneObject, timeline.KindUnread, timeline.KindChunks}
 
 // legendItems returns the legend: the lines of the terms chart, then the
 // markers.

@@ -137,6 +137,7 @@ func (p *page) bind(g *game) {
 	p.bindTour(g)
 	p.bindKeys(g)
 	p.bindDrop(g)
+	p.bindChunks(g)
 	keys := byID("key-list")
 	for _, s := range app.Shortcuts() {
 		tr := create("tr")
@@ -279,6 +280,7 @@ func (p *page) refresh(a *app.App) {
 	}
 	p.sparkline(a.History())
 	p.images(t)
+	p.chunkTable(a, t)
 	if p.framed {
 		p.terms(t)
 	}

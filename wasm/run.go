@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -422,10 +423,14 @@ func (g *game) openRunStep(id int, name string) {
 		g.page.setUploadState(name, "ok")
 		g.page.setStatus(g.app.Status(), false)
 	case l != nil && l.base != "":
-		g.fetchStep(l.base+url.PathEscape(name), name)
+		_, names := g.app.Run.Files(name) // a step's chunks, or the file
+		g.fetchStep(l.base, names)
 	case l != nil && id < len(l.files):
+		ids, _ := g.app.Run.Files(name)
 		arr := js.Global().Get("Array").New()
-		arr.Call("push", l.files[id])
+		for _, i := range ids {
+			arr.Call("push", l.files[i])
+		}
 		g.readRunFiles(arr)
 	}
 }
@@ -433,39 +438,40 @@ func (g *game) openRunStep(id int, name string) {
 // readRunFiles reads a run's step through the upload path, to show it.
 func (g *game) readRunFiles(files js.Value) { g.readFilesFor(files, true) }
 
-// fetchStep fetches a server's dump as a File and opens it.
-func (g *game) fetchStep(u, name string) {
+// fetchStep fetches a server's dumps of one step (one file, or its
+// chunks') as Files and opens them.
+func (g *game) fetchStep(base string, names []string) {
 	go func() {
-		blob, err := fetchBlob(u)
-		g.queue.push(func() {
+		arr := js.Global().Get("Array").New()
+		for _, name := range names {
+			blob, err := fetchBlob(base + url.PathEscape(name))
 			if err != nil {
-				g.page.setStatus(name+": "+err.Error(), true)
+				g.queue.push(func() { g.page.setStatus(name+": "+err.Error(), true) })
 				return
 			}
-			file := js.Global().Get("File").New([]any{blob}, name)
-			arr := js.Global().Get("Array").New()
-			arr.Call("push", file)
-			g.readRunFiles(arr)
-		})
+			arr.Call("push", js.Global().Get("File").New([]any{blob}, name))
+		}
+		g.queue.push(func() { g.readRunFiles(arr) })
 	}()
 }
 
-// pickRun starts a run of the picked or dropped files: every .npz (a run
-// folder may hold other files too).
+// pickRun starts a run of the picked or dropped files: every .npz, .pt or
+// .pth, the files a step is dumped as (a run folder may hold other files
+// too).
 func (g *game) pickRun(files js.Value) {
 	var names []string
 	var data []js.Value
 	for i := range files.Length() {
 		f := files.Index(i)
 		name := f.Get("name").String()
-		if !strings.HasSuffix(strings.ToLower(name), ".npz") {
+		if ext := strings.ToLower(path.Ext(name)); ext != ".npz" && ext != ".pt" && ext != ".pth" {
 			continue
 		}
 		names = append(names, name)
 		data = append(data, f)
 	}
 	if len(names) == 0 {
-		g.page.setStatus("no .npz dump among the files picked", true)
+		g.page.setStatus("no .npz or .pt dump among the files picked", true)
 		return
 	}
 	g.startRun(app.RunLocal, names, data, 0)
@@ -488,7 +494,7 @@ func isRun(files js.Value) bool {
 		return false
 	}
 	for i := range n {
-		if isNPY(files.Index(i).Get("name").String()) {
+		if dump.IsNPY(files.Index(i).Get("name").String()) {
 			return false
 		}
 	}

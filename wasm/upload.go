@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
@@ -61,7 +62,7 @@ var uploads int // generation: a newer upload makes older results stale
 // reaches the app through the queue. The page keeps the previous data until
 // the new one is read and checked.
 func (g *game) readFiles(files js.Value) {
-	if isRun(files) {
+	if isRun(files) && !app.ChunksOfOneStep(fileNames(files)) {
 		g.pickRun(files)
 		return
 	}
@@ -158,7 +159,7 @@ func (g *game) parse(u *upload) {
 			last = time.Now()
 		}
 	}}
-	d, name, err := parseFiles(u, opt)
+	ds, names, err := parseFiles(u, opt)
 	u.arrays = nil
 	u.parsed = now()
 	g.queue.push(func() {
@@ -169,20 +170,21 @@ func (g *game) parse(u *upload) {
 			g.uploadFailed(u, err.Error())
 			return
 		}
-		show := g.app.ShowRunStep
+		show := g.app.ShowRunChunks
 		if !u.run {
-			show = func(name string, d *dump.Dump) error {
-				if err := g.app.ShowDump(name, d); err != nil {
+			show = func(names []string, ds []*dump.Dump) error {
+				if err := g.app.ShowChunks(names, ds); err != nil {
 					return err
 				}
 				g.app.EndRun() // a dump of its own replaces the run
 				return nil
 			}
 		}
-		if err := show(name, d); err != nil {
+		if err := show(names, ds); err != nil {
 			g.uploadFailed(u, err.Error())
 			return
 		}
+		d := g.app.Dump // the chunk on screen, of a step split over devices
 		g.page.setProgress("", -1)
 		g.page.setStatus(g.app.Status(), false)
 		g.page.showSummary(d.Summary())
@@ -220,13 +222,21 @@ func (g *game) uploadFailed(u *upload, msg string) {
 	g.page.setUploadState(u.name, "error")
 }
 
-// parseFiles reads one .npz or .pt, straight from the browser's buffer, or
-// several .npy files, copied in.
-func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
-	if len(u.arrays) == 1 && !isNPY(u.names[0]) {
-		r := jsio.NewBytes(u.arrays[0])
-		d, err := dump.ReadNPZAt(u.names[0], r, r.N, opt)
-		return d, u.names[0], withFile(u.names[0], err)
+// parseFiles reads each .npz or .pt, straight from the browser's buffer (a
+// dump, or the chunks of one step), or several .npy files, copied in, as
+// one dump.
+func parseFiles(u *upload, opt dump.Options) ([]*dump.Dump, []string, error) {
+	if !dump.IsNPY(u.names[0]) {
+		ds := make([]*dump.Dump, len(u.arrays))
+		for i, arr := range u.arrays {
+			r := jsio.NewBytes(arr)
+			d, err := dump.ReadNPZAt(u.names[i], r, r.N, opt)
+			if err != nil {
+				return nil, nil, withFile(u.names[i], err)
+			}
+			ds[i] = d
+		}
+		return ds, u.names, nil
 	}
 	files := make([]dump.File, len(u.arrays))
 	for i, arr := range u.arrays {
@@ -234,7 +244,16 @@ func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 		js.CopyBytesToGo(files[i].Data, arr)
 	}
 	d, err := dump.ReadNPYFiles(files, opt)
-	return d, fmt.Sprintf("%d .npy files", len(files)), err
+	return []*dump.Dump{d}, []string{fmt.Sprintf("%d .npy files", len(files))}, err
+}
+
+// fileNames lists the names of a FileList or an array of Files.
+func fileNames(files js.Value) []string {
+	names := make([]string, files.Length())
+	for i := range names {
+		names[i] = files.Index(i).Get("name").String()
+	}
+	return names
 }
 
 // inflater is the browser's inflater for uploads (?inflate=go: Go's
@@ -249,8 +268,6 @@ func inflater() dump.Inflater {
 	}
 	return nil
 }
-
-func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }
 
 func withFile(name string, err error) error {
 	if err == nil {

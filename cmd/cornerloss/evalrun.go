@@ -74,7 +74,7 @@ func evalDump(name string, d *dump.Dump, o loss.Options) (*report, error) {
 // allNPY reports whether every path is an .npy file: the arrays of one dump.
 func allNPY(paths []string) bool {
 	for _, p := range paths {
-		if !strings.EqualFold(filepath.Ext(p), ".npy") {
+		if !dump.IsNPY(p) {
 			return false
 		}
 	}
@@ -138,24 +138,16 @@ func runRows(paths []string, ev []evaluated) (rows []any, failed int) {
 		}
 		sr := &stepRow{Step: s.Step, Missing: s.Missing}
 		var sums []loss.Summary
+		names, unread := make([]string, len(s.Dumps)), make([]bool, len(s.Dumps))
 		for j, i := range s.Dumps {
 			sr.Chunks = append(sr.Chunks, row(i, j))
+			names[j], unread[j] = paths[i], ev[i].err != nil
 			if ev[i].err == nil {
 				sums = append(sums, ev[i].rep.Summary)
-			} else {
-				sr.Warnings = append(sr.Warnings, fmt.Sprintf("chunk %d (%s) could not be read", s.Chunks[j], paths[i]))
 			}
 		}
 		sr.Terms = runs.Mean(sums)
-		if len(s.Missing) > 0 {
-			sr.Warnings = append(sr.Warnings, fmt.Sprintf("chunks %v of the run are missing from this step", s.Missing))
-		}
-		for _, c := range s.Repeated {
-			sr.Warnings = append(sr.Warnings, fmt.Sprintf("chunk %d is given more than once", c))
-		}
-		if len(sums) < len(s.Dumps)+len(s.Missing) {
-			sr.Warnings = append(sr.Warnings, fmt.Sprintf("the terms are the mean over %d of %d chunks", len(sums), len(s.Dumps)+len(s.Missing)))
-		}
+		sr.Warnings = s.Warnings(names, unread)
 		rows = append(rows, sr)
 	}
 	return rows, failed

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cornerloss/cornerloss/internal/chunkcase"
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/golden"
@@ -165,52 +166,28 @@ func mustFloat(t *testing.T, line, key string) float64 {
 	return m[key].(float64)
 }
 
-// chunkCases is testdata/chunks/chunks.json: steps split over devices, with
-// the reference's terms for each chunk (see testdata/chunks/generate.py).
-type chunkCases struct {
-	Splits []struct {
-		Name    string   `json:"name"`
-		Sources []string `json:"sources"`
-		Weights struct {
-			Pull, Push, Regr float64
-		} `json:"weights"`
-		Chunks [][]int              `json:"chunks"`
-		Terms  []map[string]float64 `json:"terms"`
-		Mean   map[string]float64   `json:"mean"`
-	} `json:"splits"`
-}
-
 // TestEvalChunks splits golden batches into chunks as CornerNet's
 // DataParallel does, writes one dump per device with its chunk, and checks
 // that eval gives each chunk's terms and their mean as the reference
 // computed them chunk by chunk.
 func TestEvalChunks(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "chunks", "chunks.json"))
+	splits, err := chunkcase.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cc chunkCases
-	if err := json.Unmarshal(b, &cc); err != nil {
-		t.Fatal(err)
-	}
-	if len(cc.Splits) == 0 {
+	if len(splits) == 0 {
 		t.Fatal("no splits in chunks.json")
 	}
-	for _, sp := range cc.Splits {
+	for _, sp := range splits {
 		t.Run(sp.Name, func(t *testing.T) {
-			var ins []*loss.Input
-			for _, s := range sp.Sources {
-				ins = append(ins, readInput(t, filepath.Join("..", "..", "testdata", s+".npz")))
+			// Named without numbers: the arrays decide; given in reverse order.
+			paths, err := sp.Write(t.TempDir(), 700, func(j int) string { return fmt.Sprintf("device-%c.npz", 'a'+j) })
+			if err != nil {
+				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			args := []string{"eval", "-json", "-pull-weight", fmt.Sprint(sp.Weights.Pull),
-				"-push-weight", fmt.Sprint(sp.Weights.Push), "-regr-weight", fmt.Sprint(sp.Weights.Regr)}
-			// Written in reverse order, named without numbers: the arrays decide.
-			for j := len(sp.Chunks) - 1; j >= 0; j-- {
-				p := filepath.Join(dir, fmt.Sprintf("device-%c.npz", 'a'+j))
-				writeDump(t, p, imagesOf(ins, sp.Chunks[j]), dump.Scalar("step", 700), dump.Scalar("chunk", int64(j)))
-				args = append(args, p)
-			}
+			slices.Reverse(paths)
+			args := slices.Concat([]string{"eval", "-json", "-pull-weight", fmt.Sprint(sp.Weights.Pull),
+				"-push-weight", fmt.Sprint(sp.Weights.Push), "-regr-weight", fmt.Sprint(sp.Weights.Regr)}, paths)
 			code, out, errOut := runCLI(args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
@@ -277,46 +254,6 @@ func TestEvalChunkMissing(t *testing.T) {
 	if !strings.Contains(out, "missing") || !strings.Contains(out, "normalised on its own") {
 		t.Errorf("the table does not say so:\n%s", out)
 	}
-}
-
-// imagesOf builds the batch of the given images of the concatenation of
-// ins along the batch axis (every input of one S, C, H, W and K).
-func imagesOf(ins []*loss.Input, images []int) *loss.Input {
-	sh := ins[0].Shape
-	sh.Batch = len(images)
-	out := &loss.Input{Shape: sh}
-	type at struct {
-		in *loss.Input
-		b  int
-	}
-	var all []at
-	for _, in := range ins {
-		for b := range in.Batch {
-			all = append(all, at{in, b})
-		}
-	}
-	n, k := sh.Pixels(), sh.Slots
-	for _, c := range loss.Corners {
-		for s := range sh.Stacks {
-			for _, i := range images {
-				src := all[i]
-				out.Heat[c] = append(out.Heat[c], src.in.Heat[c][src.in.HeatIndex(s, src.b, 0, 0, 0):][:sh.Classes*n]...)
-				out.Tag[c] = append(out.Tag[c], src.in.Tag[c][src.in.StackSlotIndex(s, src.b, 0):][:k]...)
-				out.Regr[c] = append(out.Regr[c], src.in.Regr[c][2*src.in.StackSlotIndex(s, src.b, 0):][:2*k]...)
-			}
-		}
-		for _, i := range images {
-			src := all[i]
-			out.GTHeat[c] = append(out.GTHeat[c], src.in.GTHeat[c][src.in.TargetIndex(src.b, 0, 0, 0):][:sh.Classes*n]...)
-			out.GTRegr[c] = append(out.GTRegr[c], src.in.GTRegr[c][2*src.b*k:][:2*k]...)
-			out.Inds[c] = append(out.Inds[c], src.in.Inds[c][src.b*k:][:k]...)
-		}
-	}
-	for _, i := range images {
-		src := all[i]
-		out.Mask = append(out.Mask, src.in.Mask[src.b*k:][:k]...)
-	}
-	return out
 }
 
 // TestProbabilityDumpWarns: a dump taken after the loss ran (heats through

@@ -53,6 +53,9 @@ func TestEvalGoldenJSON(t *testing.T) {
 					t.Errorf("JSON lacks %q", k)
 				}
 			}
+			if got["eps"] != 1e-4 { // the reference's clamp, the default
+				t.Errorf("eps %v, want 1e-4", got["eps"])
+			}
 			if int(got["nstack"].(float64)) != c.NStack || int(got["batch"].(float64)) != c.Shape.B {
 				t.Errorf("nstack %v batch %v, want %d %d", got["nstack"], got["batch"], c.NStack, c.Shape.B)
 			}
@@ -89,6 +92,9 @@ func TestEvalMMDetJSON(t *testing.T) {
 				if g, _ := got[k].(float64); !golden.Close(g, w) {
 					t.Errorf("%s = %.10g, mmdetection %.10g", k, g, w)
 				}
+			}
+			if eps, ok := got["eps"]; ok { // mmdetection has no clamp
+				t.Errorf("eps %v printed under mmdet", eps)
 			}
 		})
 	}

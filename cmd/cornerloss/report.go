@@ -43,8 +43,12 @@ func (rep *report) writeTable(out io.Writer) error {
 		fmt.Fprintf(&b, ", chunk %d (this device's part of the batch, normalised on its own)", *rep.Chunk)
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "weights pull %g push %g regr %g, alpha %g beta %g eps %g, num_pos tl %d br %d\n\n",
-		rep.Weights.Pull, rep.Weights.Push, rep.Weights.Regr, rep.Alpha, rep.Beta, rep.Eps, rep.NumPos[0], rep.NumPos[1])
+	clamp := fmt.Sprintf("eps %g", rep.Eps)
+	if rep.Convention == "mmdet" {
+		clamp = "no clamp"
+	}
+	fmt.Fprintf(&b, "weights pull %g push %g regr %g, alpha %g beta %g %s, num_pos tl %d br %d\n\n",
+		rep.Weights.Pull, rep.Weights.Push, rep.Weights.Regr, rep.Alpha, rep.Beta, clamp, rep.NumPos[0], rep.NumPos[1])
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	div := "/ nstack"

@@ -70,6 +70,11 @@ type File struct {
 	Data []byte
 }
 
+// IsNPY reports whether a file name is an .npy array's, one array of a
+// dump given as several files: the callers that choose between ReadNPZ and
+// ReadNPYFiles (the page, the CLI) ask here, as the reader names arrays.
+func IsNPY(name string) bool { return strings.HasSuffix(name, ".npy") }
+
 // ReadFile reads a dump from an .npz file or from a directory of NAME.npy
 // files.
 func ReadFile(path string, opt Options) (*Dump, error) {

@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -14,10 +17,10 @@ import (
 // are stored in a .pt.
 var bench40MBpt = loss.Shape{Stacks: 2, Batch: 2, Classes: 51, Height: 128, Width: 128, Slots: 128}
 
-// BenchmarkReadPT reads the same tensors as a .pt (zip and legacy) and as
-// an .npz (stored, as np.savez writes it, and deflated, as
-// np.savez_compressed and the README's snippet write it), alternating.
-func BenchmarkReadPT(b *testing.B) {
+// ptBenchFiles returns the same tensors (bench40MBpt) as a .pt (zip and
+// legacy) and as an .npz (stored, as np.savez writes it, and deflated, as
+// np.savez_compressed and the README's snippet write it), by name.
+func ptBenchFiles(t testing.TB) map[string][]byte {
 	arrays := synthetic(bench40MBpt, 12)
 	var npy []File
 	for _, a := range arrays {
@@ -25,16 +28,21 @@ func BenchmarkReadPT(b *testing.B) {
 		descr := map[string]string{"[]float32": "<f4", "[]uint8": "|u1", "[]int64": "<i8"}[fmt.Sprintf("%T", a.Data)]
 		buf.Write(npyHeader(descr, a.Shape))
 		if err := writeData(&buf, a.Data); err != nil {
-			b.Fatal(err)
+			t.Fatal(err)
 		}
 		npy = append(npy, File{Name: a.Name + ".npy", Data: buf.Bytes()})
 	}
-	files := map[string][]byte{
-		"pt-zip":       ptOf(b, arrays, false),
-		"pt-legacy":    ptOf(b, arrays, true),
-		"npz-stored":   zipOf(b, npy, zip.Store),
-		"npz-deflated": npzOf(b, arrays),
+	return map[string][]byte{
+		"pt-zip":       ptOf(t, arrays, false),
+		"pt-legacy":    ptOf(t, arrays, true),
+		"npz-stored":   zipOf(t, npy, zip.Store),
+		"npz-deflated": npzOf(t, arrays),
 	}
+}
+
+// BenchmarkReadPT reads the files of ptBenchFiles, alternating.
+func BenchmarkReadPT(b *testing.B) {
+	files := ptBenchFiles(b)
 	order := []string{"pt-zip", "npz-stored", "pt-legacy", "npz-deflated"}
 	// One read of each first, untimed: under WebAssembly the heap's growth
 	// would otherwise be charged to whichever runs first.
@@ -107,4 +115,38 @@ func (p *pk) typedTensorLegacy(class, key string, numel int64, size, stride []in
 	i := bytes.Index(b, []byte("t"+"Q"))
 	p.Write(slices.Concat(b[:i], []byte("N"), b[i:]))
 	return p
+}
+
+// TestPTWriter checks ptOf, the .pt writer of these tests, against the
+// corpus PyTorch wrote (testdata/pt): a golden case written by it, in both
+// formats, reads as the same tensors as torch.save's file of that case.
+// With CORNERLOSS_PT_BENCH_DIR set it also writes ptBenchFiles there, as
+// NAME.pt and NAME.npz: the page's BenchmarkPagePT (wasm/e2e) runs it so.
+func TestPTWriter(t *testing.T) {
+	for _, f := range []struct {
+		golden, file string
+		legacy       bool
+	}{{"single_object_push_quirk", "single_object_push_quirk_named_zip.pt", false}, {"small_two_images", "small_two_images_named_legacy.pt", true}} {
+		want := readGolden(t, f.golden)
+		torch, err := ReadFile(filepath.Join(ptDir(), f.file), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameInput(t, torch.Input, want.Input)
+		got, err := ReadNPZ("written.pt", ptOf(t, Arrays(want.Input), f.legacy), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", f.file, err)
+		}
+		sameInput(t, got.Input, torch.Input)
+	}
+	dir := os.Getenv("CORNERLOSS_PT_BENCH_DIR")
+	if dir == "" {
+		return
+	}
+	for name, data := range ptBenchFiles(t) {
+		ext := map[bool]string{true: ".pt", false: ".npz"}[strings.HasPrefix(name, "pt-")]
+		if err := os.WriteFile(filepath.Join(dir, name+ext), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

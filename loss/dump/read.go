@@ -87,7 +87,7 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 	if msg := loss.ProbabilityWarning(d.Input); msg != "" {
 		d.Warnings = append(d.Warnings, msg)
 	}
-	if err := d.Input.Validate(); err != nil {
+	if err := d.Input.ValidateScanned(); err != nil { // values scanned each array for NaN
 		return nil, rd.validation(err)
 	}
 	return d, nil

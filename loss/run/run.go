@@ -21,6 +21,7 @@
 package run
 
 import (
+	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -233,4 +234,130 @@ func Mean(chunks []loss.Summary) Terms {
 	n := float64(len(chunks))
 	t.Loss, t.Focal, t.Pull, t.Push, t.Regr = t.Loss/n, t.Focal/n, t.Pull/n, t.Push/n, t.Regr/n
 	return t
+}
+
+// Warnings says what a chunked step lacks, in the words the CLI and the page
+// both print: chunks whose file could not be read (unread[j] for s.Dumps[j],
+// named by names[j]), chunks of the run it lacks, chunks given twice, and
+// over how many chunks its mean is then taken. Nil for a whole step.
+func (s Step) Warnings(names []string, unread []bool) []string {
+	var w []string
+	read := 0
+	for j, bad := range unread {
+		if bad {
+			w = append(w, fmt.Sprintf("chunk %d (%s) could not be read", s.Chunks[j], names[j]))
+		} else {
+			read++
+		}
+	}
+	if len(s.Missing) > 0 {
+		w = append(w, fmt.Sprintf("chunks %v of the run are missing from this step", s.Missing))
+	}
+	for _, c := range s.Repeated {
+		w = append(w, fmt.Sprintf("chunk %d is given more than once", c))
+	}
+	if all := len(s.Dumps) + len(s.Missing); read < all {
+		w = append(w, fmt.Sprintf("the terms are the mean over %d of %d chunks", read, all))
+	}
+	return w
+}
+
+// Combine returns the summary of a step split over devices from its
+// chunks' summaries (in chunk order), for the page's timeline: every term
+// (headline, per corner, per stack) is the mean over chunks (Mean), as
+// training prints loss.mean(); each image keeps its share divided by the
+// number of chunks, so the images still add up to the terms; counts
+// (positives, clamped pixels, corners, objects, embedding pairs) add up;
+// fractions and shares are weighted by what they are a fraction of; the
+// largest gradient is that of the mean (a chunk's, over the number of
+// chunks). Flags are the union; each chunk's warnings come prefixed with
+// its chunk.
+func Combine(chunks []int64, sums []loss.Summary) loss.Summary {
+	if len(sums) == 0 {
+		return loss.Summary{}
+	}
+	n := float64(len(sums))
+	out := sums[0]
+	t := Mean(sums)
+	out.Loss, out.Focal, out.Pull, out.Push, out.Regr = t.Loss, t.Focal, t.Pull, t.Push, t.Regr
+	out.FocalTL, out.FocalBR, out.RegrTL, out.RegrBR = 0, 0, 0, 0
+	out.Batch, out.Shape.B = 0, 0
+	out.NumPos, out.Clamped, out.PredictedCorners = [2]int{}, [2]int{}, [2]int{}
+	out.TrueCorners, out.EmbedPairs, out.MaxGrad = 0, 0, 0
+	out.PerStack = slices.Clone(sums[0].PerStack)
+	for k := range out.PerStack {
+		out.PerStack[k] = loss.StackSummary{Stack: k}
+	}
+	out.PerImage, out.Quirks, out.Warnings, out.Flags = nil, []loss.QuirkSummary{}, []string{}, nil
+	out.ClassFocal = make([]float64, len(sums[0].ClassFocal))
+	var posShare [2]float64 // Σ share × that corner's focal
+	var clamped, gap, focal float64
+	for i, s := range sums {
+		out.FocalTL += s.FocalTL / n
+		out.FocalBR += s.FocalBR / n
+		out.RegrTL += s.RegrTL / n
+		out.RegrBR += s.RegrBR / n
+		for k := range min(len(out.PerStack), len(s.PerStack)) {
+			p, q := &out.PerStack[k], s.PerStack[k]
+			p.FocalTL += q.FocalTL / n
+			p.FocalBR += q.FocalBR / n
+			p.Pull += q.Pull / n
+			p.Push += q.Push / n
+			p.RegrTL += q.RegrTL / n
+			p.RegrBR += q.RegrBR / n
+		}
+		for _, im := range s.PerImage {
+			im.Image += out.Batch
+			im.Loss, im.Focal, im.Pull, im.Push, im.Regr = im.Loss/n, im.Focal/n, im.Pull/n, im.Push/n, im.Regr/n
+			out.PerImage = append(out.PerImage, im)
+		}
+		for _, q := range s.Quirks {
+			if q.Image >= 0 { // -1: the chunk's whole batch
+				q.Image += out.Batch
+			}
+			out.Quirks = append(out.Quirks, q)
+		}
+		for _, w := range s.Warnings {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("chunk %d: %s", chunks[i], w))
+		}
+		out.Flags = append(out.Flags, s.Flags...)
+		for c := range 2 {
+			out.NumPos[c] += s.NumPos[c]
+			out.Clamped[c] += s.Clamped[c]
+			out.PredictedCorners[c] += s.PredictedCorners[c]
+		}
+		posShare[0] += s.FocalPosShare[0] * s.FocalTL
+		posShare[1] += s.FocalPosShare[1] * s.FocalBR
+		clamped += s.ClampedFraction * float64(s.Batch) // chunks differ only in their batch
+		gap += s.EmbedGap * float64(s.EmbedPairs)
+		for c := range min(len(out.ClassFocal), len(s.ClassFocal)) {
+			out.ClassFocal[c] += s.ClassFocal[c] * s.Focal
+		}
+		focal += s.Focal
+		out.TrueCorners += s.TrueCorners
+		out.EmbedPairs += s.EmbedPairs
+		out.MaxGrad = max(out.MaxGrad, s.MaxGrad/n)
+		out.Batch += s.Batch
+	}
+	out.Shape.B = out.Batch
+	out.FocalPosShare = [2]float64{ratio(posShare[0], n*out.FocalTL), ratio(posShare[1], n*out.FocalBR)}
+	out.ClampedFraction = ratio(clamped, float64(out.Batch))
+	out.EmbedGap = ratio(gap, float64(out.EmbedPairs))
+	for c := range out.ClassFocal {
+		out.ClassFocal[c] = ratio(out.ClassFocal[c], focal)
+	}
+	slices.Sort(out.Flags)
+	out.Flags = slices.Compact(out.Flags)
+	if out.Flags == nil {
+		out.Flags = []string{}
+	}
+	return out
+}
+
+// ratio is a/b, 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }

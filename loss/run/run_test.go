@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cornerloss/cornerloss/internal/chunkcase"
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/golden"
 )
 
 func TestFromFileName(t *testing.T) {
@@ -171,5 +173,76 @@ func TestStepsHugeChunkNumber(t *testing.T) {
 	}
 	if got := steps[0].Missing; len(got) != 0 {
 		t.Errorf("step 100 misses %v, want none", got)
+	}
+}
+
+// TestCombine: a step split over devices combined from its chunks'
+// summaries has the reference's mean terms (testdata/chunks), and the
+// counts and fractions of the whole batch evaluated at once (positives,
+// clamped pixels, corners, objects, embedding pairs and gap count within
+// images, so splitting the batch does not change them).
+func TestCombine(t *testing.T) {
+	splits, err := chunkcase.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sp := range splits {
+		t.Run(sp.Name, func(t *testing.T) {
+			whole, chunks, err := sp.Batch()
+			if err != nil {
+				t.Fatal(err)
+			}
+			summarize := func(in *loss.Input) loss.Summary {
+				r, err := loss.Evaluate(in, sp.Options())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return loss.Summarize(in, r)
+			}
+			var sums []loss.Summary
+			var ids []int64
+			for j, in := range chunks {
+				sums = append(sums, summarize(in))
+				ids = append(ids, int64(j))
+			}
+			got, all := Combine(ids, sums), summarize(whole)
+			for k, v := range map[string]float64{"loss": got.Loss, "focal": got.Focal, "pull": got.Pull, "push": got.Push, "regr": got.Regr} {
+				if !golden.Close(v, sp.Mean[k]) {
+					t.Errorf("%s %.10g, reference mean %.10g", k, v, sp.Mean[k])
+				}
+			}
+			if sum := got.FocalTL + got.FocalBR; !golden.Close(sum, got.Focal) {
+				t.Errorf("focal tl + br = %v, focal %v", sum, got.Focal)
+			}
+			var perStack, perImage float64
+			for _, s := range got.PerStack {
+				perStack += s.Pull
+			}
+			for _, im := range got.PerImage {
+				perImage += im.Loss
+			}
+			if want := got.Pull / sp.Weights.Pull * float64(got.NStack); !golden.Close(perStack, want) {
+				t.Errorf("per-stack pull sums to %v, want %v", perStack, want)
+			}
+			if !golden.Close(perImage, got.Loss) {
+				t.Errorf("per-image shares sum to %v, loss %v", perImage, got.Loss)
+			}
+			if got.Batch != all.Batch || got.NumPos != all.NumPos || got.Clamped != all.Clamped ||
+				got.PredictedCorners != all.PredictedCorners || got.TrueCorners != all.TrueCorners || got.EmbedPairs != all.EmbedPairs {
+				t.Errorf("counts batch %d pos %v clamped %v corners %v/%d pairs %d; whole batch %d %v %v %v/%d %d",
+					got.Batch, got.NumPos, got.Clamped, got.PredictedCorners, got.TrueCorners, got.EmbedPairs,
+					all.Batch, all.NumPos, all.Clamped, all.PredictedCorners, all.TrueCorners, all.EmbedPairs)
+			}
+			if !golden.Close(got.ClampedFraction, all.ClampedFraction) || !golden.Close(got.EmbedGap, all.EmbedGap) {
+				t.Errorf("clamped %v gap %v; whole batch %v %v", got.ClampedFraction, got.EmbedGap, all.ClampedFraction, all.EmbedGap)
+			}
+			var share float64
+			for _, c := range got.ClassFocal {
+				share += c
+			}
+			if got.Focal != 0 && !golden.Close(share, 1) {
+				t.Errorf("class shares sum to %v", share)
+			}
+		})
 	}
 }

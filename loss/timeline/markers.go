@@ -19,6 +19,7 @@ const (
 	KindClamp       Kind = "clamp"        // the clamped fraction growing
 	KindOneObject   Kind = "one-object"   // an image with one object: push is a constant
 	KindUnread      Kind = "unread"       // a file the reader refused
+	KindChunks      Kind = "chunks"       // a step split over devices lacking a chunk, or with one unread
 )
 
 // JumpFactor is how many times its running median a term must reach to be
@@ -75,6 +76,9 @@ func Markers(steps []Step) []Marker {
 	var clampHist []float64
 	for i := range steps {
 		s := &steps[i]
+		if len(s.ChunkWarnings) > 0 {
+			out = append(out, Marker{i, KindChunks, fmt.Sprintf("step %d: %s", s.Step, strings.Join(s.ChunkWarnings, "; "))})
+		}
 		if !s.OK() {
 			if s.NonFinite && !nanSeen {
 				nanSeen = true

@@ -9,7 +9,9 @@ package timeline
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -31,6 +33,19 @@ type Step struct {
 	// StepFromDump says Step is the dump's step array; otherwise the run
 	// numbers it from the file name or the order.
 	StepFromDump bool `json:"step_from_dump,omitempty"`
+	// Chunk is the dump's chunk array (the device that wrote it), nil
+	// when it has none.
+	Chunk *int64 `json:"chunk,omitempty"`
+	// Chunks holds, for a step split over devices (see Group), each
+	// chunk's own step; then Summary is their run.Combine, whose terms are
+	// the mean over chunks as training prints them, and Missing lists the
+	// chunks of the run this step lacks.
+	Chunks  []Step  `json:"chunks,omitempty"`
+	Missing []int64 `json:"missing,omitempty"`
+	// ChunkWarnings are run.Step's warnings for a chunked step (a chunk
+	// missing or unread), which its marker shows; Summary.Warnings holds
+	// them too, first.
+	ChunkWarnings []string `json:"-"`
 
 	*loss.Summary // nil when the dump could not be read
 }
@@ -54,7 +69,61 @@ func Read(name string, r io.ReaderAt, size int64, opt loss.Options, dopt dump.Op
 	if d.Step != nil {
 		st.Step, st.StepFromDump = *d.Step, true
 	}
+	st.Chunk = d.Chunk
 	return st
+}
+
+// Group gathers the files of a run into its steps, in step order, with
+// run.Steps (the CLI's grouping): files[i] is file i's own step as Read
+// gave it (Step -1 unless the dump holds one), pending[i] says it is not
+// read yet. An unchunked file is its own step; the files of one step
+// written by several devices become one Step whose Chunks are theirs and
+// whose Summary is run.Combine of the readable ones, with run.Step's
+// warnings first. A step is left out while one of its files is pending.
+// File names the step: its first file.
+func Group(files []Step, pending []bool) []Step {
+	dumps := make([]run.Dump, len(files))
+	for i, f := range files {
+		dumps[i] = run.Dump{Name: f.File, Chunk: f.Chunk}
+		if f.StepFromDump {
+			dumps[i].Step = &files[i].Step
+		}
+	}
+	var out []Step
+	for _, s := range run.Steps(dumps) {
+		if slices.ContainsFunc(s.Dumps, func(i int) bool { return pending[i] }) {
+			continue
+		}
+		if s.Chunks == nil {
+			st := files[s.Dumps[0]]
+			st.Step = s.Step
+			out = append(out, st)
+			continue
+		}
+		st := Step{File: files[s.Dumps[0]].File, Step: s.Step, StepFromDump: s.From == run.FromArray, Missing: s.Missing}
+		names, unread := make([]string, len(s.Dumps)), make([]bool, len(s.Dumps))
+		var ids []int64
+		var sums []loss.Summary
+		for j, i := range s.Dumps {
+			c := files[i]
+			c.Step, c.Chunk = s.Step, &s.Chunks[j]
+			st.Chunks = append(st.Chunks, c)
+			names[j], unread[j] = c.File, !c.OK()
+			if c.OK() {
+				ids, sums = append(ids, s.Chunks[j]), append(sums, *c.Summary)
+			} else if st.Error == "" { // the first unread chunk, for the markers
+				st.Error, st.ErrorArray, st.NonFinite = fmt.Sprintf("chunk %d: %s", s.Chunks[j], c.Error), c.ErrorArray, c.NonFinite
+			}
+		}
+		st.ChunkWarnings = s.Warnings(names, unread)
+		if len(sums) > 0 {
+			sum := run.Combine(ids, sums)
+			sum.Warnings = append(slices.Clone(st.ChunkWarnings), sum.Warnings...)
+			st.Summary, st.Error, st.ErrorArray, st.NonFinite = &sum, "", "", false
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // ReadSample makes step i of a sample run of n (scene.SampleRunStep) and
@@ -83,13 +152,6 @@ func (st *Step) fail(err error) {
 
 // OK reports whether the step was read.
 func (st *Step) OK() bool { return st.Summary != nil }
-
-// StepFromName returns the step number a file name gives (its last
-// integer, as loss/run reads it), and false when it gives none.
-func StepFromName(name string) (int64, bool) {
-	step, ok, _, _ := run.FromFileName(name)
-	return step, ok
-}
 
 // PosShare is the positives' share of the whole focal term (both corners).
 func (st *Step) PosShare() float64 {

@@ -71,6 +71,7 @@ type App struct {
 	tlHover   int             // step under the pointer on the timeline, -1 for none
 	tlVersion int             // bumped by every change of the timeline
 	base      compareBase     // step A of a comparison
+	chunks    *chunkStep      // the step on screen's chunks, when it is split over devices
 	tour      int             // step of the guided walk (tour.go), 0 outside it
 }
 
@@ -115,7 +116,7 @@ func (a *App) setScene(s *scene.Scene) error {
 	if err != nil {
 		return err
 	}
-	a.Scene, a.Dump, a.DumpName = s, nil, ""
+	a.Scene, a.Dump, a.DumpName, a.chunks = s, nil, "", nil
 	resized := a.in == nil || a.in.Height != in.Height || a.in.Width != in.Width
 	a.in, a.set, a.eval = in, set, ev
 	if resized {
@@ -135,7 +136,7 @@ func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 	var d *dump.Dump
 	var err error
 	name := files[0].Name
-	if len(files) == 1 && !isNPY(name) {
+	if len(files) == 1 && !dump.IsNPY(name) {
 		d, err = dump.ReadNPZ(name, files[0].Data, opt)
 	} else {
 		name = fmt.Sprintf("%d .npy files", len(files))
@@ -151,6 +152,15 @@ func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 // ShowDump shows a dump read elsewhere (the page reads off the event loop).
 // On error the step on screen stays as it was.
 func (a *App) ShowDump(name string, d *dump.Dump) error {
+	if err := a.showDump(name, d); err != nil {
+		return err
+	}
+	a.chunks = nil
+	return nil
+}
+
+// showDump is ShowDump, leaving the step's chunks as they are.
+func (a *App) showDump(name string, d *dump.Dump) error {
 	ev, err := a.evaluate(d.Input)
 	if err != nil {
 		a.status = name + ": " + err.Error()
@@ -166,8 +176,8 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 	a.clampView()
 	a.load()
 	a.status = fmt.Sprintf("%s: %v", name, d.Input.Shape)
-	if len(d.Warnings) > 0 {
-		a.status += "; " + d.Warnings[0]
+	for _, w := range d.Warnings { // every one: a later one (after the sigmoid, say) may be the one that matters
+		a.status += "; " + w
 	}
 	return nil
 }
@@ -201,8 +211,6 @@ func (a *App) UseScene(s *scene.Scene) error {
 	a.status = "synthetic scene"
 	return nil
 }
-
-func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }
 
 // clampView keeps the view inside the shape of the step on screen.
 func (a *App) clampView() {
@@ -317,6 +325,11 @@ func (a *App) SetOptions(o loss.Options) error {
 		return err
 	}
 	a.Options = o
+	if a.chunks != nil {
+		if err := a.chunks.evaluate(o); err != nil {
+			return err
+		}
+	}
 	if a.base.in != nil {
 		a.setBase(a.base.name, a.base.in) // step A under the same options
 	}

@@ -40,7 +40,7 @@ func TestControlsRoundTrip(t *testing.T) {
 	a := New()
 	a.Select(0)
 	for _, c := range Controls() {
-		if c.Kind == Button {
+		if c.Kind == Button || c.Enabled != nil && !c.Enabled(a) { // chunk: TestChunks
 			continue
 		}
 		before := a.Result().Loss
@@ -598,3 +598,49 @@ func TestKeptMapsRenderAsFresh(t *testing.T) {
 }
 
 func equalRender(a, b *image.RGBA) bool { return a.Rect == b.Rect && string(a.Pix) == string(b.Pix) }
+
+// TestStatusShowsEveryWarning: a dump with several reader warnings (an
+// array outside the schema, then heats that look like probabilities) has
+// all of them in the status line, the probability one (the last) included.
+func TestStatusShowsEveryWarning(t *testing.T) {
+	c, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := dump.ReadFile(c.NPZ(), dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := orig.Input
+	for _, h := range in.Heat { // what _sigmoid leaves behind
+		for i, x := range h {
+			h[i] = float32(1 / (1 + math.Exp(-float64(x))))
+		}
+	}
+	arrays := append(dump.Arrays(in), dump.Array{Name: "images", Shape: []int{1}, Data: []float32{0}})
+	var buf bytes.Buffer
+	if err := dump.WriteNPZ(&buf, arrays); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dump.ReadNPZ("after_loss.npz", buf.Bytes(), dump.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Warnings) < 2 {
+		t.Fatalf("the reader gave %d warnings, want the extra array's and the probability one: %q", len(d.Warnings), d.Warnings)
+	}
+	a := New()
+	if err := a.ShowDump("after_loss.npz", d); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range d.Warnings {
+		if !strings.Contains(a.Status(), w) {
+			t.Errorf("status %q lacks the warning %q", a.Status(), w)
+		}
+	}
+	for _, s := range []string{"images: not part of the schema", "_sigmoid"} {
+		if !strings.Contains(a.Status(), s) {
+			t.Errorf("status %q lacks %q", a.Status(), s)
+		}
+	}
+}

@@ -108,6 +108,33 @@ var controls = []Control{
 		},
 	},
 
+	{
+		ID: "chunk", Group: GroupView, Kind: Select,
+		Choices: func(a *App) []Choice {
+			if a.chunks == nil {
+				return []Choice{{"0", "–"}}
+			}
+			var ch []Choice
+			for i, c := range a.chunks.step.Chunks {
+				ch = append(ch, Choice{strconv.Itoa(i), fmt.Sprintf("%d (%s)", c, a.chunks.names[i])})
+			}
+			return ch
+		},
+		Get: func(a *App) string {
+			if a.chunks == nil {
+				return "0"
+			}
+			return strconv.Itoa(a.chunks.at)
+		},
+		Set: func(a *App, s string) error {
+			i, err := strconv.Atoi(s)
+			if err != nil {
+				return err
+			}
+			return a.SetChunk(i)
+		},
+		Enabled: func(a *App) bool { return a.chunks != nil },
+	},
 	viewNumber("image", func(a *App) int { return a.in.Batch }, func(v *View) *int { return &v.Image }),
 	viewNumber("stack", func(a *App) int { return a.in.Stacks }, func(v *View) *int { return &v.Stack }),
 	{

@@ -48,6 +48,12 @@ var shortcuts = []Shortcut{
 		a.SetView(v)
 		return ActionNone, nil
 	}},
+	{"k", "next chunk of a step split over devices", func(a *App) (Action, error) {
+		if c := a.chunks; c != nil {
+			return ActionNone, a.SetChunk((c.at + 1) % len(c.dumps))
+		}
+		return ActionNone, nil
+	}},
 	{"Tab", "select the next object", func(a *App) (Action, error) {
 		n := len(a.objects())
 		if n > 0 {

@@ -36,12 +36,13 @@ type Run struct {
 	open   string            // file of the step on screen ("" none)
 	base   string            // file of step A of a comparison ("" none)
 	want   string            // file the page is to open next
+	total  int               // the steps the run's files make (files still pending grouped by name)
 }
 
 // runFile is one file of a run.
 type runFile struct {
 	name string
-	step int64 // from the name, else the order given; a summary may correct it
+	st   timeline.Step // its summary, once done
 	done bool
 }
 
@@ -53,6 +54,7 @@ func (a *App) StartRun(src RunSource, names []string) *Run {
 	for _, n := range names {
 		r.add(n)
 	}
+	r.regroup()
 	a.Run = r
 	a.tlHover = -1
 	a.layout()
@@ -65,11 +67,7 @@ func (r *Run) add(name string) int {
 	if id, ok := r.byName[name]; ok {
 		return id
 	}
-	step, ok := timeline.StepFromName(name)
-	if !ok {
-		step = int64(len(r.files))
-	}
-	r.files = append(r.files, runFile{name: name, step: step})
+	r.files = append(r.files, runFile{name: name})
 	r.byName[name] = len(r.files) - 1
 	return len(r.files) - 1
 }
@@ -79,7 +77,41 @@ func (r *Run) add(name string) int {
 func (r *Run) AddFile(name string) (int, bool) {
 	n := len(r.files)
 	id := r.add(name)
+	if id == n {
+		r.regroup()
+	}
 	return id, id == n
+}
+
+// regroup makes the steps from the files summarised (timeline.Group, the
+// CLI's grouping: the files of one step written by several devices are one
+// step, shown once all of them are in) and their markers.
+func (r *Run) regroup() {
+	files := make([]timeline.Step, len(r.files))
+	pending := make([]bool, len(r.files))
+	for i, f := range r.files {
+		files[i], pending[i] = f.st, !f.done
+		files[i].File = f.name
+	}
+	r.steps = timeline.Group(files, pending)
+	r.marks = timeline.Markers(r.steps)
+	r.total = len(r.steps)
+	if slices.Contains(pending, true) && len(r.files) > 0 { // the steps the files will make, by their names so far
+		r.total = len(timeline.Group(files, make([]bool, len(files))))
+	}
+}
+
+// Files returns the files of the step a file names (the first file of a
+// step split over devices names it): all its chunks' files, in chunk
+// order, with their IDs; or that file alone.
+func (r *Run) Files(name string) (ids []int, names []string) {
+	if i := r.index(name); i >= 0 && r.steps[i].Chunks != nil {
+		for _, c := range r.steps[i].Chunks {
+			ids, names = append(ids, r.byName[c.File]), append(names, c.File)
+		}
+		return ids, names
+	}
+	return []int{r.byName[name]}, []string{name}
 }
 
 // Name returns the file name of an ID.
@@ -89,10 +121,18 @@ func (r *Run) Name(id int) string { return r.files[id].name }
 func (r *Run) Len() int { return len(r.files) }
 
 // Done returns how many files have been summarised (or found unreadable).
-func (r *Run) Done() int { return len(r.steps) }
+func (r *Run) Done() int {
+	n := 0
+	for _, f := range r.files {
+		if f.done {
+			n++
+		}
+	}
+	return n
+}
 
 // Loaded reports whether every file has been tried.
-func (r *Run) Loaded() bool { return len(r.steps) == len(r.files) }
+func (r *Run) Loaded() bool { return r.Done() == len(r.files) }
 
 // Steps returns the summaries in step order.
 func (r *Run) Steps() []timeline.Step { return r.steps }
@@ -107,16 +147,13 @@ func (r *Run) Forget(id int) {
 	if !f.done {
 		return
 	}
-	f.done = false
-	i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
-	if i >= 0 {
-		r.steps = slices.Delete(r.steps, i, i+1)
-	}
+	f.done, f.st = false, timeline.Step{}
+	r.regroup()
 }
 
 // RunSummary records a worker's summary of file id. The step number comes
-// from the file name or the order, unless the summary knows better (a step
-// array in the dump). When the run's last file is in and no step is open,
+// from the dump's step array, else the file name, else the order
+// (timeline.Group). When the run's last file is in and no step is open,
 // the last readable step becomes the one to open.
 func (a *App) RunSummary(id int, st timeline.Step) {
 	r := a.Run
@@ -124,22 +161,11 @@ func (a *App) RunSummary(id int, st timeline.Step) {
 		return
 	}
 	f := &r.files[id]
-	st.File = f.name
-	if st.Step < 0 {
-		st.Step = f.step
-	}
 	// Following a live run: a step after the last one, while that one
 	// is open, opens in its place.
 	follow := r.open != "" && r.open == r.lastReadable()
-	if f.done {
-		i := slices.IndexFunc(r.steps, func(s timeline.Step) bool { return s.File == f.name })
-		r.steps[i] = st
-	} else {
-		r.steps = append(r.steps, st)
-		f.done = true
-	}
-	timeline.Sort(r.steps)
-	r.marks = timeline.Markers(r.steps)
+	f.st, f.done = st, true
+	r.regroup()
 	if last := r.lastReadable(); r.Loaded() && r.want == "" && (r.open == "" || follow && last != r.open) {
 		r.want = last
 	}
@@ -173,11 +199,25 @@ func (r *Run) Want() (id int, name string, ok bool) {
 
 // ShowRunStep shows the run's file name, read again from its source.
 func (a *App) ShowRunStep(name string, d *dump.Dump) error {
-	if err := a.ShowDump(name, d); err != nil {
+	return a.ShowRunChunks([]string{name}, []*dump.Dump{d})
+}
+
+// ShowRunChunks shows a step of the run read again from its source: its
+// one file, or the files of its chunks (Files), in the order Files gave.
+func (a *App) ShowRunChunks(names []string, ds []*dump.Dump) error {
+	show := a.ShowChunks
+	if s, ok := a.Run.Step(names[0]); ok && s.Chunks != nil {
+		show = a.showChunks // even one chunk: the others are missing
+	}
+	if err := show(names, ds); err != nil {
 		return err
 	}
 	if a.Run != nil {
-		a.Run.open = name
+		a.Run.open = names[0]
+		if s, ok := a.Run.Step(names[0]); ok && a.chunks != nil {
+			a.chunks.step.Missing = s.Missing // the chunks the run has and this step lacks
+			a.chunkStatus()
+		}
 		a.rebuildFrame() // with step A's maps when comparing
 		a.tlVersion++
 		if a.Run.Source == RunLocal {
@@ -342,6 +382,15 @@ func (r *Run) Open() (timeline.Step, bool) {
 	return r.summary(r.open)
 }
 
+// Step returns the step a file names (its first file, for a step split
+// over devices); none without a run.
+func (r *Run) Step(name string) (timeline.Step, bool) {
+	if r == nil {
+		return timeline.Step{}, false
+	}
+	return r.summary(name)
+}
+
 // summary returns the summary of a file of the run.
 func (r *Run) summary(name string) (timeline.Step, bool) {
 	i := r.index(name)
@@ -366,7 +415,7 @@ func (a *App) Timeline() *viz.Timeline {
 		return nil
 	}
 	r.tl = viz.Timeline{Steps: r.steps, Markers: r.marks, Open: r.index(r.open), Base: r.index(r.base),
-		Hover: a.tlHover, Log: a.TimelineLog, PerStack: a.TimelinePerStack, Total: len(r.files)}
+		Hover: a.tlHover, Log: a.TimelineLog, PerStack: a.TimelinePerStack, Total: r.total}
 	return &r.tl
 }
 
@@ -409,6 +458,19 @@ func (a *App) stepText(i int, under []timeline.Marker) string {
 	s := a.Run.steps[i]
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d  %s\n", s.Step, s.File)
+	if s.Chunks != nil {
+		fmt.Fprintf(&b, "split over devices: the terms are the mean over its chunks, as training prints them (each chunk normalised on its own)\n")
+		for _, c := range s.Chunks {
+			if c.OK() {
+				fmt.Fprintf(&b, "chunk %d   loss %.7g  %s\n", *c.Chunk, c.Loss, c.File)
+			} else {
+				fmt.Fprintf(&b, "chunk %d   not read: %s\n", *c.Chunk, c.Error)
+			}
+		}
+		for _, m := range s.Missing {
+			fmt.Fprintf(&b, "chunk %d   missing\n", m)
+		}
+	}
 	if !s.OK() {
 		fmt.Fprintf(&b, "not read: %s\n", s.Error)
 	} else {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/run"
 	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
@@ -19,6 +20,11 @@ type Totals struct {
 	Images                        []ImageRow
 	Quirks                        []loss.Quirk
 	Terms                         []Term
+	// Chunks lists the chunks of a step split over devices, nil for a
+	// whole step; Mean is the step's terms as training prints them, the
+	// mean over its chunks (each normalised on its own).
+	Chunks []ChunkRow
+	Mean   run.Terms
 }
 
 // ImageRow is one image's share of the terms.
@@ -60,6 +66,7 @@ func (a *App) Totals() Totals {
 		t.Images = append(t.Images, row)
 	}
 	t.Terms = a.terms()
+	t.Chunks, t.Mean = a.chunkRows()
 	return t
 }
 

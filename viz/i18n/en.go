@@ -7,7 +7,7 @@ var en = map[string]string{
 
 	"page.sub":            "The CornerNet training loss, term by term and pixel by pixel. Edit the scene, or drop a dump from a training run: nothing leaves your browser.",
 	"page.open":           "Open a dump (.npz, a .pt from torch.save, or several .npy)",
-	"page.run":            "Open a run folder (every .npz in it; or drop several dumps)",
+	"page.run":            "Open a run folder (every .npz or .pt in it; or drop several dumps)",
 	"page.sample-run":     "sample run",
 	"page.sample-run.tip": "a made-up training run of 40 steps, with a NaN step and a batch without objects",
 	"page.use-scene":      "synthetic scene",
@@ -140,6 +140,14 @@ var en = map[string]string{
 	"legend.none":        "none",
 	"legend.true-offset": "true (gt_regr)",
 	"legend.predicted":   "predicted",
+
+	// gaps: a step split over devices (chunks)
+	"ctl.chunk":      "chunk",
+	"ctl.chunk.tip":  "the device's part of the batch on screen, when one step is split over several GPUs (key k)",
+	"chunks.chunk":   "chunk",
+	"chunks.mean":    "mean",
+	"chunks.missing": "missing",
+	"chunks.note":    "Training prints the mean over chunks (nnet/py_factory.py: loss.mean()). Each chunk is normalised on its own (its num_pos, its images' objects), so the mean is not the loss of the whole batch at once.",
 
 	// tour: the guided walk through the loss (viz/app/tour.go)
 	"tour.start":     "walk through the loss",

@@ -10,7 +10,7 @@ var zh = map[string]string{
 
 	"page.sub":            "CornerNet 的训练损失，逐项、逐像素地呈现。编辑场景，或拖入训练中导出的张量：所有数据都留在你的浏览器里。",
 	"page.open":           "打开导出文件（.npz、torch.save 保存的 .pt，或多个 .npy）",
-	"page.run":            "打开训练过程文件夹（其中每个 .npz；或一次拖入多个导出文件）",
+	"page.run":            "打开训练过程文件夹（其中每个 .npz 或 .pt；或一次拖入多个导出文件）",
 	"page.sample-run":     "示例训练过程",
 	"page.sample-run.tip": "虚构的 40 步训练过程，含一个 NaN 步和一个没有物体的批次",
 	"page.use-scene":      "合成场景",
@@ -143,6 +143,14 @@ var zh = map[string]string{
 	"legend.none":        "无",
 	"legend.true-offset": "真实 (gt_regr)",
 	"legend.predicted":   "预测",
+
+	// gaps: a step split over devices (chunks); only runes the canvas font has
+	"ctl.chunk":      "部分",
+	"ctl.chunk.tip":  "一步分到多个 GPU 上时，当前视图的批次部分（键 k）",
+	"chunks.chunk":   "部分",
+	"chunks.mean":    "均值",
+	"chunks.missing": "没有",
+	"chunks.note":    "训练中的 loss 是各部分 loss 的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于全部批次同时的 loss。",
 
 	// tour: the guided walk through the loss (viz/app/tour.go)
 	"tour.start":     "逐步讲解损失",
