@@ -32,7 +32,7 @@ func (p *page) bindKeys(g *game) {
 		p.q.push(func() {
 			act, _, err := g.app.Key(key)
 			if err != nil {
-				p.setStatus(err.Error(), true)
+				p.setStatus(err, true)
 			}
 			switch act {
 			case app.ActionExport:

@@ -174,7 +174,7 @@ func (g *game) pointer() {
 	}
 	if p != g.cursor || pressed != g.pressed {
 		if err := g.app.PointerMove(p); err != nil {
-			g.page.setStatus(err.Error(), true)
+			g.page.setStatus(err, true)
 		}
 		if h := g.app.Hover(); h != g.hover {
 			g.hover = h

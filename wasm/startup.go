@@ -36,9 +36,9 @@ func (g *game) startup() {
 	}
 	if h := strings.TrimPrefix(loc.Get("hash").String(), "#"); h != "" {
 		if err := g.app.RestoreURLState(h); err != nil {
-			g.page.setStatus(err.Error()+"; showing the default scene", true)
+			g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.bad-link"), Detail: err.Error()}, true)
 			return
 		}
 	}
-	g.page.setStatus(i18n.T("page.ready"), false)
+	g.page.setStatus(i18n.M("page.ready"), false)
 }

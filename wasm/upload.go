@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
@@ -62,16 +63,16 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 	g.page.body.removeAttr("data-progress-seen")
 	u.name = files.Index(0).Get("name").String()
 	if n > 1 {
-		u.name = fmt.Sprintf("%d files", n)
+		u.name = i18n.F("status.files", n)
 	}
 	for i := range n {
 		u.total += files.Index(i).Get("size").Float()
 	}
 	if u.total > maxUpload {
-		g.uploadFailed(u, fmt.Sprintf("%.0f MB is more than this page reads (%d MB)", u.total/1e6, maxUpload>>20))
+		g.uploadFailed(u, i18n.M("status.too-large", u.total/1e6, maxUpload>>20))
 		return
 	}
-	g.page.setProgress(fmt.Sprintf("reading %s", u.name), 0)
+	g.page.setProgress(i18n.F("status.reading", u.name), 0)
 	for i := range n {
 		g.readFile(u, i, files.Index(i))
 	}
@@ -100,10 +101,10 @@ func (g *game) readFile(u *upload, i int, f js.Value) {
 		for _, l := range u.loaded {
 			sum += l
 		}
-		g.page.setProgress(fmt.Sprintf("reading %s: %.1f of %.1f MB", u.name, sum/1e6, u.total/1e6), sum/u.total/2)
+		g.page.setProgress(i18n.F("status.reading-mb", u.name, sum/1e6, u.total/1e6), sum/u.total/2)
 	}))
 	fr.Set("onerror", callback(func([]js.Value) {
-		g.queue.push(func() { g.uploadFailed(u, name+": the browser could not read the file") })
+		g.queue.push(func() { g.uploadFailed(u, i18n.M("status.unreadable", name)) })
 	}))
 	fr.Set("onload", callback(func([]js.Value) {
 		u.arrays[i] = js.Global().Get("Uint8Array").New(fr.Get("result"))
@@ -133,7 +134,7 @@ func (g *game) parse(u *upload) {
 	last := time.Now()
 	opt := dump.Options{MaxBytes: maxDumpBytes, Progress: func(done, total int64) {
 		if time.Since(last) > 100*time.Millisecond && total > 0 {
-			g.page.setProgress(fmt.Sprintf("checking %s: %d%%", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
+			g.page.setProgress(i18n.F("status.checking", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
 			time.Sleep(time.Millisecond)
 			last = time.Now()
 		}
@@ -164,8 +165,8 @@ func (g *game) parse(u *upload) {
 			return
 		}
 		g.page.setProgress("", -1)
-		g.page.setStatus(g.app.Status(), false)
-		g.page.showSummary(d.Summary())
+		g.page.setStatus(g.app.StatusMsg(), false)
+		g.page.showDump(d)
 		// Figures for the load benchmark: time from choosing the files to
 		// the dump evaluated (it is drawn in this frame), its phases
 		// (reading the files, checking and decoding, evaluating), and how
@@ -182,8 +183,12 @@ func (g *game) parse(u *upload) {
 	})
 }
 
-// uploadFailed reports a bad upload; what was on screen stays.
-func (g *game) uploadFailed(u *upload, msg string) {
+// uploadFailed reports a bad upload; what was on screen stays. A string
+// msg is the reader's own words (see setStatus).
+func (g *game) uploadFailed(u *upload, msg any) {
+	if s, ok := msg.(string); ok {
+		msg = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: s}
+	}
 	g.page.setProgress("", -1)
 	g.page.setStatus(msg, true)
 	g.page.setUploadState(u.name, "error")
@@ -203,7 +208,7 @@ func parseFiles(u *upload, opt dump.Options) (*dump.Dump, string, error) {
 		js.CopyBytesToGo(files[i].Data, arr)
 	}
 	d, err := dump.ReadNPYFiles(files, opt)
-	return d, fmt.Sprintf("%d .npy files", len(files)), err
+	return d, i18n.F("status.npy-files", len(files)), err
 }
 
 func isNPY(name string) bool { return len(name) > 4 && name[len(name)-4:] == ".npy" }

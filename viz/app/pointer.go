@@ -9,6 +9,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // drag is a pointer interaction in progress: a box or a corner on a map,
@@ -87,7 +88,7 @@ func (a *App) PointerDown(p image.Point) {
 	if p.In(a.tlRect) {
 		if i, ok := viz.TimelineAt(a.tlRect, a.Timeline(), p); ok {
 			if err := a.OpenStep(i); err != nil {
-				a.status = err.Error()
+				a.status = i18n.Said("status.refused", err)
 			}
 		}
 		return
@@ -232,23 +233,23 @@ func (h *Hover) String() string {
 		return h.Text
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "x %d  y %d  class %d\n", h.X, h.Y, h.Class)
-	fmt.Fprintf(&b, "target y  %.6g\n", h.Target)
+	b.WriteString(i18n.F("hover.pixel", h.X, h.Y, h.Class) + "\n")
+	b.WriteString(i18n.F("hover.target", h.Target) + "\n")
 	fmt.Fprintf(&b, "logit     %.6g\n", h.Logit)
 	fmt.Fprintf(&b, "p         %.6g", h.Prob)
 	switch h.Clamped {
 	case -1:
-		b.WriteString("  (clamped to ε)")
+		b.WriteString(i18n.T("hover.clamped-lo"))
 	case 1:
-		b.WriteString("  (clamped to 1-ε)")
+		b.WriteString(i18n.T("hover.clamped-hi"))
 	}
 	b.WriteString("\n")
 	if h.Target == 1 {
-		fmt.Fprintf(&b, "term      %.6g  (positive)\n", h.Pos)
+		b.WriteString(i18n.F("hover.term-pos", h.Pos) + "\n")
 	} else {
-		fmt.Fprintf(&b, "term      %.6g  (negative)\n", h.Neg)
+		b.WriteString(i18n.F("hover.term-neg", h.Neg) + "\n")
 	}
-	fmt.Fprintf(&b, "weight    %.6g\n", h.Weight)
+	b.WriteString(i18n.F("hover.weight", h.Weight) + "\n")
 	fmt.Fprintf(&b, "dL/dlogit %.6g", h.Grad)
 	return b.String()
 }
