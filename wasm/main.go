@@ -53,6 +53,7 @@ type game struct {
 
 	cursor  image.Point
 	pressed bool
+	touch   touchState
 	offset  image.Point // the canvas's top-left on the page
 
 	bench *benchRun
@@ -159,13 +160,9 @@ func (g *game) run(f func()) {
 	f()
 }
 
-// pointer turns the mouse into presses, drags and the hover. Ebitengine
-// reports the cursor in page coordinates (it expects its canvas to fill the
-// page), so the canvas's offset beside the side panel is taken off.
+// pointer turns the mouse or a finger into presses, drags and the hover.
 func (g *game) pointer() {
-	x, y := ebiten.CursorPosition()
-	p := image.Pt(x, y).Sub(g.offset)
-	pressed := ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
+	p, pressed := g.touch.read(g.offset)
 	switch {
 	case pressed && !g.pressed:
 		g.app.PointerDown(p)
