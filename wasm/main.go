@@ -264,6 +264,9 @@ func (g *game) drawHover(screen *ebiten.Image) {
 	}
 	in := g.app.Input()
 	for _, pn := range viz.MapPanels {
+		if g.panels[pn].rect.Empty() {
+			continue // not shown (presentation mode)
+		}
 		r, zoom := viz.MapRect(g.panels[pn].rect, in.Height, in.Width)
 		if zoom <= 0 {
 			continue

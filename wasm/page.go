@@ -148,6 +148,7 @@ func (p *page) bindPage(g *game) {
 	p.bindKeys(g)
 	p.bindDrop(g)
 	p.bindLang(g)
+	p.bindPresent(g)
 	p.keyList()
 }
 

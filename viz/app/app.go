@@ -47,11 +47,12 @@ type App struct {
 	version int           // bumped by every change that alters what is drawn
 	url     urlCompressor // URLState's, reused
 
-	size   image.Point // canvas size
-	grid   [viz.NumPanels]image.Rectangle
-	drag   drag
-	hover  *Hover
-	status fmt.Stringer // the status line, said again when the language changes
+	size    image.Point // canvas size
+	grid    [viz.NumPanels]image.Rectangle
+	drag    drag
+	hover   *Hover
+	status  fmt.Stringer // the status line, said again when the language changes
+	present presentation
 
 	tlRect    image.Rectangle // the timeline strip, empty without a run
 	tlHover   int             // step under the pointer on the timeline, -1 for none

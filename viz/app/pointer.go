@@ -56,7 +56,7 @@ func (a *App) layout() {
 		size.Y -= h
 		a.tlRect = image.Rect(0, size.Y, a.size.X, a.size.Y)
 	}
-	a.grid = viz.Grid(size, a.in.Height, a.in.Width)
+	a.grid = a.gridFor(size)
 	a.version++
 	a.tlVersion++
 }
@@ -68,6 +68,9 @@ func (a *App) Grid() [viz.NumPanels]image.Rectangle { return a.grid }
 // output-map pixels (fractional) and the zoom.
 func (a *App) mapAt(p image.Point) (viz.Panel, float64, float64, int, bool) {
 	for _, pn := range viz.MapPanels {
+		if a.grid[pn].Empty() {
+			continue // not shown (presentation mode)
+		}
 		r, zoom := viz.MapRect(a.grid[pn], a.in.Height, a.in.Width)
 		if p.In(r) && zoom > 0 {
 			x := float64(p.X-r.Min.X) / float64(zoom)
@@ -93,7 +96,7 @@ func (a *App) PointerDown(p image.Point) {
 		}
 		return
 	}
-	if k, c, per, ok := viz.EmbeddingAt(a.grid[viz.PanelEmbedding], a.frame, p); ok {
+	if k, c, per, ok := viz.EmbeddingAt(a.grid[viz.PanelEmbedding], a.frame, p); ok && !a.grid[viz.PanelEmbedding].Empty() {
 		a.Select(k)
 		if o, ok := a.selectedObject(); ok {
 			a.drag = drag{active: true, object: k, corner: c, tag: true, tagStart: o.Tag[c], x0: p.X, perPixel: per}

@@ -178,6 +178,8 @@ var en = map[string]string{
 	"run.directory":             "run directory: ",
 	"cmp.a":                     "A: step %d",
 	"cmp.b":                     "B: step %d",
+	"page.present":              "presentation",
+	"page.present.tip":          "larger text and only the panels of the current step, for a projector or a tablet",
 	"page.compare.tip":          "key b marks the open step as A; open another step as B",
 	"hover.pixel":               "x %d  y %d  class %d",
 	"hover.target":              "target y  %.6g",

@@ -181,6 +181,8 @@ var zh = map[string]string{
 	"run.directory":             "训练目录：",
 	"cmp.a":                     "A：第 %d 步",
 	"cmp.b":                     "B：第 %d 步",
+	"page.present":              "演示模式",
+	"page.present.tip":          "更大的字，只显示当前步骤的面板，适合投影仪或平板",
 	"page.compare.tip":          "按 b 把当前步骤设为 A；再打开另一步作为 B",
 	"hover.pixel":               "x %d  y %d  类别 %d",
 	"hover.target":              "目标 y    %.6g",
