@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -145,4 +146,103 @@ func hoverTimeline(t *testing.T, b *browser, i int) {
 	p := viz.TimelinePoint(rect, a.Timeline(), i)
 	b.do(chromedp.MouseEvent(chromedp.MouseMoved, canvasLeft(b)+float64(p.X), float64(p.Y)))
 	b.waitFor(`!document.getElementById("hover").hidden`, 10*time.Second)
+}
+
+// TestLanguageSwitchKeepsDump: a dump is open, the picker switches to
+// Chinese and back: the page is relabelled in place (no reload), the dump
+// and its totals stay, and the controls, status line and dump summary
+// speak the new language.
+func TestLanguageSwitchKeepsDump(t *testing.T) {
+	c, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	b.open("?lang=en")
+	b.setNumber("pull-weight", c.Weights.Pull)
+	b.setNumber("push-weight", c.Weights.Push)
+	b.setNumber("regr-weight", c.Weights.Regr)
+	b.upload(c.NPZ(), "ok")
+	total := b.value("loss-total")
+	// A mark on the window: a reload would drop it.
+	b.exec(`window.cornerlossNoReload = 1`)
+	pick := func(l string) {
+		b.exec(`(() => { const e = document.getElementById("lang"); e.value = "` + l + `"; e.dispatchEvent(new Event("change", {bubbles: true})); })()`)
+		b.waitFor(`document.body.dataset.lang === "`+l+`"`, 10*time.Second)
+		b.settle()
+	}
+	pick("zh")
+	if eval[bool](b, `window.cornerlossNoReload !== 1`) {
+		t.Fatal("switching the language reloaded the page")
+	}
+	if got := eval[string](b, `document.documentElement.lang`); got != "zh-CN" {
+		t.Errorf("html lang %q after switching", got)
+	}
+	if got := eval[string](b, `document.body.dataset.dump`); got != filepath.Base(c.NPZ()) {
+		t.Errorf("the page shows %q after switching, not the dump", got)
+	}
+	if got := b.value("loss-total"); got != total {
+		t.Errorf("total %v after switching, %v before", got, total)
+	}
+	for sel, want := range map[string]string{
+		`#controls legend`: "损失", `#dump-summary`: "每张图像的物体数", `#status`: "small_two_images.npz",
+		`#key-list`: "下一个类别", `#explain summary`: "每一项是什么",
+	} {
+		if got := eval[string](b, `document.querySelector(`+"`"+sel+"`"+`).textContent`); !strings.Contains(got, want) {
+			t.Errorf("%s reads %q after switching, want %q in it", sel, got, want)
+		}
+	}
+	if !strings.Contains(eval[string](b, `location.search`), "lang=zh") {
+		t.Errorf("the link does not say the language: %s", eval[string](b, `location.href`))
+	}
+	checkTranslated(t, b, "switched to Chinese")
+	// The controls still work after being rebuilt.
+	b.setNumber("push-weight", 2*c.Weights.Push+0.1)
+	if got := b.value("loss-total"); got == total {
+		t.Error("the rebuilt push weight control changes nothing")
+	}
+	pick("en")
+	if got := eval[string](b, `document.querySelector("#controls legend").textContent`); got != "Loss" {
+		t.Errorf("legend %q after switching back", got)
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// TestClassroomScreens opens the page at a tablet's, a projector's and a
+// desktop's size, in both languages, normal and in presentation mode, with
+// the explanations open: nothing in the side panel scrolls sideways, no
+// formula overflows its box (viz.TestGridTablet checks the canvas), and the
+// screenshots (build/e2e/classroom-*.png) are there for people to look at.
+func TestClassroomScreens(t *testing.T) {
+	b := newBrowser(t)
+	for _, s := range [][2]int{{1024, 768}, {1280, 720}, {1920, 1080}} {
+		b.do(chromedp.EmulateViewport(int64(s[0]), int64(s[1])))
+		for _, lang := range []string{"en", "zh"} {
+			for _, present := range []bool{false, true} {
+				name := fmt.Sprintf("classroom-%dx%d-%s", s[0], s[1], lang)
+				q := "?lang=" + lang
+				if present {
+					name += "-present"
+					q += "&present=1"
+				}
+				b.open(q)
+				b.exec(`document.getElementById("explain").open = true`)
+				b.settle()
+				b.settle()
+				if over := eval[bool](b, `(() => { const e = document.getElementById("side"); return e.scrollWidth > e.clientWidth })()`); over {
+					t.Errorf("%s: the side panel scrolls sideways", name)
+				}
+				wide := eval[[]string](b, `[...document.querySelectorAll("#terms .formula")].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.parentElement.id + " " + e.scrollWidth + ">" + e.clientWidth)`)
+				for _, w := range wide {
+					t.Errorf("%s: formula %s scrolls sideways", name, w)
+				}
+				if present != eval[bool](b, `document.body.classList.contains("present")`) {
+					t.Errorf("%s: body.present is %v", name, !present)
+				}
+				b.screenshot(name)
+			}
+		}
+	}
 }
