@@ -250,7 +250,6 @@ func legend(dst *image.RGBA, r image.Rectangle, items ...legendItem) int {
 	return y + LineHeight
 }
 
-
 // swatch returns a legend symbol: a filled square of colour c with a thin
 // dark edge.
 func swatch(c color.Color) func(*image.RGBA, float64, float64) {

@@ -42,12 +42,12 @@ func MathML(s string) string {
 // maxLine is how many characters of a formula (scripts counted as one each,
 // spaces not) a line of the side panel's explanations holds at its
 // narrowest (a tablet's, or presentation mode's larger type).
-const maxLine = 34
+const maxLine = 28
 
 // breakLines splits a clause longer than max characters into lines. It
 // breaks before a + − or / between spaces (the next line starts with it),
 // before two spaces (the "  if" of a case), after ", ", "; " or ": ", and
-// before a Σ or a parenthetical remark; outside any script, and inside
+// before a Σ, a word of text or a remark in brackets; outside any script, and inside
 // brackets only those of a long bracket pair (the sum of the total, the
 // terms of pull). It
 // breaks as late as a line allows; a clause with nowhere to break stays
@@ -82,8 +82,9 @@ func breakLines(s string, max int) []string {
 	var at []int // where a line may start
 	open = open[:0]
 	for i, r := range rs {
-		// A parenthetical remark, or a new sum, may start a line.
-		if (r == '(' && i+1 < len(rs) && unicode.IsLetter(rs[i+1]) || r == 'Σ') && i > 0 && rs[i-1] == ' ' && len(open) == 0 {
+		// A new sum, a word of the text or a remark in brackets may start
+		// a line.
+		if i > 0 && rs[i-1] == ' ' && len(open) == 0 && (r == 'Σ' || proseAt(rs, i) && !proseBefore(rs, i-1) || r == '(' && proseAt(rs, i+1)) {
 			at = append(at, i)
 		}
 		switch r {
@@ -286,4 +287,24 @@ func isFunc(w string) bool {
 
 func esc(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// proseAt reports whether a word of the text around a formula (not a name)
+// starts at rs[i].
+func proseAt(rs []rune, i int) bool {
+	j := i
+	for j < len(rs) && unicode.IsLower(rs[j]) {
+		j++
+	}
+	return j-i >= 3 && (j == len(rs) || !unicode.IsLetter(rs[j]) && rs[j] != '_') && !isName(string(rs[i:j]))
+}
+
+// proseBefore reports whether a word of text ends at rs[i-1]: a phrase is
+// not broken inside.
+func proseBefore(rs []rune, i int) bool {
+	j := i
+	for j > 0 && unicode.IsLower(rs[j-1]) {
+		j--
+	}
+	return proseAt(rs, j) && (j == 0 || !unicode.IsLetter(rs[j-1]))
 }

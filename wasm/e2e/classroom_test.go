@@ -216,8 +216,8 @@ func TestLanguageSwitchKeepsDump(t *testing.T) {
 // formula overflows its box (viz.TestGridTablet checks the canvas), and the
 // screenshots (build/e2e/classroom-*.png) are there for people to look at.
 func TestClassroomScreens(t *testing.T) {
-	b := newBrowser(t)
 	for _, s := range [][2]int{{1024, 768}, {1280, 720}, {1920, 1080}} {
+		b := newBrowser(t) // one a size: a browser session is bounded in time
 		b.do(chromedp.EmulateViewport(int64(s[0]), int64(s[1])))
 		for _, lang := range []string{"en", "zh"} {
 			for _, present := range []bool{false, true} {
@@ -244,5 +244,6 @@ func TestClassroomScreens(t *testing.T) {
 				b.screenshot(name)
 			}
 		}
+		b.quit()
 	}
 }
