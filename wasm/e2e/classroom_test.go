@@ -59,8 +59,8 @@ func checkTranslated(t *testing.T, b *browser, where string) {
 
 // TestChineseHasNoEnglish opens the page in Chinese and finds no English
 // left in its visible text: on the default scene (with a pixel hovered),
-// with a dump, after a refused file, with the sample run (a step hovered),
-// and after a refused edit.
+// with a dump, after a refused file, after a refused edit, and with the
+// sample run (a step hovered).
 func TestChineseHasNoEnglish(t *testing.T) {
 	c, err := golden.Load("single_object_push_quirk")
 	if err != nil {
@@ -89,9 +89,26 @@ func TestChineseHasNoEnglish(t *testing.T) {
 	}
 	checkTranslated(t, b, "refused file")
 
+	// A scene edit out of range is refused, in Chinese.
+	b.exec(`document.getElementById("use-scene").click()`)
+	b.settle()
+	b.setNumber("gaussian-radius", 99)
+	if status := eval[string](b, `document.getElementById("status").textContent`); !strings.Contains(status, "超出范围") {
+		t.Errorf("refused edit: status %q", status)
+	}
+	checkTranslated(t, b, "refused edit")
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+
+	// The sample run, in a browser of its own (a session is bounded in
+	// time): its status, timeline and the NaN step's hover box (the
+	// reader's error, and its marker).
+	b.quit()
+	b = newBrowser(t)
+	b.open("?lang=zh")
 	b.do(chromedp.Click(chromedp.CSS("#sample-run")))
-	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 120*time.Second)
-	// The NaN step: the reader's error, and its marker.
+	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 150*time.Second)
 	nan, _ := scene.SampleRunBroken(scene.RunSteps)
 	hoverTimeline(t, b, nan)
 	checkTranslated(t, b, "sample run")
@@ -99,15 +116,6 @@ func TestChineseHasNoEnglish(t *testing.T) {
 		t.Errorf("the NaN step's hover box does not say its marker in Chinese: %q", h)
 	}
 	b.screenshot("zh-sample-run")
-
-	// A scene edit while a dump is shown is refused, in Chinese.
-	b.exec(`document.getElementById("use-scene").click()`)
-	b.settle()
-	b.setNumber("gaussian-radius", 99)
-	checkTranslated(t, b, "refused edit")
-	if errs := b.errors(); len(errs) > 0 {
-		t.Errorf("console errors: %v", errs)
-	}
 }
 
 // canvasLeft is where the canvas starts on the page.
