@@ -8,6 +8,7 @@ type Quirk struct {
 	Name   string // stable identifier, one of the Quirk* constants
 	Image  int    // the image it concerns, -1 for the whole batch
 	Detail string // one sentence for people
+	Args   []any  // the values Detail names, in its order: a page can say it in another language
 }
 
 // Quirk names.
@@ -25,30 +26,31 @@ func (r *Result) Quirks() []Quirk {
 	var q []Quirk
 	ref := r.Options.Convention == Reference
 	if ref && r.Shape.Batch == 1 {
-		q = append(q, Quirk{QuirkBatchOfOne, -1,
-			"batch of one: the reference crashes (squeeze drops the batch axis); this is its value on the image duplicated, pull and push halved (an un-normalised focal counts the image twice)"})
+		q = append(q, Quirk{Name: QuirkBatchOfOne, Image: -1,
+			Detail: "batch of one: the reference crashes (squeeze drops the batch axis); this is its value on the image duplicated, pull and push halved (an un-normalised focal counts the image twice)"})
 	}
 	for _, c := range Corners {
 		if r.NumPos[c] == 0 {
-			q = append(q, Quirk{QuirkNoPositives, -1, fmt.Sprintf(
-				"no positive pixel in gt_%s_heat: focal is -Σneg, not divided by num_pos (a spike, not a NaN)", c)})
+			q = append(q, Quirk{Name: QuirkNoPositives, Image: -1, Detail: fmt.Sprintf(
+				"no positive pixel in gt_%s_heat: focal is -Σneg, not divided by num_pos (a spike, not a NaN)", c), Args: []any{c.String()}})
 		}
 	}
 	for b, im := range r.Images {
 		switch {
 		case im.Objects == 0:
-			q = append(q, Quirk{QuirkNoObjects, b, fmt.Sprintf(
-				"image %d has no objects: it adds nothing to pull, push or offset, but its negatives count in focal", b)})
+			q = append(q, Quirk{Name: QuirkNoObjects, Image: b, Detail: fmt.Sprintf(
+				"image %d has no objects: it adds nothing to pull, push or offset, but its negatives count in focal", b), Args: []any{b}})
 		case im.Objects == 1 && ref:
-			q = append(q, Quirk{QuirkOneObject, b, fmt.Sprintf(
-				"image %d has one object: its push is %.7g per stack (0.9999 in exact arithmetic), a constant with zero gradient", b, im.Stacks[0].Push)})
+			q = append(q, Quirk{Name: QuirkOneObject, Image: b, Detail: fmt.Sprintf(
+				"image %d has one object: its push is %.7g per stack (0.9999 in exact arithmetic), a constant with zero gradient", b, im.Stacks[0].Push), Args: []any{b, im.Stacks[0].Push}})
 		}
 		for _, c := range Corners {
 			if at, slots, pos, ok := r.sharedCorner(b, c); ok {
 				plural := map[bool]string{true: "s"}[pos > 1]
-				q = append(q, Quirk{QuirkSharedCorner, b, fmt.Sprintf(
+				x, y := at%int64(r.Shape.Width), at/int64(r.Shape.Width)
+				q = append(q, Quirk{Name: QuirkSharedCorner, Image: b, Detail: fmt.Sprintf(
 					"%d objects of image %d have their %s corner on pixel (%d, %d), where gt_%s_heat has %d positive%s: objects of one class share a positive, which num_pos counts once",
-					slots, b, c, at%int64(r.Shape.Width), at/int64(r.Shape.Width), c, pos, plural)})
+					slots, b, c, x, y, c, pos, plural), Args: []any{slots, b, c.String(), x, y, c.String(), pos}})
 			}
 		}
 	}

@@ -18,8 +18,8 @@ func (r *Result) mmdetQuirks() []Quirk {
 			o := r.Offsets(0, b, c)
 			for i, counted := range o.Counted {
 				if !counted && r.inMask(b, c, o.Slots[i]) {
-					q = append(q, Quirk{QuirkSharedOffset, b, fmt.Sprintf(
-						"object %d of image %d shares its %s corner pixel with a later object: mmdetection's offset map holds one offset there, the later one's, and the pixel counts once", o.Slots[i], b, c)})
+					q = append(q, Quirk{Name: QuirkSharedOffset, Image: b, Detail: fmt.Sprintf(
+						"object %d of image %d shares its %s corner pixel with a later object: mmdetection's offset map holds one offset there, the later one's, and the pixel counts once", o.Slots[i], b, c), Args: []any{o.Slots[i], b, c.String()}})
 					break
 				}
 			}

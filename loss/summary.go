@@ -156,7 +156,7 @@ func Summarize(in *Input, r *Result) Summary {
 		s.TrueCorners += im.Objects
 	}
 	for _, q := range r.Quirks() {
-		s.Quirks = append(s.Quirks, QuirkSummary(q))
+		s.Quirks = append(s.Quirks, QuirkSummary{Name: q.Name, Image: q.Image, Detail: q.Detail})
 		if q.Image >= 0 {
 			s.PerImage[q.Image].Flags = append(s.PerImage[q.Image].Flags, q.Name)
 		}

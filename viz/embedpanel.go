@@ -30,15 +30,15 @@ func drawEmbedding(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	e := &f.Embedding
 	n := len(e.Slots)
 	if n == 0 {
-		message(dst, r, fmt.Sprintf("image %d has no objects: no pull, no push", f.Image))
+		message(dst, r, i18n.F("viz.no-objects-embed", f.Image))
 		return
 	}
 	o := f.Result.Options
 	pull, push := sum7(e.PullSum), sum7(e.PushSum)
 	Label(dst, r.Min.X, r.Min.Y, firstFit(r.Dx(),
-		fmt.Sprintf("pull %s · push %s, unweighted (weights %s, %s) · N = %d", pull, push, Format(o.PullWeight), Format(o.PushWeight), n),
-		fmt.Sprintf("pull %s · push %s, unweighted · N = %d", pull, push, n),
-		fmt.Sprintf("pull %s · push %s", pull, push)), dimColor)
+		i18n.F("viz.embed-sums", pull, push, Format(o.PullWeight), Format(o.PushWeight), n),
+		i18n.F("viz.embed-sums-mid", pull, push, n),
+		i18n.F("viz.embed-sums-short", pull, push)), dimColor)
 
 	g, ok := embedLayout(r, e)
 	if !ok {
@@ -229,7 +229,7 @@ func drawPush(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	e := &f.Embedding
 	n := len(e.Slots)
 	if n == 0 {
-		message(dst, r, fmt.Sprintf("image %d has no objects: no push", f.Image))
+		message(dst, r, i18n.F("viz.no-objects-push", f.Image))
 		return
 	}
 	ref := f.Result.Options.Convention == loss.Reference
@@ -242,8 +242,8 @@ func drawPush(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		}
 	}
 	Label(dst, r.Min.X, r.Min.Y, firstFit(r.Dx(),
-		fmt.Sprintf("push %s, unweighted · N = %d · pairs closer than %g: %d", sum7(e.PushSum), n, margin, close),
-		fmt.Sprintf("push %s · N = %d · pairs < %g: %d", sum7(e.PushSum), n, margin, close)), dimColor)
+		i18n.F("viz.push-sum", sum7(e.PushSum), n, margin, close),
+		i18n.F("viz.push-sum-short", sum7(e.PushSum), n, margin, close)), dimColor)
 
 	// The matrix and its colorbar, then under them a note on the one-object
 	// quirk and two rows of legend.
@@ -318,9 +318,9 @@ func drawPush(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	y := max(y0+side, bar.Max.Y) + 4
 	if ref && n == 1 {
 		Label(dst, r.Min.X, y, firstFit(r.Dx(),
-			fmt.Sprintf("one object: the diagonal alone gives push %s (0.9999 exact), zero gradient", sum7(e.PushSum)),
-			fmt.Sprintf("one object: the diagonal alone gives push %s", sum7(e.PushSum)),
-			"one object: push is the diagonal alone"), textColor)
+			i18n.F("viz.one-object", sum7(e.PushSum)),
+			i18n.F("viz.one-object-mid", sum7(e.PushSum)),
+			i18n.T("viz.one-object-short")), textColor)
 		y += LineHeight
 	}
 	diag := i18n.T("legend.diag-ref")

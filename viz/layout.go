@@ -92,7 +92,65 @@ func Grid(size image.Point, h, w int) [NumPanels]image.Rectangle {
 			return g
 		}
 	}
+	if g, ok := stackedGrid(size, heatCell(h, w, 1)); ok {
+		return g
+	}
 	return uniformGrid(size)
+}
+
+// stackedGrid puts the maps at zoom 1 in rows across the top (their cells
+// spread over the width) and the other panels in a 2×2 block under them:
+// what a tablet's 1024×768 page has room for, where the strips of gridAt
+// leave the other panels too narrow. ok is false when that does not fit.
+func stackedGrid(size, cell image.Point) (g [NumPanels]image.Rectangle, ok bool) {
+	for _, cols := range [...]int{3, 2} {
+		rows := (len(MapPanels) + cols - 1) / cols
+		under := image.Rect(0, rows*cell.Y, size.X, size.Y)
+		if cols*cell.X > size.X || under.Dx()/2 < minOther.X || under.Dy()/2 < minOther.Y {
+			continue
+		}
+		for i, p := range MapPanels {
+			c, r := i%cols, i/cols
+			g[p] = image.Rect(size.X*c/cols, r*cell.Y, size.X*(c+1)/cols, (r+1)*cell.Y)
+		}
+		for i, p := range otherPanels {
+			c, r := i%2, i/2
+			g[p] = image.Rect(size.X*c/2, under.Min.Y+under.Dy()*r/2, size.X*(c+1)/2, under.Min.Y+under.Dy()*(r+1)/2)
+		}
+		return g, true
+	}
+	return g, false
+}
+
+// GridOf lays out only the given panels (presentation mode), each in an
+// equal cell, with the number of columns that gives the maps the largest
+// zoom (and then the cells the longest shorter side); the other panels get
+// empty rectangles.
+func GridOf(size image.Point, h, w int, panels []Panel) [NumPanels]image.Rectangle {
+	var g [NumPanels]image.Rectangle
+	n := len(panels)
+	if n == 0 || size.X <= 0 || size.Y <= 0 {
+		return g
+	}
+	h, w = max(h, 1), max(w, 1)
+	cols, bestZoom, bestSide := 1, -1, -1
+	for c := 1; c <= n; c++ {
+		rows := (n + c - 1) / c
+		cell := image.Pt(size.X/c, size.Y/rows)
+		zoom := min((cell.X-2*pad-barGap-barW)/w, (cell.Y-2*pad-titleH-footH)/h)
+		if s := min(cell.X, cell.Y); zoom > bestZoom || zoom == bestZoom && s > bestSide {
+			cols, bestZoom, bestSide = c, zoom, s
+		}
+	}
+	rows := (n + cols - 1) / cols
+	for i, p := range panels {
+		if p < 0 || p >= NumPanels {
+			continue
+		}
+		c, r := i%cols, i/cols
+		g[p] = image.Rect(size.X*c/cols, size.Y*r/rows, size.X*(c+1)/cols, size.Y*(r+1)/rows)
+	}
+	return g
 }
 
 // gridAt tries every arrangement of the map cells and of the other panels

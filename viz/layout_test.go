@@ -184,3 +184,53 @@ func TestPanelKinds(t *testing.T) {
 		t.Error("a panel outside the range is a map")
 	}
 }
+
+// TestGridTablet: on the canvas a 1024×768 page leaves beside its side
+// panel (and at 1280×720), every 128×128 map shows whole, colorbar and
+// footer inside its cell, and the other panels get at least their smallest
+// usable size.
+func TestGridTablet(t *testing.T) {
+	for _, sz := range []image.Point{{644, 768}, {704, 768}, {900, 720}} {
+		g := Grid(sz, 128, 128)
+		for _, p := range MapPanels {
+			l := layoutHeat(g[p], 128, 128)
+			if l.zoom < 1 || !l.plane.In(g[p]) || !l.bar.In(g[p]) || !l.foot.In(g[p]) {
+				t.Errorf("%v: %s's map %v, bar %v, footer %v leave its cell %v", sz, p.Title(), l.plane, l.bar, l.foot, g[p])
+			}
+		}
+		for _, p := range otherPanels {
+			if d := g[p].Size(); d.X < minOther.X || d.Y < minOther.Y {
+				t.Errorf("%v: %s is %v, under %v", sz, p.Title(), d, minOther)
+			}
+		}
+	}
+}
+
+// TestGridOf: presentation mode's layout gives each chosen panel its own
+// cell inside the canvas, the others nothing, and four 128×128 maps on a
+// 704×768 canvas zoom 2.
+func TestGridOf(t *testing.T) {
+	panels := []Panel{PanelTarget, PanelFocal, PanelGrad, PanelCurves}
+	sz := image.Pt(704, 768)
+	g := GridOf(sz, 128, 128, panels)
+	chosen := map[Panel]bool{}
+	for _, p := range panels {
+		chosen[p] = true
+	}
+	for p, r := range g {
+		switch {
+		case chosen[Panel(p)] && (r.Empty() || !r.In(image.Rectangle{Max: sz})):
+			t.Errorf("%s at %v", Panel(p).Title(), r)
+		case !chosen[Panel(p)] && !r.Empty():
+			t.Errorf("%s is not chosen but has %v", Panel(p).Title(), r)
+		}
+		for q := p + 1; q < len(g); q++ {
+			if r.Overlaps(g[q]) {
+				t.Errorf("%s %v overlaps %s %v", Panel(p).Title(), r, Panel(q).Title(), g[q])
+			}
+		}
+	}
+	if _, z := MapRect(g[PanelTarget], 128, 128); z != 2 {
+		t.Errorf("target map at zoom %d, want 2", z)
+	}
+}

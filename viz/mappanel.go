@@ -349,23 +349,24 @@ func footer(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 	ring := legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 		Circle(dst, cx, cy, arm+1, 3.5, halo)
 		Circle(dst, cx, cy, arm+1, 1.5, white)
-	}, text: fmt.Sprintf("predicted (p > %g, 3×3 NMS)", peakThreshold)}
+	}, text: i18n.F("viz.predicted", peakThreshold)}
 	o := f.Result.Options
 	switch p {
 	case PanelTarget:
-		line(0, "positives (y = 1): "+plural(len(d.positives), "pixel"), "y = 1 at "+plural(len(d.positives), "pixel"))
+		n, one := len(d.positives), map[bool]string{true: "-1"}[len(d.positives) == 1]
+		line(0, i18n.F("viz.positives"+one, n), i18n.F("viz.positives-short"+one, n))
 		radius := legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			dashedCircle(dst, cx+0.5, cy+0.5, 5.5, 1.25, palette[0])
 		}, text: i18n.T("legend.radius")}
 		marks(cross, radius)
 	case PanelProb:
-		line(0, fmt.Sprintf("max p %s · %d predicted corners", Format(float64(d.maxProb)), len(d.peaks)),
-			fmt.Sprintf("max p %s · %d peaks", Format(float64(d.maxProb)), len(d.peaks)))
-		ring.text = fmt.Sprintf("predicted: p > %g after 3×3 NMS", peakThreshold)
+		line(0, i18n.F("viz.max-p", Format(float64(d.maxProb)), len(d.peaks)),
+			i18n.F("viz.max-p-short", Format(float64(d.maxProb)), len(d.peaks)))
+		ring.text = i18n.F("viz.predicted-nms", peakThreshold)
 		marks(ring)
 	case PanelFocal:
-		line(0, fmt.Sprintf("Σ pos %s · Σ neg %s (share of the loss)", Format(f.Maps.PosSum), Format(f.Maps.NegSum)),
-			fmt.Sprintf("Σ pos %s · Σ neg %s", Format(f.Maps.PosSum), Format(f.Maps.NegSum)))
+		line(0, i18n.F("viz.focal-sums", Format(f.Maps.PosSum), Format(f.Maps.NegSum)),
+			i18n.F("viz.focal-sums-short", Format(f.Maps.PosSum), Format(f.Maps.NegSum)))
 		marks(legendItem{mark: func(dst *image.RGBA, cx, cy float64) {
 			b := image.Rect(int(cx)-4, int(cy)-4, int(cx)+4, int(cy)+4)
 			frame(dst, b, positiveColor)
@@ -373,19 +374,19 @@ func footer(dst *image.RGBA, r image.Rectangle, p Panel, f *Frame) {
 		}, text: i18n.T("legend.positive")})
 	case PanelWeight:
 		a, b := Format(o.Alpha), Format(o.Beta)
-		line(0, fmt.Sprintf("pos (1−p)^%s · neg p^%s(1−y)^%s", a, a, b), fmt.Sprintf("(1−p)^%s · p^%s(1−y)^%s", a, a, b))
-		line(1, fmt.Sprintf("range %s … %s", Format(d.weightLo), Format(d.weightHi)))
+		line(0, i18n.F("viz.weights", a, a, b), fmt.Sprintf("(1−p)^%s · p^%s(1−y)^%s", a, a, b))
+		line(1, i18n.F("viz.range", Format(d.weightLo), Format(d.weightHi)))
 	case PanelClamped:
 		if o.Convention == loss.MMDet {
-			line(0, "mmdet: no clamp, 1e-12 inside the logs", "mmdet: no clamp")
+			line(0, i18n.T("viz.no-clamp"), i18n.T("viz.no-clamp-short"))
 			break
 		}
-		line(0, "low: p = eps · high: p = 1 − eps", "low p=eps · high p=1−eps")
-		line(1, fmt.Sprintf("zero gradient where clamped (eps = %s)", Format(o.Eps)), "zero gradient there")
+		line(0, i18n.T("viz.clamp-key"), i18n.T("viz.clamp-key-short"))
+		line(1, i18n.F("viz.clamp-zero", Format(o.Eps)), i18n.T("viz.clamp-zero-short"))
 	case PanelGrad:
-		line(0, fmt.Sprintf("d loss/d logit from %s to %s", Format(d.gradLo), Format(d.gradHi)),
+		line(0, i18n.F("viz.grad-range", Format(d.gradLo), Format(d.gradHi)),
 			fmt.Sprintf("%s … %s", Format(d.gradLo), Format(d.gradHi)))
-		line(1, fmt.Sprintf("symlog, linear within ±%s", Format(d.gradThresh)), "symlog")
+		line(1, i18n.F("viz.symlog", Format(d.gradThresh)), "symlog")
 	}
 }
 

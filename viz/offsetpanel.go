@@ -73,16 +73,16 @@ func drawOffsets(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	o := &f.Offsets
 	n := len(o[loss.TopLeft].Slots)
 	if n == 0 {
-		message(dst, r, fmt.Sprintf("image %d has no objects: no offset loss", f.Image))
+		message(dst, r, i18n.F("viz.no-objects-offset", f.Image))
 		return
 	}
 	tl, br := Format(o[loss.TopLeft].Sum), Format(o[loss.BottomRight].Sum)
-	by := "the batch's objects"
+	by := i18n.T("viz.by-objects")
 	if f.Result.Options.Convention == loss.MMDet {
-		by = "the mask's pixels" // one term per pixel: a shared corner counts once
+		by = i18n.T("viz.by-pixels") // one term per pixel: a shared corner counts once
 	}
 	Label(dst, r.Min.X, r.Min.Y, firstFit(r.Dx(),
-		fmt.Sprintf("smooth-L1 Σ tl %s · br %s, before dividing by %s", tl, br, by),
+		i18n.F("viz.offset-sums", tl, br, by),
 		fmt.Sprintf("smooth-L1 Σ tl %s · br %s", tl, br),
 		fmt.Sprintf("Σ tl %s · br %s", tl, br)), dimColor)
 	// The grid of objects, then a row or two of legend under it.
@@ -141,7 +141,7 @@ func drawOffsets(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	}
 	if shown < n {
 		at := image.Pt(area.Min.X+shown/rows*g.cell.X, top+shown%rows*g.cell.Y)
-		Label(dst, at.X, at.Y, fit(fmt.Sprintf("+%d more", n-shown), g.cell.X), dimColor)
+		Label(dst, at.X, at.Y, fit(i18n.F("viz.more", n-shown), g.cell.X), dimColor)
 	}
 	legend(dst, image.Rect(r.Min.X, top+rows*g.cell.Y+4, r.Max.X, r.Max.Y),
 		legendItem{mark: arrowMark(trueColor), text: i18n.T("legend.true-offset")},

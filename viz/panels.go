@@ -250,14 +250,6 @@ func legend(dst *image.RGBA, r image.Rectangle, items ...legendItem) int {
 	return y + LineHeight
 }
 
-// plural returns "1 pixel" or "3 pixels".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // swatch returns a legend symbol: a filled square of colour c with a thin
 // dark edge.
 func swatch(c color.Color) func(*image.RGBA, float64, float64) {

@@ -26,7 +26,7 @@ type glyph struct {
 	r         rune
 	adv, x, y int8
 	w, h      uint8
-	off       uint16
+	off       uint32 // the Chinese glyphs took the mask past 64 KiB
 }
 
 // digitHeight is the height of '0' above the baseline, for centring numbers.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // Timeline is what the timeline panel shows: the steps of a run in step
@@ -59,7 +60,7 @@ var stripColor = color.RGBA{0xf7, 0xf7, 0xf9, 0xff}
 
 // strip is one of the lower rows: a quantity over the steps.
 type strip struct {
-	name  string
+	name  string // its label, or the catalogue key of it
 	get   func(*timeline.Step) float64
 	ref   float64 // a reference line (the margin 1, the true corners); NaN for none
 	ref2  func(*timeline.Step) float64
@@ -68,12 +69,12 @@ type strip struct {
 }
 
 var strips = []strip{
-	{name: "pos share", get: func(s *timeline.Step) float64 { return s.PosShare() }, ref: math.NaN(), share: true},
-	{name: "clamped %", get: func(s *timeline.Step) float64 { return 100 * s.ClampedFraction }, ref: math.NaN()},
+	{name: "viz.tl.pos-share", get: func(s *timeline.Step) float64 { return s.PosShare() }, ref: math.NaN(), share: true},
+	{name: "viz.tl.clamped", get: func(s *timeline.Step) float64 { return 100 * s.ClampedFraction }, ref: math.NaN()},
 	{name: "num_pos", get: func(s *timeline.Step) float64 { return float64(s.NumPos[0] + s.NumPos[1]) }, ref: math.NaN()},
-	{name: "pred/true", get: func(s *timeline.Step) float64 { return float64(s.PredictedCorners[0] + s.PredictedCorners[1]) }, ref: math.NaN(),
+	{name: "viz.tl.pred-true", get: func(s *timeline.Step) float64 { return float64(s.PredictedCorners[0] + s.PredictedCorners[1]) }, ref: math.NaN(),
 		ref2: func(s *timeline.Step) float64 { return float64(2 * s.TrueCorners) }, log: true},
-	{name: "embed gap", get: func(s *timeline.Step) float64 {
+	{name: "viz.tl.gap", get: func(s *timeline.Step) float64 {
 		if s.EmbedPairs == 0 {
 			return math.NaN()
 		}
@@ -168,7 +169,7 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 	frame(dst, r, edgeColor)
 	in := r.Inset(pad)
 	if t == nil || len(t.Steps) == 0 {
-		Label(dst, in.Min.X, in.Min.Y, "timeline: no run (open a run folder, drop several dumps, or make a sample run)", dimColor)
+		Label(dst, in.Min.X, in.Min.Y, i18n.T("viz.tl.empty"), dimColor)
 		return
 	}
 	l := layoutTimeline(r)
@@ -227,24 +228,24 @@ func (t *Timeline) titleLine() string {
 			bad++
 		}
 	}
-	s := fmt.Sprintf("timeline: %d steps", len(t.Steps))
+	s := i18n.F("viz.tl.steps", len(t.Steps))
 	if t.Total > len(t.Steps) {
-		s = fmt.Sprintf("timeline: %d of %d steps", len(t.Steps), t.Total)
+		s = i18n.F("viz.tl.steps-of", len(t.Steps), t.Total)
 	}
 	if bad > 0 {
-		s += fmt.Sprintf(", %d unread", bad)
+		s += i18n.F("viz.tl.unread", bad)
 	}
 	if t.Open >= 0 && t.Open < len(t.Steps) {
-		s += fmt.Sprintf(" · open: step %d", t.Steps[t.Open].Step)
+		s += i18n.F("viz.tl.open", t.Steps[t.Open].Step)
 	}
 	if t.Base >= 0 && t.Base < len(t.Steps) {
-		s += fmt.Sprintf(" · compared with step %d", t.Steps[t.Base].Step)
+		s += i18n.F("viz.tl.base", t.Steps[t.Base].Step)
 	}
 	if t.Log {
-		s += " · log scale"
+		s += i18n.T("viz.tl.log")
 	}
 	if t.PerStack {
-		s += " · unweighted, per stack"
+		s += i18n.T("viz.tl.per-stack")
 	}
 	return s
 }
@@ -252,7 +253,7 @@ func (t *Timeline) titleLine() string {
 // drawMarkers puts each marker's glyph over its step; several on one step
 // go side by side.
 func (t *Timeline) drawMarkers(dst *image.RGBA, l timelineLayout) {
-	LabelAt(dst, l.markers.Min.X-6, (l.markers.Min.Y+l.markers.Max.Y)/2, End, Center, "markers", dimColor)
+	LabelAt(dst, l.markers.Min.X-6, (l.markers.Min.Y+l.markers.Max.Y)/2, End, Center, i18n.T("viz.tl.markers"), dimColor)
 	seen := map[int]int{}
 	for _, m := range t.Markers {
 		st := markerStyle[m.Kind]
@@ -349,7 +350,7 @@ func (t *Timeline) drawTerms(dst *image.RGBA, l timelineLayout) {
 		Line(dst, float64(p.Min.X), y, float64(p.Max.X), y, 1, color.RGBA{0xee, 0xee, 0xf0, 0xff})
 		LabelAt(dst, p.Min.X-4, int(y), End, Center, tk.Label, dimColor)
 	}
-	LabelAt(dst, l.plot.Min.X-tlGutter+2, p.Min.Y+2, Start, Start, "terms", textColor)
+	LabelAt(dst, l.plot.Min.X-tlGutter+2, p.Min.Y+2, Start, Start, i18n.T("viz.tl.terms"), textColor)
 	for _, s := range ss {
 		t.polyline(dst, p, sc, s.v, s.c)
 	}
@@ -404,7 +405,7 @@ func lastFinite(v []float64) (float64, bool) {
 // drawStrip draws one of the lower rows: its name, the values as a line
 // scaled to the row, a reference line, the latest value.
 func (t *Timeline) drawStrip(dst *image.RGBA, r image.Rectangle, s strip) {
-	LabelAt(dst, r.Min.X-6, (r.Min.Y+r.Max.Y)/2, End, Center, s.name, textColor)
+	LabelAt(dst, r.Min.X-6, (r.Min.Y+r.Max.Y)/2, End, Center, i18n.T(s.name), textColor)
 	v := make([]float64, len(t.Steps))
 	var v2 []float64
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -454,7 +455,7 @@ func (t *Timeline) drawStrip(dst *image.RGBA, r image.Rectangle, s strip) {
 // drawClasses draws the classes × steps strip: each cell the class's share
 // of the step's focal term, magma from 0 to the largest share.
 func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
-	LabelAt(dst, r.Min.X-6, (r.Min.Y+r.Max.Y)/2, End, Center, "class share", textColor)
+	LabelAt(dst, r.Min.X-6, (r.Min.Y+r.Max.Y)/2, End, Center, i18n.T("viz.tl.class-share"), textColor)
 	classes := 0
 	top := 0.0
 	for _, s := range t.Steps {
@@ -484,7 +485,7 @@ func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
 			FillRect(dst, image.Rect(x0, y0, x1, max(y1, y0+1)), Magma.At(sc.Norm(v)))
 		}
 	}
-	LabelAt(dst, r.Max.X+4, (r.Min.Y+r.Max.Y)/2, Start, Center, fmt.Sprintf("%d cls", classes), dimColor)
+	LabelAt(dst, r.Max.X+4, (r.Min.Y+r.Max.Y)/2, Start, Center, i18n.F("viz.tl.classes", classes), dimColor)
 }
 
 // tlLegendItem is one entry of the timeline's legend: a term's colour, or
@@ -514,13 +515,17 @@ func (t *Timeline) legendItems() []tlLegendItem {
 			}
 			s.name = strings.TrimSuffix(s.name, last)
 		}
-		items = append(items, tlLegendItem{swatch: s.c, text: s.name})
+		text := s.name
+		if k := "tlterm." + text; i18n.Has(k) {
+			text = i18n.T(k)
+		}
+		items = append(items, tlLegendItem{swatch: s.c, text: text})
 	}
 	if t.PerStack && last != " s0" {
-		items = append(items, tlLegendItem{swatch: lighten(termColors[1], 0.55), text: "lighter: earlier stacks"})
+		items = append(items, tlLegendItem{swatch: lighten(termColors[1], 0.55), text: i18n.T("viz.tl.earlier-stacks")})
 	}
 	for _, k := range markerKinds {
-		items = append(items, tlLegendItem{marker: k, text: string(k)})
+		items = append(items, tlLegendItem{marker: k, text: i18n.T("marker." + string(k))})
 	}
 	return items
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/viz/viztest"
 )
 
@@ -125,5 +126,24 @@ func BenchmarkDrawTimeline(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		DrawTimeline(img, img.Rect, tl)
+	}
+}
+
+// TestMarkerLabels: every marker the legend shows has its label, and its
+// hover's lead, in every catalogue (the keys are built from the kind, so
+// TestCatalogues cannot see a missing one).
+func TestMarkerLabels(t *testing.T) {
+	for _, l := range i18n.Langs() {
+		have := map[string]bool{}
+		for _, k := range i18n.Keys(l) {
+			have[k] = true
+		}
+		for _, k := range markerKinds {
+			for _, key := range []string{"marker." + string(k), "marker.text." + string(k)} {
+				if !have[key] {
+					t.Errorf("%s: no %q", l, key)
+				}
+			}
+		}
 	}
 }

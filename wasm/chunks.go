@@ -53,7 +53,7 @@ func (p *page) chunkTable(a *app.App, t app.Totals) {
 	p.setText("chunks", tbl, b.String(), true)
 	if p.texts["chunk-at"] != a.DumpName {
 		p.texts["chunk-at"] = a.DumpName
-		p.setStatus(a.Status(), false)
+		p.setStatus(a.StatusMsg(), false)
 		p.showSummary(a.Dump.Summary())
 	}
 }

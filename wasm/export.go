@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // exportPNG saves what the canvas shows as a PNG download, rendered by the
@@ -16,7 +17,7 @@ func (g *game) exportPNG() {
 	img := viz.Render(g.app.Frame(), g.size)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		g.page.setStatus("export: "+err.Error(), true)
+		g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.export-failed"), Detail: err.Error()}, true)
 		return
 	}
 	arr := js.Global().Get("Uint8Array").New(buf.Len())
@@ -35,5 +36,5 @@ func (g *game) exportPNG() {
 		return nil
 	})
 	js.Global().Call("setTimeout", release, 10000)
-	g.page.setStatus("exported cornerloss.png", false)
+	g.page.setStatus(i18n.M("status.exported"), false)
 }

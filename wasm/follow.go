@@ -12,6 +12,7 @@ import (
 
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
@@ -31,7 +32,7 @@ func (g *game) followRun(fragment string) {
 	g.load.base = dumpsPath
 	if fragment != "" {
 		if err := g.app.RestoreRunURLState(fragment); err != nil {
-			g.page.setStatus(err.Error(), true)
+			g.page.setStatus(err, true)
 		}
 	}
 	gen := g.load.gen
@@ -45,7 +46,7 @@ func (g *game) followRun(fragment string) {
 					return
 				}
 				if err != nil {
-					g.page.setStatus("run directory: "+err.Error(), true)
+					g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("run.directory"), Detail: err.Error()}, true)
 				} else {
 					g.listing(list)
 				}

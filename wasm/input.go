@@ -3,8 +3,11 @@
 package main
 
 import (
+	"image"
 	"slices"
 	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/cornerloss/cornerloss/viz/app"
 )
@@ -32,7 +35,7 @@ func (p *page) bindKeys(g *game) {
 		p.q.push(func() {
 			act, _, err := g.app.Key(key)
 			if err != nil {
-				p.setStatus(err.Error(), true)
+				p.setStatus(err, true)
 			}
 			switch act {
 			case app.ActionExport:
@@ -76,4 +79,38 @@ func (p *page) bindDrop(g *game) {
 		files := js.Global().Get("Array").Call("from", dt.Get("files"))
 		p.q.push(func() { g.readFiles(files) })
 	})
+}
+
+// touchState follows the finger on the canvas, so that a finger does what
+// the mouse does: a touch presses, moving it drags, lifting it releases.
+// A tap shows what hovering shows: the pixel's values stay after the finger
+// lifts, until the next tap or the mouse moves.
+type touchState struct {
+	ids      []ebiten.TouchID
+	touching bool        // the last input was a finger
+	at       image.Point // where it was last (canvas coordinates)
+	mouse    image.Point // the mouse cursor when the finger came down
+}
+
+// read returns the pointer on the canvas and whether it is pressed, from the
+// first finger on the canvas, else the mouse. Ebitengine reports both in
+// page coordinates (it expects its canvas to fill the page), so the canvas's
+// offset beside the side panel is taken off.
+func (t *touchState) read(offset image.Point) (image.Point, bool) {
+	mx, my := ebiten.CursorPosition()
+	mouse := image.Pt(mx, my)
+	t.ids = ebiten.AppendTouchIDs(t.ids[:0])
+	if len(t.ids) > 0 {
+		x, y := ebiten.TouchPosition(t.ids[0])
+		if !t.touching {
+			t.mouse = mouse
+		}
+		t.touching, t.at = true, image.Pt(x, y).Sub(offset)
+		return t.at, true
+	}
+	if t.touching && mouse == t.mouse {
+		return t.at, false // lifted: released where it was
+	}
+	t.touching = false
+	return mouse.Sub(offset), ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
 }

@@ -12,8 +12,7 @@ import (
 
 // pickLang sets the page's language before anything is built: ?lang= in the
 // URL first, then the browser's languages, then English. It sets <html lang>,
-// translates the static text of index.html (the elements marked data-i18n,
-// data-i18n-tip and data-i18n-label) and fills the language picker.
+// translates the static text of index.html and fills the language picker.
 func pickLang() {
 	loc := js.Global().Get("location")
 	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
@@ -21,6 +20,25 @@ func pickLang() {
 	if !ok {
 		l = browserLang()
 	}
+	setLang(l)
+
+	pick := byID("lang")
+	var b strings.Builder
+	for _, o := range i18n.Langs() {
+		sel := ""
+		if o == l {
+			sel = " selected"
+		}
+		// Each language by its own name, marked as written in it.
+		b.WriteString(`<option value="` + string(o) + `" lang="` + o.HTML() + `"` + sel + `>` + escape(i18n.In(o, "lang.name")) + `</option>`)
+	}
+	pick.html(b.String())
+}
+
+// setLang makes l the page's language: <html lang> and the static text of
+// index.html (the elements marked data-i18n, data-i18n-tip and
+// data-i18n-label).
+func setLang(l i18n.Lang) {
 	i18n.Set(l)
 	document.Get("documentElement").Set("lang", l.HTML())
 	each := func(sel string, f func(e js.Value, key string)) {
@@ -33,23 +51,48 @@ func pickLang() {
 	each("data-i18n", func(e js.Value, k string) { e.Set("textContent", i18n.T(k)) })
 	each("data-i18n-tip", func(e js.Value, k string) { e.Call("setAttribute", "title", i18n.T(k)) })
 	each("data-i18n-label", func(e js.Value, k string) { e.Call("setAttribute", "aria-label", i18n.T(k)) })
+}
 
-	pick := byID("lang")
-	var b strings.Builder
-	for _, o := range i18n.Langs() {
-		sel := ""
-		if o == l {
-			sel = " selected"
+// bindLang switches the language in place when the picker changes: a
+// reload would lose a loaded dump or run, which the link cannot hold. The
+// link gets ?lang= so that it opens in the language it was shared in.
+func (p *page) bindLang(g *game) {
+	p.on(byID("lang").v, "change", func(ev js.Value) {
+		l, ok := i18n.Parse(ev.Get("target").Get("value").String())
+		if !ok || l == i18n.Current() {
+			return
 		}
-		b.WriteString(`<option value="` + string(o) + `"` + sel + `>` + escape(i18n.In(o, "lang.name")) + `</option>`)
-	}
-	pick.html(b.String())
-	// Switching reloads with ?lang= set: the scene is in the hash, which the
-	// reload keeps, and every label is built once, in one language.
-	listen(pick.v, "change", func(ev js.Value) {
-		q.Set("lang", ev.Get("target").Get("value").String())
-		loc.Call("replace", loc.Get("pathname").String()+"?"+q.Encode()+loc.Get("hash").String())
+		g.relabel(l)
+		loc := js.Global().Get("location")
+		q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+		q.Set("lang", string(l))
+		js.Global().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+"?"+q.Encode()+loc.Get("hash").String())
 	})
+}
+
+// relabel says everything on the page again in l, keeping its state: the
+// static text, the controls (rebuilt, with their values), the key help,
+// the numbers' texts, the status line, the hover box and every canvas
+// panel and the timeline (redrawn).
+func (g *game) relabel(l i18n.Lang) {
+	setLang(l)
+	p := g.page
+	p.buildControls(g)
+	p.tourGroups()
+	p.keyList()
+	p.texts = map[string]string{}
+	p.shown = -1
+	p.showStatus()
+	if p.dump != nil {
+		p.showDump(p.dump)
+	}
+	g.app.Relabel()
+	if g.hover != nil {
+		g.hover = g.app.Hover()
+		p.showHover(g.hover, g.cursor)
+	}
+	p.refresh(g.app)
+	p.body.attr("data-lang", string(l))
 }
 
 // browserLang returns the first of navigator.languages the page speaks.

@@ -55,6 +55,7 @@ type game struct {
 
 	cursor  image.Point
 	pressed bool
+	touch   touchState
 	offset  image.Point // the canvas's top-left on the page
 
 	bench *benchRun
@@ -164,13 +165,9 @@ func (g *game) run(f func()) {
 	f()
 }
 
-// pointer turns the mouse into presses, drags and the hover. Ebitengine
-// reports the cursor in page coordinates (it expects its canvas to fill the
-// page), so the canvas's offset beside the side panel is taken off.
+// pointer turns the mouse or a finger into presses, drags and the hover.
 func (g *game) pointer() {
-	x, y := ebiten.CursorPosition()
-	p := image.Pt(x, y).Sub(g.offset)
-	pressed := ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
+	p, pressed := g.touch.read(g.offset)
 	switch {
 	case pressed && !g.pressed:
 		g.app.PointerDown(p)
@@ -179,7 +176,7 @@ func (g *game) pointer() {
 	}
 	if p != g.cursor || pressed != g.pressed {
 		if err := g.app.PointerMove(p); err != nil {
-			g.page.setStatus(err.Error(), true)
+			g.page.setStatus(err, true)
 		}
 		if h := g.app.Hover(); h != g.hover {
 			g.hover = h
@@ -326,6 +323,9 @@ func (g *game) drawHover(screen *ebiten.Image) {
 	}
 	in := g.app.Input()
 	for _, pn := range viz.MapPanels {
+		if g.panels[pn].rect.Empty() {
+			continue // not shown (presentation mode)
+		}
 		r, zoom := viz.MapRect(g.panels[pn].rect, in.Height, in.Width)
 		if zoom <= 0 {
 			continue

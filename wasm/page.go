@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
 )
@@ -25,7 +26,9 @@ type page struct {
 	hover    el
 	controls []*controlEl
 	lastURL  string
-	shown    int // app version the DOM shows
+	said     any        // the status line's message, said again when the language changes
+	dump     *dump.Dump // the dump whose summary shows, said again too
+	shown    int        // app version the DOM shows
 
 	// What the DOM holds, so that a refresh writes only what changed:
 	// every syscall/js call costs, most at start-up.
@@ -78,7 +81,16 @@ func (p *page) on(target js.Value, typ string, f func(ev js.Value)) {
 
 // bind builds the controls and wires every event to the game.
 func (p *page) bind(g *game) {
+	p.buildControls(g)
+	p.bindPage(g)
+}
+
+// buildControls builds the control panel in the page's language, replacing
+// what it held, and wires each control to the game.
+func (p *page) buildControls(g *game) {
 	form := byID("controls")
+	form.html("")
+	p.controls = nil
 	groups := map[app.Group]el{}
 	for _, c := range app.Controls() {
 		fs, ok := groups[c.Group]
@@ -99,11 +111,16 @@ func (p *page) bind(g *game) {
 			v := ce.input.get("value").String()
 			ce.value, ce.known = v, true
 			if err := g.app.Apply(ce.c.ID, v); err != nil {
-				p.setStatus(err.Error(), true)
+				p.setStatus(err, true)
 				p.setControl(ce, g.app, document.Get("activeElement")) // show the value that holds
 			}
 		})
 	}
+}
+
+// bindPage wires the page's own inputs and buttons, keys, drops and
+// language picker to the game.
+func (p *page) bindPage(g *game) {
 	input := byID("dump-input")
 	listen(input.v, "change", func(js.Value) {
 		// Copied out of the FileList first: clearing the input empties it.
@@ -116,11 +133,11 @@ func (p *page) bind(g *game) {
 	})
 	p.on(byID("use-scene").v, "click", func(js.Value) {
 		if err := g.app.UseScene(nil); err != nil {
-			p.setStatus(err.Error(), true)
+			p.setStatus(err, true)
 			return
 		}
 		p.showSummary("")
-		p.setStatus(g.app.Status(), false)
+		p.setStatus(g.app.StatusMsg(), false)
 	})
 	p.on(byID("export-png").v, "click", func(js.Value) { g.exportPNG() })
 	// The run's keys ([, ], b) go to the page after these controls: a
@@ -138,12 +155,26 @@ func (p *page) bind(g *game) {
 	p.bindKeys(g)
 	p.bindDrop(g)
 	p.bindChunks(g)
-	keys := byID("key-list")
+	p.bindLang(g)
+	p.bindPresent(g)
+	p.keyList()
+}
+
+// keycaps are the keys whose KeyboardEvent name is not what their cap
+// shows.
+var keycaps = map[string]string{"ArrowRight": "→", "ArrowLeft": "←", "ArrowDown": "↓", "ArrowUp": "↑", "Escape": "Esc", "Delete": "Del"}
+
+// keyList fills the key help in the page's language.
+func (p *page) keyList() {
+	var b strings.Builder
 	for _, s := range app.Shortcuts() {
-		tr := create("tr")
-		tr.html("<td>" + escape(s.Key) + "</td><td>" + escape(s.Help) + "</td>")
-		keys.appendChild(tr)
+		cap := s.Key
+		if c, ok := keycaps[cap]; ok {
+			cap = c
+		}
+		b.WriteString("<tr><td>" + escape(cap) + "</td><td>" + escape(i18n.T(s.Help)) + "</td></tr>")
 	}
+	byID("key-list").html(b.String())
 }
 
 // controlElement builds one labelled input.
@@ -344,12 +375,12 @@ func (p *page) images(t app.Totals) {
 			cls = ` class="viewed"`
 		}
 		fmt.Fprintf(&b, `<tr%s><td>%d</td><td>%d</td><td>%.4g</td><td>%.4g</td><td>%.4g</td><td>%.4g</td><td class="flags">%s</td></tr>`,
-			cls, r.Image, r.Objects, r.Loss, r.Pull, r.Push, r.Regr, escape(strings.Join(r.Flags, " ")))
+			cls, r.Image, r.Objects, r.Loss, r.Pull, r.Push, r.Regr, escape(flagNames(r.Flags)))
 	}
 	p.setText("images", byID("images"), b.String(), true)
 	b.Reset()
 	for _, q := range t.Quirks {
-		fmt.Fprintf(&b, `<li data-quirk="%s">%s</li>`, escape(q.Name), escape(q.Detail))
+		fmt.Fprintf(&b, `<li data-quirk="%s">%s</li>`, escape(q.Name), escape(app.QuirkText(q)))
 	}
 	p.setText("quirks", byID("quirks"), b.String(), true)
 }
@@ -364,13 +395,45 @@ func (p *page) terms(t app.Totals) {
 	p.setText("terms", byID("terms"), b.String(), true)
 }
 
-// setStatus shows a message in #status; errors also go to the console as
-// warnings (not errors: a bad upload is the user's, not the page's).
-func (p *page) setStatus(msg string, isErr bool) {
-	p.status.text(msg)
-	if isErr {
-		consoleWarn("cornerloss: " + msg)
+// flagNames names the quirk flags of an image row in the page's language.
+func flagNames(flags []string) string {
+	var names []string
+	for _, f := range flags {
+		if k := "flag." + f; i18n.Has(k) {
+			f = i18n.T(k)
+		}
+		names = append(names, f)
 	}
+	return strings.Join(names, " ")
+}
+
+// setStatus shows a message in #status: a string as it is, an i18n.Msg or
+// an i18n error in the page's language (said again when it changes), and
+// any other error as a technical detail after a lead in the page's
+// language (the reader's English words, which name the array and the
+// problem, in an element marked lang="en"). Errors also go to the console
+// as warnings (not errors: a bad upload is the user's, not the page's).
+func (p *page) setStatus(msg any, isErr bool) {
+	if err, ok := msg.(error); ok {
+		msg = i18n.Said("status.failed", err)
+	}
+	p.said = msg
+	text := p.showStatus()
+	if isErr {
+		consoleWarn("cornerloss: " + text)
+	}
+}
+
+// showStatus shows the status line's message in the page's language and
+// returns its text.
+func (p *page) showStatus() string {
+	if w, ok := p.said.(*i18n.Wrapped); ok {
+		p.status.html(escape(w.Lead.String()) + `<span class="detail" lang="en">` + escape(w.Detail) + `</span>`)
+		return w.String()
+	}
+	text := fmt.Sprint(p.said)
+	p.status.text(text)
+	return text
 }
 
 // setUploadState records the outcome of an upload on the body, for people
@@ -450,10 +513,25 @@ func (p *page) setProgress(msg string, frac float64) {
 	p.progress.hidden(false)
 	p.progress.set("value", frac)
 	p.status.text(msg)
+	p.said = msg
+}
+
+// showDump shows the dump's shapes and dtypes in the page's language, and
+// the reader's warnings in its words.
+func (p *page) showDump(d *dump.Dump) {
+	p.dump = d
+	text, warnings := app.DumpSummary(d)
+	html := escape(text)
+	for _, w := range warnings {
+		html += escape(i18n.T("dump.warning")) + `<span lang="en">` + escape(w) + "</span>\n"
+	}
+	p.summary.html(html)
+	p.summary.hidden(false)
 }
 
 // showSummary shows the dump's shapes and dtypes ("" hides it).
 func (p *page) showSummary(s string) {
+	p.dump = nil
 	p.summary.text(s)
 	p.summary.hidden(s == "")
 }
@@ -484,13 +562,13 @@ func (p *page) refreshRun(a *app.App) {
 	cmp.hidden(!ok)
 	if ok {
 		var b strings.Builder
-		fmt.Fprintf(&b, "<tr><th></th><th>A: step %d</th><th>B: step %d</th><th>B − A</th></tr>", base.Step, open.Step)
+		fmt.Fprintf(&b, "<tr><th></th><th>%s</th><th>%s</th><th>B − A</th></tr>", escape(i18n.F("cmp.a", base.Step)), escape(i18n.F("cmp.b", open.Step)))
 		for _, r := range []struct {
 			id   string
 			a, b float64
 		}{{"loss", base.Loss, open.Loss}, {"focal", base.Focal, open.Focal}, {"pull", base.Pull, open.Pull}, {"push", base.Push, open.Push}, {"offset", base.Regr, open.Regr}} {
 			fmt.Fprintf(&b, `<tr id="cmp-%s" data-a="%s" data-b="%s"><th>%s</th><td>%.5g</td><td>%.5g</td><td>%+.4g</td></tr>`,
-				r.id, strconv.FormatFloat(r.a, 'g', -1, 64), strconv.FormatFloat(r.b, 'g', -1, 64), r.id, r.a, r.b, r.b-r.a)
+				r.id, strconv.FormatFloat(r.a, 'g', -1, 64), strconv.FormatFloat(r.b, 'g', -1, 64), escape(i18n.T("term."+r.id)), r.a, r.b, r.b-r.a)
 		}
 		cmp.html(b.String())
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
@@ -228,7 +229,7 @@ func (g *game) startRun(src app.RunSource, names []string, data []js.Value, samp
 		}
 		jobs = append(jobs, j)
 	}
-	g.page.setStatus(fmt.Sprintf("summarising %d dumps on %d workers", len(names), poolSize()), false)
+	g.page.setStatus(i18n.M("run.summarising", len(names), poolSize()), false)
 	g.pool.add(jobs...)
 	g.runProgress()
 }
@@ -265,7 +266,7 @@ func (g *game) runProgress() {
 	if !r.Loaded() || len(l.inflight) > 0 || len(l.errs) > 0 {
 		body.attr("data-run-state", "loading")
 		l.done = false
-		g.page.setProgress(fmt.Sprintf("summarising: %d of %d steps", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
+		g.page.setProgress(i18n.F("run.progress", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
 		// Every 500 ms, or less often when writing it takes long (a long
 		// run's JSON): a frame's own work stays a small share.
 		if now()-l.summary > max(500, 50*l.summaryMs) {
@@ -281,15 +282,15 @@ func (g *game) runProgress() {
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
 		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
 		g.page.setProgress("", -1)
-		msg := fmt.Sprintf("run of %d steps", r.Len())
+		msg := i18n.M("run.done", r.Len())
 		if bad := r.Len() - readable(r.Steps()); bad > 0 {
-			msg += fmt.Sprintf(", %d unread (marked on the timeline)", bad)
+			msg = i18n.M("run.done-unread", r.Len(), bad)
 		}
 		switch r.Source {
 		case app.RunLocal:
-			msg += "; a run of local files cannot travel in a link"
+			msg = i18n.M("status.local-run", msg)
 		case app.RunServer:
-			msg += "; following the server's directory"
+			msg = i18n.M("run.following", msg)
 		}
 		g.page.setStatus(msg, false)
 	}
@@ -364,7 +365,7 @@ func (g *game) readBase(id int, name string) {
 	case g.app.Run.Source == app.RunSample:
 		rs, err := scene.SampleRunStep(id, g.app.Run.Len())
 		if err != nil {
-			g.page.setStatus(err.Error(), true)
+			g.page.setStatus(err, true)
 			return
 		}
 		src = js.Global().Get("Uint8Array").New(len(rs.Data))
@@ -376,7 +377,7 @@ func (g *game) readBase(id int, name string) {
 		d, err := readStep(src, l, name)
 		g.queue.push(func() {
 			if err != nil {
-				g.page.setStatus("step A: "+err.Error(), true)
+				g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("run.step-a"), Detail: err.Error()}, true)
 				return
 			}
 			g.app.SetBaseDump(name, d)
@@ -417,11 +418,11 @@ func (g *game) openRunStep(id int, name string) {
 			}
 		}
 		if err != nil {
-			g.page.setStatus(err.Error(), true)
+			g.page.setStatus(err, true)
 			return
 		}
 		g.page.setUploadState(name, "ok")
-		g.page.setStatus(g.app.Status(), false)
+		g.page.setStatus(g.app.StatusMsg(), false)
 	case l != nil && l.base != "":
 		_, names := g.app.Run.Files(name) // a step's chunks, or the file
 		g.fetchStep(l.base, names)
@@ -446,7 +447,9 @@ func (g *game) fetchStep(base string, names []string) {
 		for _, name := range names {
 			blob, err := fetchBlob(base + url.PathEscape(name))
 			if err != nil {
-				g.queue.push(func() { g.page.setStatus(name+": "+err.Error(), true) })
+				g.queue.push(func() {
+					g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: name + ": " + err.Error()}, true)
+				})
 				return
 			}
 			arr.Call("push", js.Global().Get("File").New([]any{blob}, name))
@@ -471,7 +474,7 @@ func (g *game) pickRun(files js.Value) {
 		data = append(data, f)
 	}
 	if len(names) == 0 {
-		g.page.setStatus("no .npz or .pt dump among the files picked", true)
+		g.page.setStatus(i18n.M("run.no-npz"), true)
 		return
 	}
 	g.startRun(app.RunLocal, names, data, 0)

@@ -40,7 +40,7 @@ func (g *game) startup() {
 	h, step := app.SplitTourFragment(strings.TrimPrefix(loc.Get("hash").String(), "#"))
 	if h != "" {
 		if err := g.app.RestoreURLState(h); err != nil {
-			g.page.setStatus(err.Error()+"; showing the default scene", true)
+			g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.bad-link"), Detail: err.Error()}, true)
 			return
 		}
 		g.app.ResumeTour(step)
@@ -50,5 +50,5 @@ func (g *game) startup() {
 			return
 		}
 	}
-	g.page.setStatus(i18n.T("page.ready"), false)
+	g.page.setStatus(i18n.M("page.ready"), false)
 }

@@ -49,14 +49,20 @@ func (p *page) bindTour(g *game) {
 		t.items = append(t.items, li)
 		p.tourButton(b.v, func() error { return g.app.StartTour(n) })
 	}
-	t.groups = map[app.Group]el{}
-	for _, fs := range queryAll("form#controls fieldset[data-group]") {
-		t.groups[app.Group(fs.get("dataset").Get("group").String())] = fs
-	}
+	p.tourGroups()
 	p.tourButton(t.start.v, func() error { return g.app.StartTour(max(g.app.Tour(), 1)) })
 	p.tourButton(byID("tour-prev").v, func() error { return g.app.StartTour(g.app.Tour() - 1) })
 	p.tourButton(byID("tour-next").v, func() error { return g.app.StartTour(g.app.Tour() + 1) })
 	p.tourButton(byID("tour-leave").v, func() error { g.app.LeaveTour(); return nil })
+}
+
+// tourGroups finds the control groups the walk dims: again whenever the
+// controls are rebuilt (a language switch).
+func (p *page) tourGroups() {
+	p.tour.groups = map[app.Group]el{}
+	for _, fs := range queryAll("form#controls fieldset[data-group]") {
+		p.tour.groups[app.Group(fs.get("dataset").Get("group").String())] = fs
+	}
 }
 
 // tourButton runs f on a click. The button lets the focus go, so that the

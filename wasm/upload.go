@@ -10,6 +10,7 @@ import (
 
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
@@ -83,16 +84,16 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 	g.page.body.removeAttr("data-progress-seen")
 	u.name = files.Index(0).Get("name").String()
 	if n > 1 {
-		u.name = fmt.Sprintf("%d files", n)
+		u.name = i18n.F("status.files", n)
 	}
 	for i := range n {
 		u.total += files.Index(i).Get("size").Float()
 	}
 	if u.total > maxUpload {
-		g.uploadFailed(u, fmt.Sprintf("%.0f MB is more than this page reads (%d MB)", u.total/1e6, maxUpload>>20))
+		g.uploadFailed(u, i18n.M("status.too-large", u.total/1e6, maxUpload>>20))
 		return
 	}
-	g.page.setProgress(fmt.Sprintf("reading %s", u.name), 0)
+	g.page.setProgress(i18n.F("status.reading", u.name), 0)
 	for i := range n {
 		g.readFile(u, i, files.Index(i))
 	}
@@ -121,10 +122,10 @@ func (g *game) readFile(u *upload, i int, f js.Value) {
 		for _, l := range u.loaded {
 			sum += l
 		}
-		g.page.setProgress(fmt.Sprintf("reading %s: %.1f of %.1f MB", u.name, sum/1e6, u.total/1e6), sum/u.total/2)
+		g.page.setProgress(i18n.F("status.reading-mb", u.name, sum/1e6, u.total/1e6), sum/u.total/2)
 	}))
 	fr.Set("onerror", callback(func([]js.Value) {
-		g.queue.push(func() { g.uploadFailed(u, name+": the browser could not read the file") })
+		g.queue.push(func() { g.uploadFailed(u, i18n.M("status.unreadable", name)) })
 	}))
 	fr.Set("onload", callback(func([]js.Value) {
 		u.arrays[i] = js.Global().Get("Uint8Array").New(fr.Get("result"))
@@ -154,7 +155,7 @@ func (g *game) parse(u *upload) {
 	last := time.Now()
 	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Progress: func(done, total int64) {
 		if time.Since(last) > 100*time.Millisecond && total > 0 {
-			g.page.setProgress(fmt.Sprintf("checking %s: %d%%", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
+			g.page.setProgress(i18n.F("status.checking", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
 			time.Sleep(time.Millisecond)
 			last = time.Now()
 		}
@@ -186,8 +187,8 @@ func (g *game) parse(u *upload) {
 		}
 		d := g.app.Dump // the chunk on screen, of a step split over devices
 		g.page.setProgress("", -1)
-		g.page.setStatus(g.app.Status(), false)
-		g.page.showSummary(d.Summary())
+		g.page.setStatus(g.app.StatusMsg(), false)
+		g.page.showDump(d)
 		// Shown once evaluated: here, or when the step's workers answer.
 		g.steps.whenIdle(g, func() { g.uploadShown(u) })
 	})
@@ -215,8 +216,12 @@ func (g *game) uploadShown(u *upload) {
 	g.page.setUploadState(u.name, "ok")
 }
 
-// uploadFailed reports a bad upload; what was on screen stays.
-func (g *game) uploadFailed(u *upload, msg string) {
+// uploadFailed reports a bad upload; what was on screen stays. A string
+// msg is the reader's own words (see setStatus).
+func (g *game) uploadFailed(u *upload, msg any) {
+	if s, ok := msg.(string); ok {
+		msg = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: s}
+	}
 	g.page.setProgress("", -1)
 	g.page.setStatus(msg, true)
 	g.page.setUploadState(u.name, "error")
@@ -244,7 +249,7 @@ func parseFiles(u *upload, opt dump.Options) ([]*dump.Dump, []string, error) {
 		js.CopyBytesToGo(files[i].Data, arr)
 	}
 	d, err := dump.ReadNPYFiles(files, opt)
-	return []*dump.Dump{d}, []string{fmt.Sprintf("%d .npy files", len(files))}, err
+	return []*dump.Dump{d}, []string{i18n.F("status.npy-files", len(files))}, err
 }
 
 // fileNames lists the names of a FileList or an array of Files.

@@ -6,15 +6,16 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"image"
+	"strings"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/target"
 	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // View selects what the panels show.
@@ -61,11 +62,12 @@ type App struct {
 	version     int           // bumped by every change that alters what is drawn
 	url         urlCompressor // URLState's, reused
 
-	size   image.Point // canvas size
-	grid   [viz.NumPanels]image.Rectangle
-	drag   drag
-	hover  *Hover
-	status string
+	size    image.Point // canvas size
+	grid    [viz.NumPanels]image.Rectangle
+	drag    drag
+	hover   *Hover
+	status  fmt.Stringer // the status line, said again when the language changes
+	present presentation
 
 	tlRect    image.Rectangle // the timeline strip, empty without a run
 	tlHover   int             // step under the pointer on the timeline, -1 for none
@@ -101,7 +103,21 @@ func (a *App) Frame() *viz.Frame { return a.frame }
 func (a *App) Input() *loss.Input { return a.in }
 
 // Status returns the last message for the page's status line.
-func (a *App) Status() string { return a.status }
+func (a *App) Status() string {
+	if a.status == nil {
+		return ""
+	}
+	return a.status.String()
+}
+
+// StatusMsg returns the last message as a message, which the page can say
+// again in another language.
+func (a *App) StatusMsg() fmt.Stringer {
+	if a.status == nil {
+		return i18n.M("page.ready")
+	}
+	return a.status
+}
 
 // History returns the totals of the last changes, oldest first.
 func (a *App) History() []float64 { return a.history }
@@ -131,7 +147,7 @@ func (a *App) setScene(s *scene.Scene) error {
 // and shows it. On error the step on screen stays as it was.
 func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 	if len(files) == 0 {
-		return errors.New("no file")
+		return i18n.Err("err.no-file")
 	}
 	var d *dump.Dump
 	var err error
@@ -139,11 +155,11 @@ func (a *App) LoadDump(files []dump.File, opt dump.Options) error {
 	if len(files) == 1 && !dump.IsNPY(name) {
 		d, err = dump.ReadNPZ(name, files[0].Data, opt)
 	} else {
-		name = fmt.Sprintf("%d .npy files", len(files))
+		name = i18n.F("status.npy-files", len(files))
 		d, err = dump.ReadNPYFiles(files, opt)
 	}
 	if err != nil {
-		a.status = name + ": " + err.Error()
+		a.status = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: name + ": " + err.Error()}
 		return err
 	}
 	return a.ShowDump(name, d)
@@ -163,7 +179,7 @@ func (a *App) ShowDump(name string, d *dump.Dump) error {
 func (a *App) showDump(name string, d *dump.Dump) error {
 	ev, err := a.evaluate(d.Input)
 	if err != nil {
-		a.status = name + ": " + err.Error()
+		a.status = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: name + ": " + err.Error()}
 		return err
 	}
 	resized := a.in.Height != d.Input.Height || a.in.Width != d.Input.Width
@@ -175,9 +191,12 @@ func (a *App) showDump(name string, d *dump.Dump) error {
 	a.Selected = -1
 	a.clampView()
 	a.load()
-	a.status = fmt.Sprintf("%s: %v", name, d.Input.Shape)
-	for _, w := range d.Warnings { // every one: a later one (after the sigmoid, say) may be the one that matters
-		a.status += "; " + w
+	a.status = i18n.M("status.dump", name, d.Input.Shape.String())
+	if len(d.Warnings) > 0 {
+		// The reader's warnings, in its words (the CLI's), after the lead:
+		// every one, since a later one (after the sigmoid, say) may be the
+		// one that matters.
+		a.status = &i18n.Wrapped{Lead: i18n.M("status.dump-warning", name, d.Input.Shape.String()), Detail: strings.Join(d.Warnings, "; ")}
 	}
 	return nil
 }
@@ -208,7 +227,7 @@ func (a *App) UseScene(s *scene.Scene) error {
 		return err
 	}
 	a.EndRun()
-	a.status = "synthetic scene"
+	a.status = i18n.M("status.scene")
 	return nil
 }
 
@@ -345,4 +364,15 @@ func (a *App) Select(k int) {
 	a.Selected = k
 	a.frame.Selected = k
 	a.version++
+}
+
+// Relabel marks every panel and the timeline for redrawing after the
+// page's language changed (panels read the catalogue as they draw), and
+// says the timeline's hover box again.
+func (a *App) Relabel() {
+	a.version++
+	a.tlVersion++
+	if a.hover != nil && a.hover.Text != "" && a.Run != nil && a.tlHover >= 0 && a.tlHover < len(a.Run.steps) {
+		a.hover = &Hover{Text: a.stepText(a.tlHover, nil)}
+	}
 }

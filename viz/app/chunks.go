@@ -7,6 +7,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/run"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // chunkStep is the step on screen when CornerNet's DataParallel split it
@@ -66,7 +67,7 @@ func (a *App) showChunks(names []string, ds []*dump.Dump) error {
 			what = append(what, w)
 		}
 		err := fmt.Errorf("%d files are not the chunks of one step: %s", len(ds), strings.Join(what, ", "))
-		a.status = err.Error()
+		a.status = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: err.Error()}
 		return err
 	}
 	c := &chunkStep{step: steps[0]}
@@ -75,7 +76,7 @@ func (a *App) showChunks(names []string, ds []*dump.Dump) error {
 		c.dumps = append(c.dumps, ds[i])
 	}
 	if err := c.evaluate(a.Options); err != nil {
-		a.status = err.Error()
+		a.status = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: err.Error()}
 		return err
 	}
 	if err := a.showDump(c.names[0], c.dumps[0]); err != nil {
@@ -112,7 +113,7 @@ func (a *App) SetChunk(i int) error {
 	a.chunks, c.at = c, i
 	a.chunkStatus()
 	if a.Run != nil && a.Run.Source == RunLocal {
-		a.status += "; a run of local files cannot travel in a link"
+		a.status = i18n.M("status.local-run", a.status)
 	}
 	return nil
 }
@@ -121,15 +122,15 @@ func (a *App) SetChunk(i int) error {
 func (a *App) chunkStatus() {
 	c := a.chunks
 	m := run.Mean(c.sums)
-	s := fmt.Sprintf("step %d: chunk %d of %d on screen (%s, %v); training prints the mean over chunks, loss %.7g (each chunk normalised on its own)",
-		c.step.Step, c.step.Chunks[c.at], len(c.dumps)+len(c.step.Missing), c.names[c.at], a.in.Shape, m.Loss)
-	for _, w := range c.step.Warnings(c.names, make([]bool, len(c.names))) {
-		s += "; " + w
+	lead := i18n.M("status.chunk", c.step.Step, c.step.Chunks[c.at], len(c.dumps)+len(c.step.Missing), c.names[c.at], a.in.Shape.String(), m.Loss)
+	// The grouping's and the reader's warnings, in their (the CLI's) words.
+	ws := c.step.Warnings(c.names, make([]bool, len(c.names)))
+	ws = append(ws, c.dumps[c.at].Warnings...)
+	if len(ws) == 0 {
+		a.status = lead
+		return
 	}
-	for _, w := range c.dumps[c.at].Warnings {
-		s += "; " + w
-	}
-	a.status = s
+	a.status = &i18n.Wrapped{Lead: lead, Detail: "; " + strings.Join(ws, "; ")}
 }
 
 // ChunkRow is one chunk of a step split over devices, as the page lists

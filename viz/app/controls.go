@@ -55,7 +55,10 @@ type Control struct {
 
 // Text returns the control's label in the page's language; its text lives
 // in the catalogues of package i18n under "ctl." and its ID.
-func (c Control) Text() string { return i18n.T("ctl." + c.ID) }
+func (c Control) Text() string { return i18n.T(c.Key()) }
+
+// Key is the catalogue key of the control's label.
+func (c Control) Key() string { return "ctl." + c.ID }
 
 // Tip returns the control's tooltip in the page's language, or "".
 func (c Control) Tip() string {
@@ -392,10 +395,10 @@ func objRange(id string, lo, hi, step float64, f func(*scene.Object) *float64) C
 func floatIn(s string, lo, hi float64) (float64, error) {
 	x, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(x) {
-		return 0, fmt.Errorf("%q is not a number", s)
+		return 0, i18n.Err("err.not-number", s)
 	}
 	if x < lo || x > hi {
-		return 0, fmt.Errorf("%v is outside [%v, %v]", x, lo, hi)
+		return 0, i18n.Err("err.outside", x, lo, hi)
 	}
 	return x, nil
 }
@@ -403,10 +406,10 @@ func floatIn(s string, lo, hi float64) (float64, error) {
 func intIn(s string, lo, hi int) (int, error) {
 	x, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a whole number", s)
+		return 0, i18n.Err("err.not-whole", s)
 	}
 	if x < lo || x > hi {
-		return 0, fmt.Errorf("%d is outside [%d, %d]", x, lo, hi)
+		return 0, i18n.Err("err.outside", x, lo, hi)
 	}
 	return x, nil
 }
@@ -421,10 +424,10 @@ func (a *App) Apply(id, v string) error {
 		return fmt.Errorf("unknown control %q", id)
 	}
 	if c.Enabled != nil && !c.Enabled(a) {
-		return fmt.Errorf(i18n.T("ctl.unavailable"), c.Text())
+		return i18n.Err("ctl.unavailable", i18n.M(c.Key()))
 	}
 	if err := c.Set(a, v); err != nil {
-		return fmt.Errorf("%s: %w", c.Text(), err)
+		return i18n.Err("err.control", i18n.M(c.Key()), i18n.Said("err.lead", err))
 	}
 	return nil
 }

@@ -1,17 +1,17 @@
 package app
 
 import (
-	"errors"
 	"math"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/steppool"
 	"github.com/cornerloss/cornerloss/loss/target"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // errNoScene is returned by scene edits while a dump is shown.
-var errNoScene = errors.New("this edits the synthetic scene: go back to it first")
+var errNoScene = i18n.Err("err.no-scene")
 
 // editScene applies f to a copy of the scene and makes the copy the step on
 // screen: patched in place where the edit allows (only the pixels it reaches
@@ -60,7 +60,7 @@ func (a *App) editScene(f func(s *scene.Scene) error) error {
 func (a *App) sceneObject(s *scene.Scene, k int) (*scene.Object, error) {
 	objs := s.Images[a.View.Image]
 	if k < 0 || k >= len(objs) {
-		return nil, errors.New("no object selected")
+		return nil, i18n.Err("err.no-selection")
 	}
 	return &objs[k], nil
 }
@@ -113,7 +113,7 @@ func (a *App) AddObject() error {
 	err := a.editScene(func(s *scene.Scene) error {
 		objs := s.Images[a.View.Image]
 		if len(objs) >= s.Target.MaxTagLen {
-			return errors.New("the image already holds max_tag_len objects")
+			return i18n.Err("err.max-objects")
 		}
 		in := s.Target.InputSize
 		cls := max(a.View.Class, 0)
@@ -144,7 +144,7 @@ func (a *App) DeleteObject(k int) error {
 	err := a.editScene(func(s *scene.Scene) error {
 		objs := s.Images[a.View.Image]
 		if k < 0 || k >= len(objs) {
-			return errors.New("no object selected")
+			return i18n.Err("err.no-selection")
 		}
 		s.Images[a.View.Image] = append(objs[:k:k], objs[k+1:]...)
 		return nil

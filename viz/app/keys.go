@@ -14,7 +14,7 @@ const (
 // Shortcut is one key of the page.
 type Shortcut struct {
 	Key  string // KeyboardEvent.key
-	Help string
+	Help string // the catalogue key of what it does (i18n.T(Help) says it)
 	do   func(a *App) (Action, error)
 }
 
@@ -22,11 +22,11 @@ type Shortcut struct {
 func Shortcuts() []Shortcut { return shortcuts }
 
 var shortcuts = []Shortcut{
-	{"ArrowRight", "next class", func(a *App) (Action, error) { return a.stepClass(1) }},
-	{"ArrowLeft", "previous class", func(a *App) (Action, error) { return a.stepClass(-1) }},
-	{"ArrowDown", "next image", func(a *App) (Action, error) { return a.stepImage(1) }},
-	{"ArrowUp", "previous image", func(a *App) (Action, error) { return a.stepImage(-1) }},
-	{"a", "all classes / one class", func(a *App) (Action, error) {
+	{"ArrowRight", "key.next-class", func(a *App) (Action, error) { return a.stepClass(1) }},
+	{"ArrowLeft", "key.prev-class", func(a *App) (Action, error) { return a.stepClass(-1) }},
+	{"ArrowDown", "key.next-image", func(a *App) (Action, error) { return a.stepImage(1) }},
+	{"ArrowUp", "key.prev-image", func(a *App) (Action, error) { return a.stepImage(-1) }},
+	{"a", "key.all-classes", func(a *App) (Action, error) {
 		v := a.View
 		if v.Class < 0 {
 			v.Class = 0
@@ -36,55 +36,55 @@ var shortcuts = []Shortcut{
 		a.SetView(v)
 		return ActionNone, nil
 	}},
-	{"c", "top-left / bottom-right corner", func(a *App) (Action, error) {
+	{"c", "key.corner", func(a *App) (Action, error) {
 		v := a.View
 		v.Corner = loss.BottomRight - v.Corner
 		a.SetView(v)
 		return ActionNone, nil
 	}},
-	{"s", "next stack", func(a *App) (Action, error) {
+	{"s", "key.stack", func(a *App) (Action, error) {
 		v := a.View
 		v.Stack = (v.Stack + 1) % a.in.Stacks
 		a.SetView(v)
 		return ActionNone, nil
 	}},
-	{"k", "next chunk of a step split over devices", func(a *App) (Action, error) {
+	{"k", "key.next-chunk", func(a *App) (Action, error) {
 		if c := a.chunks; c != nil {
 			return ActionNone, a.SetChunk((c.at + 1) % len(c.dumps))
 		}
 		return ActionNone, nil
 	}},
-	{"Tab", "select the next object", func(a *App) (Action, error) {
+	{"Tab", "key.next-object", func(a *App) (Action, error) {
 		n := len(a.objects())
 		if n > 0 {
 			a.Select((a.Selected + 1) % n)
 		}
 		return ActionNone, nil
 	}},
-	{"Escape", "clear the selection", func(a *App) (Action, error) { a.Select(-1); return ActionNone, nil }},
-	{"n", "add an object (scene)", func(a *App) (Action, error) { return ActionNone, a.AddObject() }},
-	{"Delete", "delete the selected object (scene)", func(a *App) (Action, error) {
+	{"Escape", "key.clear", func(a *App) (Action, error) { a.Select(-1); return ActionNone, nil }},
+	{"n", "key.add", func(a *App) (Action, error) { return ActionNone, a.AddObject() }},
+	{"Delete", "key.delete", func(a *App) (Action, error) {
 		return ActionNone, a.DeleteObject(a.Selected)
 	}},
-	{"r", "back to the default scene", func(a *App) (Action, error) { return ActionNone, a.UseScene(nil) }},
-	{"]", "next step of the run", func(a *App) (Action, error) { return a.stepRun(1) }},
-	{"[", "previous step of the run", func(a *App) (Action, error) { return a.stepRun(-1) }},
-	{"b", "compare: the open step becomes A, open another as B (again: stop)", func(a *App) (Action, error) {
+	{"r", "key.reset", func(a *App) (Action, error) { return ActionNone, a.UseScene(nil) }},
+	{"]", "key.next-step", func(a *App) (Action, error) { return a.stepRun(1) }},
+	{"[", "key.prev-step", func(a *App) (Action, error) { return a.stepRun(-1) }},
+	{"b", "key.compare", func(a *App) (Action, error) {
 		a.ToggleBase()
 		return ActionNone, nil
 	}},
-	{"l", "timeline: log / linear scale", func(a *App) (Action, error) {
+	{"l", "key.log", func(a *App) (Action, error) {
 		a.TimelineLog = !a.TimelineLog
 		a.tlVersion++
 		return ActionNone, nil
 	}},
-	{"u", "timeline: weighted terms / unweighted per stack", func(a *App) (Action, error) {
+	{"u", "key.unweighted", func(a *App) (Action, error) {
 		a.TimelinePerStack = !a.TimelinePerStack
 		a.tlVersion++
 		return ActionNone, nil
 	}},
-	{"e", "export the view as PNG", func(*App) (Action, error) { return ActionExport, nil }},
-	{"?", "show or hide these keys", func(*App) (Action, error) { return ActionHelp, nil }},
+	{"e", "key.export", func(*App) (Action, error) { return ActionExport, nil }},
+	{"?", "key.help", func(*App) (Action, error) { return ActionHelp, nil }},
 }
 
 // Key runs the shortcut for a KeyboardEvent.key; unknown keys do nothing.

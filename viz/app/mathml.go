@@ -12,14 +12,129 @@ import (
 // formulas stay written once, in loss; this is only their typesetting.
 // The plain text goes in alttext, for screen readers and copying.
 // A formula's clauses (separated by ",  " or ";  ", two spaces) go in
-// one <math> each, since MathML does not break lines and the side panel is
-// narrow.
+// one <math> each, since browsers do not break MathML lines and the side
+// panel is narrow; a clause longer than maxLine characters is broken
+// before its outermost + − / into the rows of an <mtable>, the later rows
+// indented.
 func MathML(s string) string {
 	var b strings.Builder
 	for _, clause := range clauses(s) {
-		b.WriteString(`<math display="block" alttext="` + esc(clause) + `"><mrow>` + mrow(clause) + `</mrow></math>`)
+		b.WriteString(`<math display="block" alttext="` + esc(clause) + `">`)
+		lines := breakLines(clause, maxLine)
+		if len(lines) == 1 {
+			b.WriteString(`<mrow>` + mrow(clause) + `</mrow>`)
+		} else {
+			b.WriteString(`<mtable columnalign="left">`)
+			for i, l := range lines {
+				indent := ""
+				if i > 0 {
+					indent = `<mspace width="1.5em"></mspace>`
+				}
+				b.WriteString(`<mtr><mtd><mrow>` + indent + mrow(l) + `</mrow></mtd></mtr>`)
+			}
+			b.WriteString(`</mtable>`)
+		}
+		b.WriteString(`</math>`)
 	}
 	return b.String()
+}
+
+// maxLine is how many characters of a formula (scripts counted as one each,
+// spaces not) a line of the side panel's explanations holds at its
+// narrowest (a tablet's, or presentation mode's larger type).
+const maxLine = 28
+
+// breakLines splits a clause longer than max characters into lines. It
+// breaks before a + − or / between spaces (the next line starts with it),
+// before two spaces (the "  if" of a case), after ", ", "; " or ": ", and
+// before a Σ, a word of text or a remark in brackets; outside any script, and inside
+// brackets only those of a long bracket pair (the sum of the total, the
+// terms of pull). It
+// breaks as late as a line allows; a clause with nowhere to break stays
+// whole.
+func breakLines(s string, max int) []string {
+	rs := []rune(s)
+	visible := func(rs []rune) int {
+		n := 0
+		for _, r := range rs {
+			if !strings.ContainsRune(" _^{}", r) {
+				n++
+			}
+		}
+		return n
+	}
+	// Each bracket's partner, and which braces hold a script (x_{jk}).
+	partner := map[int]int{}
+	script := map[int]bool{}
+	var open []int
+	for i, r := range rs {
+		switch r {
+		case '(', '[', '{':
+			open = append(open, i)
+			script[i] = r == '{' && i > 0 && (rs[i-1] == '_' || rs[i-1] == '^')
+		case ')', ']', '}':
+			if n := len(open); n > 0 {
+				partner[open[n-1]] = i
+				open = open[:n-1]
+			}
+		}
+	}
+	var at []int // where a line may start
+	open = open[:0]
+	for i, r := range rs {
+		// A new sum, a word of the text or a remark in brackets may start
+		// a line.
+		if i > 0 && rs[i-1] == ' ' && len(open) == 0 && (r == 'Σ' || proseAt(rs, i) && !proseBefore(rs, i-1) || r == '(' && proseAt(rs, i+1)) {
+			at = append(at, i)
+		}
+		switch r {
+		case '(', '[', '{':
+			open = append(open, i)
+			continue
+		case ')', ']', '}':
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+			continue
+		}
+		fits := len(open) == 0
+		if n := len(open); n == 1 && !script[open[0]] {
+			// A long pair, or one the clause does not close (a case of
+			// { … ; … } split into clauses).
+			if end, ok := partner[open[0]]; !ok || visible(rs[open[0]:end]) > max/2 {
+				fits = true
+			}
+		}
+		if !fits || i < 2 {
+			continue
+		}
+		op := strings.ContainsRune("+−/", r) && rs[i-1] == ' ' && i+1 < len(rs) && rs[i+1] == ' '
+		cases := r != ' ' && rs[i-1] == ' ' && rs[i-2] == ' '
+		after := r != ' ' && rs[i-1] == ' ' && strings.ContainsRune(",;:", rs[i-2])
+		if op || cases || after {
+			at = append(at, i)
+		}
+	}
+	var lines []string
+	start := 0
+	for visible(rs[start:]) > max {
+		cut := -1
+		for _, c := range at {
+			if c <= start {
+				continue
+			}
+			if cut >= 0 && visible(rs[start:c]) > max {
+				break
+			}
+			cut = c
+		}
+		if cut < 0 {
+			break
+		}
+		lines = append(lines, strings.TrimSpace(string(rs[start:cut])))
+		start = cut
+	}
+	return append(lines, strings.TrimSpace(string(rs[start:])))
 }
 
 // clauses splits s after each ",  " and ";  ", keeping the punctuation.
@@ -176,3 +291,23 @@ func isFunc(w string) bool {
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 func esc(s string) string { return escaper.Replace(s) }
+
+// proseAt reports whether a word of the text around a formula (not a name)
+// starts at rs[i].
+func proseAt(rs []rune, i int) bool {
+	j := i
+	for j < len(rs) && unicode.IsLower(rs[j]) {
+		j++
+	}
+	return j-i >= 3 && (j == len(rs) || !unicode.IsLetter(rs[j]) && rs[j] != '_') && !isName(string(rs[i:j]))
+}
+
+// proseBefore reports whether a word of text ends at rs[i-1]: a phrase is
+// not broken inside.
+func proseBefore(rs []rune, i int) bool {
+	j := i
+	for j > 0 && unicode.IsLower(rs[j-1]) {
+		j--
+	}
+	return proseAt(rs, j) && (j == 0 || !unicode.IsLetter(rs[j-1]))
+}

@@ -59,3 +59,38 @@ func TestMathML(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestMathMLBreaks: a clause longer than a line of the side panel is broken
+// before an outer + or / into the rows of one <mtable>, no row longer than
+// maxLine when it can be, and the rows put back together are the clause.
+func TestMathMLBreaks(t *testing.T) {
+	total := loss.Reference.Formulas().Total
+	lines := breakLines(total, maxLine)
+	if len(lines) < 2 {
+		t.Fatalf("the total (%d characters) stays on one line", len([]rune(total)))
+	}
+	strip := strings.NewReplacer(" ", "")
+	if got := strings.Join(lines, ""); strip.Replace(got) != strip.Replace(total) {
+		t.Errorf("lines %q do not make the clause %q", lines, total)
+	}
+	for i, l := range lines {
+		if i > 0 && !strings.ContainsAny(l[:3], "+−/") {
+			t.Errorf("line %d %q does not start with its operator", i, l)
+		}
+		if n := len([]rune(strip.Replace(strings.NewReplacer("_", "", "^", "", "{", "", "}", "").Replace(l)))); n > maxLine {
+			t.Errorf("line %d %q has %d characters, over %d", i, l, n, maxLine)
+		}
+	}
+	m := MathML(total)
+	if strings.Count(m, "<math ") != 1 || strings.Count(m, "<mtr>") != len(lines) {
+		t.Errorf("the total is not one <math> with a row per line: %s", m)
+	}
+	if got := breakLines("a + b", maxLine); len(got) != 1 {
+		t.Errorf("a short clause is broken: %q", got)
+	}
+	// Nowhere to break: whole.
+	long := strings.Repeat("x", 2*maxLine)
+	if got := breakLines(long, maxLine); len(got) != 1 || got[0] != long {
+		t.Errorf("an unbreakable clause: %q", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // drag is a pointer interaction in progress: a box or a corner on a map,
@@ -55,7 +56,7 @@ func (a *App) layout() {
 		size.Y -= h
 		a.tlRect = image.Rect(0, size.Y, a.size.X, a.size.Y)
 	}
-	a.grid = viz.Grid(size, a.in.Height, a.in.Width)
+	a.grid = a.gridFor(size)
 	a.version++
 	a.tlVersion++
 }
@@ -67,6 +68,9 @@ func (a *App) Grid() [viz.NumPanels]image.Rectangle { return a.grid }
 // output-map pixels (fractional) and the zoom.
 func (a *App) mapAt(p image.Point) (viz.Panel, float64, float64, int, bool) {
 	for _, pn := range viz.MapPanels {
+		if a.grid[pn].Empty() {
+			continue // not shown (presentation mode)
+		}
 		r, zoom := viz.MapRect(a.grid[pn], a.in.Height, a.in.Width)
 		if p.In(r) && zoom > 0 {
 			x := float64(p.X-r.Min.X) / float64(zoom)
@@ -87,12 +91,12 @@ func (a *App) PointerDown(p image.Point) {
 	if p.In(a.tlRect) {
 		if i, ok := viz.TimelineAt(a.tlRect, a.Timeline(), p); ok {
 			if err := a.OpenStep(i); err != nil {
-				a.status = err.Error()
+				a.status = i18n.Said("status.refused", err)
 			}
 		}
 		return
 	}
-	if k, c, per, ok := viz.EmbeddingAt(a.grid[viz.PanelEmbedding], a.frame, p); ok {
+	if k, c, per, ok := viz.EmbeddingAt(a.grid[viz.PanelEmbedding], a.frame, p); ok && !a.grid[viz.PanelEmbedding].Empty() {
 		a.Select(k)
 		if o, ok := a.selectedObject(); ok {
 			a.drag = drag{active: true, object: k, corner: c, tag: true, tagStart: o.Tag[c], x0: p.X, perPixel: per}
@@ -232,23 +236,23 @@ func (h *Hover) String() string {
 		return h.Text
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "x %d  y %d  class %d\n", h.X, h.Y, h.Class)
-	fmt.Fprintf(&b, "target y  %.6g\n", h.Target)
+	b.WriteString(i18n.F("hover.pixel", h.X, h.Y, h.Class) + "\n")
+	b.WriteString(i18n.F("hover.target", h.Target) + "\n")
 	fmt.Fprintf(&b, "logit     %.6g\n", h.Logit)
 	fmt.Fprintf(&b, "p         %.6g", h.Prob)
 	switch h.Clamped {
 	case -1:
-		b.WriteString("  (clamped to ε)")
+		b.WriteString(i18n.T("hover.clamped-lo"))
 	case 1:
-		b.WriteString("  (clamped to 1-ε)")
+		b.WriteString(i18n.T("hover.clamped-hi"))
 	}
 	b.WriteString("\n")
 	if h.Target == 1 {
-		fmt.Fprintf(&b, "term      %.6g  (positive)\n", h.Pos)
+		b.WriteString(i18n.F("hover.term-pos", h.Pos) + "\n")
 	} else {
-		fmt.Fprintf(&b, "term      %.6g  (negative)\n", h.Neg)
+		b.WriteString(i18n.F("hover.term-neg", h.Neg) + "\n")
 	}
-	fmt.Fprintf(&b, "weight    %.6g\n", h.Weight)
+	b.WriteString(i18n.F("hover.weight", h.Weight) + "\n")
 	fmt.Fprintf(&b, "dL/dlogit %.6g", h.Grad)
 	return b.String()
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/steppool"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // Pool evaluates the focal sums of the step on screen elsewhere: the page's
@@ -158,7 +159,7 @@ func (a *App) poolUpdate(sameLogits bool) {
 	}
 	r, err := loss.Assemble(a.in, a.Options, a.sums)
 	if err != nil { // the step on screen is the one the sums are of: cannot happen
-		a.status = err.Error()
+		a.status = &i18n.Wrapped{Lead: i18n.M("status.failed"), Detail: err.Error()}
 		return
 	}
 	a.show(r, sameLogits)

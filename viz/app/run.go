@@ -11,6 +11,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // RunSource says where a run's files come from, and so whether its view can
@@ -221,7 +222,7 @@ func (a *App) ShowRunChunks(names []string, ds []*dump.Dump) error {
 		a.rebuildFrame() // with step A's maps when comparing
 		a.tlVersion++
 		if a.Run.Source == RunLocal {
-			a.status += "; a run of local files cannot travel in a link"
+			a.status = i18n.M("status.local-run", a.status)
 		}
 	}
 	return nil
@@ -248,7 +249,7 @@ func (a *App) OpenStep(i int) error {
 	}
 	s := r.steps[i]
 	if !s.OK() {
-		return fmt.Errorf("%s: %s", s.File, s.Error)
+		return &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: s.File + ": " + s.Error}
 	}
 	if s.File != r.open {
 		r.want = s.File
@@ -341,7 +342,7 @@ func (a *App) setBase(name string, in *loss.Input) {
 		if r, err := loss.Evaluate(in, a.Options); err == nil {
 			a.base.result = r
 		} else {
-			a.status = name + ": " + err.Error()
+			a.status = &i18n.Wrapped{Lead: i18n.M("status.refused"), Detail: name + ": " + err.Error()}
 		}
 	}
 	a.rebuildFrame()
@@ -457,37 +458,38 @@ func (a *App) timelineHover(p image.Point) bool {
 func (a *App) stepText(i int, under []timeline.Marker) string {
 	s := a.Run.steps[i]
 	var b strings.Builder
-	fmt.Fprintf(&b, "step %d  %s\n", s.Step, s.File)
+	line := func(key string, args ...any) { b.WriteString(i18n.F(key, args...) + "\n") }
+	line("step.head", s.Step, s.File)
 	if s.Chunks != nil {
-		fmt.Fprintf(&b, "split over devices: the terms are the mean over its chunks, as training prints them (each chunk normalised on its own)\n")
+		line("step.chunks-note")
 		for _, c := range s.Chunks {
 			if c.OK() {
-				fmt.Fprintf(&b, "chunk %d   loss %.7g  %s\n", *c.Chunk, c.Loss, c.File)
+				line("step.chunk", *c.Chunk, c.Loss, c.File)
 			} else {
-				fmt.Fprintf(&b, "chunk %d   not read: %s\n", *c.Chunk, c.Error)
+				line("step.chunk-unread", *c.Chunk, c.Error)
 			}
 		}
 		for _, m := range s.Missing {
-			fmt.Fprintf(&b, "chunk %d   missing\n", m)
+			line("step.chunk-missing", m)
 		}
 	}
 	if !s.OK() {
-		fmt.Fprintf(&b, "not read: %s\n", s.Error)
+		line("step.unread", s.Error)
 	} else {
-		fmt.Fprintf(&b, "loss      %.7g\n", s.Loss)
-		fmt.Fprintf(&b, "focal     %.7g  (tl %.5g  br %.5g)\n", s.Focal, s.FocalTL, s.FocalBR)
-		fmt.Fprintf(&b, "pull      %.7g\n", s.Pull)
-		fmt.Fprintf(&b, "push      %.7g\n", s.Push)
-		fmt.Fprintf(&b, "offset    %.7g  (tl %.5g  br %.5g)\n", s.Regr, s.RegrTL, s.RegrBR)
+		line("step.loss", s.Loss)
+		line("step.focal", s.Focal, s.FocalTL, s.FocalBR)
+		line("step.pull", s.Pull)
+		line("step.push", s.Push)
+		line("step.offset", s.Regr, s.RegrTL, s.RegrBR)
 		for k, t := range s.PerStack {
-			fmt.Fprintf(&b, "stack %d   focal %.4g/%.4g pull %.4g push %.4g off %.4g/%.4g\n", k, t.FocalTL, t.FocalBR, t.Pull, t.Push, t.RegrTL, t.RegrBR)
+			line("step.stack", k, t.FocalTL, t.FocalBR, t.Pull, t.Push, t.RegrTL, t.RegrBR)
 		}
-		fmt.Fprintf(&b, "pos share %.3f of focal (tl %.3f  br %.3f)\n", s.PosShare(), s.FocalPosShare[0], s.FocalPosShare[1])
-		fmt.Fprintf(&b, "clamped   %.4g%% of pixels\n", 100*s.ClampedFraction)
+		line("step.pos-share", s.PosShare(), s.FocalPosShare[0], s.FocalPosShare[1])
+		line("step.clamped", 100*s.ClampedFraction)
 		fmt.Fprintf(&b, "num_pos   tl %d  br %d\n", s.NumPos[0], s.NumPos[1])
-		fmt.Fprintf(&b, "corners   predicted tl %d  br %d (p > 0.5, 3×3 peaks), true %d each\n", s.PredictedCorners[0], s.PredictedCorners[1], s.TrueCorners)
+		line("step.corners", s.PredictedCorners[0], s.PredictedCorners[1], s.TrueCorners)
 		if s.EmbedPairs > 0 {
-			fmt.Fprintf(&b, "emb. gap  %.4g  (margin 1, %d pairs)\n", s.EmbedGap, s.EmbedPairs)
+			line("step.gap", s.EmbedGap, s.EmbedPairs)
 		}
 		fmt.Fprintf(&b, "max |dL/dlogit| %.4g\n", s.MaxGrad)
 	}
@@ -500,7 +502,7 @@ func (a *App) stepText(i int, under []timeline.Marker) string {
 		}
 	}
 	for _, m := range marks {
-		fmt.Fprintf(&b, "[%s] %s\n", m.Kind, m.Text)
+		fmt.Fprintf(&b, "[%s] %s\n", i18n.T("marker."+string(m.Kind)), a.markerText(m))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
@@ -535,4 +537,53 @@ func (a *App) RestoreRunURLState(fragment string) error {
 	a.Run.want = v.Get("open")
 	a.Run.base = v.Get("base")
 	return nil
+}
+
+// markerText says marker m in the page's language from its step's values
+// (loss/timeline writes it in English, for the CLI's words); a kind the
+// catalogue does not know keeps timeline's sentence.
+func (a *App) markerText(m timeline.Marker) string {
+	s := a.Run.steps[m.Index]
+	switch m.Kind {
+	case timeline.KindNonFinite, timeline.KindUnread:
+		// The reader's error, as the CLI prints it, after the lead.
+		return i18n.F("marker.text."+string(m.Kind), s.Step, s.File) + s.Error
+	case timeline.KindNoPositives:
+		return i18n.F("marker.text.no-positives", s.Step, s.Focal)
+	case timeline.KindOneObject:
+		return i18n.F("marker.text.one-object", s.Step)
+	case timeline.KindChunks:
+		// The grouping's warnings, as the CLI prints them, after the lead.
+		return i18n.F("marker.text.chunks", s.Step) + strings.Join(s.ChunkWarnings, "; ")
+	case timeline.KindClamp:
+		return i18n.F("marker.text.clamp", s.Step, 100*s.ClampedFraction)
+	case timeline.KindJump:
+		// The terms that jumped, named by the catalogue, with timeline's
+		// numbers ("loss 3.1 is 4.2× its running median 0.74").
+		_, rest, _ := strings.Cut(m.Text, ": ")
+		var parts []string
+		for _, j := range strings.Split(rest, "; ") {
+			left, right, _ := strings.Cut(j, " is ")
+			i := strings.LastIndex(left, " ")
+			var v, f, med float64
+			_, errV := fmt.Sscan(left[i+1:], &v)
+			n, _ := fmt.Sscanf(right, "%g× its running median %g", &f, &med)
+			if i < 0 || errV != nil || n != 2 {
+				parts = append(parts, j)
+				continue
+			}
+			parts = append(parts, i18n.F("marker.text.jump-term", termName(left[:i]), v, f, med))
+		}
+		return i18n.F("marker.text.jump", s.Step) + strings.Join(parts, i18n.T("marker.text.sep"))
+	}
+	return m.Text
+}
+
+// termName names a timeline term ("loss", "focal_tl", ...) in the page's
+// language.
+func termName(n string) string {
+	if k := "tlterm." + n; i18n.Has(k) {
+		return i18n.T(k)
+	}
+	return n
 }

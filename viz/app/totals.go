@@ -77,9 +77,9 @@ func (a *App) terms() []Term {
 	sh := r.Shape
 	f := o.Convention.Formulas()
 	ref := o.Convention == loss.Reference
-	div := fmt.Sprintf("/ %d stacks", sh.Stacks)
+	div := i18n.F("live.per-stacks", sh.Stacks)
 	if !ref {
-		div = "summed over stacks"
+		div = i18n.T("live.summed-stacks")
 	}
 	var pulls, pushes, objs []string
 	for _, im := range r.Images {
@@ -95,29 +95,34 @@ func (a *App) terms() []Term {
 	w := r.Weighted
 	tl, br := loss.TopLeft, loss.BottomRight
 	focal := Term{ID: "focal", Name: i18n.T("explain.focal"), Formula: f.Focal,
-		Live: fmt.Sprintf("N_pos = %d (tl), %d (br); α = %g, β = %g, ε = %g; %d pixels clamped; focal = %.6g %s",
-			r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, o.Eps, r.Clamped[0]+r.Clamped[1], w.Focal(), div)}
+		Live: i18n.F("live.focal", r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, o.Eps, r.Clamped[0]+r.Clamped[1], w.Focal(), div)}
 	if !ref {
-		focal.Live = fmt.Sprintf("N_pos = %d (tl), %d (br); α = %g, β = %g; tl %.6g + br %.6g (each half of its corner's loss) = %.6g %s",
-			r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, w.FocalTL, w.FocalBR, w.Focal(), div)
+		focal.Live = i18n.F("live.focal-mmdet", r.NumPos[tl], r.NumPos[br], o.Alpha, o.Beta, w.FocalTL, w.FocalBR, w.Focal(), div)
 	}
 	if r.NumPos[0] == 0 || r.NumPos[1] == 0 {
-		focal.Live += "; no positive pixel: the sum is not divided (a spike, not a NaN)"
+		focal.Live += i18n.T("live.no-positives")
 	}
 	pull := Term{ID: "pull", Name: i18n.T("explain.pull"), Formula: f.Pull,
-		Live: fmt.Sprintf("objects per image [%s]; pull per image (all stacks) [%s]; × w_pull %g %s = %.6g",
-			strings.Join(objs, " "), strings.Join(pulls, " "), o.PullWeight, div, w.Pull)}
+		Live: i18n.F("live.pull", strings.Join(objs, " "), strings.Join(pulls, " "), o.PullWeight, div, w.Pull)}
 	push := Term{ID: "push", Name: i18n.T("explain.push"), Formula: f.Push,
-		Live: fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g %s = %.6g; one object gives 1.000166, not 0",
-			strings.Join(pushes, " "), o.PushWeight, div, w.Push)}
+		Live: i18n.F("live.push", strings.Join(pushes, " "), o.PushWeight, div, w.Push)}
 	regr := Term{ID: "regr", Name: i18n.T("explain.regr"), Formula: f.Regr,
-		Live: fmt.Sprintf("N = %d; tl %.6g + br %.6g, × w_regr %g %s", r.OffsetCount(tl), w.RegrTL, w.RegrBR, o.RegrWeight, div)}
+		Live: i18n.F("live.regr", r.OffsetCount(tl), w.RegrTL, w.RegrBR, o.RegrWeight, div)}
 	if !ref {
-		push.Live = fmt.Sprintf("push per image (all stacks) [%s]; × w_push %g %s = %.6g", strings.Join(pushes, " "), o.PushWeight, div, w.Push)
-		regr.Live = fmt.Sprintf("M = %d (tl), %d (br) pixels; tl %.6g + br %.6g (each half of its corner's loss), × w_regr %g %s",
-			r.OffsetCount(tl), r.OffsetCount(br), w.RegrTL, w.RegrBR, o.RegrWeight, div)
+		push.Live = i18n.F("live.push-mmdet", strings.Join(pushes, " "), o.PushWeight, div, w.Push)
+		regr.Live = i18n.F("live.regr-mmdet", r.OffsetCount(tl), r.OffsetCount(br), w.RegrTL, w.RegrBR, o.RegrWeight, div)
 	}
 	total := Term{ID: "total", Name: i18n.T("explain.total"), Formula: f.Total,
 		Live: fmt.Sprintf("%.6g + %.6g + %.6g + %.6g = %.6g", w.Focal(), w.Pull, w.Push, w.Regr(), r.Loss)}
 	return []Term{total, focal, pull, push, regr}
+}
+
+// QuirkText says quirk q in the page's language: the catalogue's sentence
+// for its name with the values the engine recorded, or the engine's own
+// (English) sentence for a quirk the catalogue does not know yet.
+func QuirkText(q loss.Quirk) string {
+	if k := "quirk." + q.Name; i18n.Has(k) {
+		return i18n.F(k, q.Args...)
+	}
+	return q.Detail
 }

@@ -166,7 +166,7 @@ func generate(cjkPath string) ([]byte, error) {
 	// CJK glyph may use that pixel.
 	fmt.Fprintf(&b, "const (\n\tfontAscent = %d\n\tfontDescent = %d\n\tfontHeight = %d\n)\n",
 		ascent, descent, ascent+descent+1)
-	if mask.Len() > 1<<16 {
+	if mask.Len() > 1<<32-1 {
 		return nil, fmt.Errorf("mask is %d bytes, more than glyph offsets hold", mask.Len())
 	}
 	return format.Source(b.Bytes())

@@ -1,0 +1,48 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"net/url"
+	"strings"
+	"syscall/js"
+)
+
+// bindPresent wires the presentation-mode button, and turns the mode on
+// when the link says ?present=1: larger text, the side panel with the
+// numbers and explanations only, and on the canvas the panels of the
+// current step (app.SetPanels; the default set otherwise).
+func (p *page) bindPresent(g *game) {
+	loc := js.Global().Get("location")
+	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+	g.setPresenting(q.Get("present") == "1")
+	p.on(byID("present").v, "click", func(js.Value) {
+		byID("present").v.Call("blur") // the page's keys go to the page
+		g.setPresenting(!g.app.Presenting())
+		q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+		if g.app.Presenting() {
+			q.Set("present", "1")
+		} else {
+			q.Del("present")
+		}
+		search := ""
+		if len(q) > 0 {
+			search = "?" + q.Encode()
+		}
+		js.Global().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+search+loc.Get("hash").String())
+	})
+}
+
+// setPresenting turns presentation mode on or off: the page's styles
+// (body.present) and the app's layout.
+func (g *game) setPresenting(on bool) {
+	g.app.SetPresenting(on)
+	cls := g.page.body.v.Get("classList")
+	if on {
+		cls.Call("add", "present")
+	} else {
+		cls.Call("remove", "present")
+	}
+	byID("present").attr("aria-pressed", map[bool]string{true: "true", false: "false"}[on])
+	g.redraw = true
+}
