@@ -11,7 +11,7 @@ NODE     := $(shell command -v node 2>/dev/null)
 # Packages free of ebiten and syscall/js: they also run as wasm under Node.
 PURE     := ./loss/... ./viz/...
 
-.PHONY: build cli site serve fuzz test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size clean
+.PHONY: build cli site serve fuzz test vet test-native test-wasm bench bench-native bench-wasm bench-browser bench-size bench-dom-cost clean
 
 build: cli site
 
@@ -74,6 +74,11 @@ endif
 
 bench-browser:
 	$(GO) test -run '^$$' -bench 'Page' -benchtime 1x ./wasm/e2e/
+
+# bench-dom-cost: what honnef.co/go/js/dom/v2 would add to the page's wasm
+# (the README's "Page size" says why the page uses syscall/js).
+bench-dom-cost:
+	bash .ci/domcost
 
 bench-size: site
 	@echo "site wasm: $$(stat -c %s $(SITE)/cornerloss.wasm) bytes, gzip -9: $$(stat -c %s $(SITE)/cornerloss.wasm.gz) bytes"
