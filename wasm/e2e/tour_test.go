@@ -89,12 +89,18 @@ func (p *tourPage) onMap(x, y float64) (float64, float64) {
 }
 
 // clickBox clicks the middle of object k's box of the step's preset on the
-// target map, and waits for the page to select it as object sel (the
-// canvas takes the mouse; touch on it is the classroom work).
+// target map (a tap in a touch walk), and waits for the page to select it
+// as object sel.
 func (p *tourPage) clickBox(k, sel int) {
 	o := p.mirror.Frame().Objects[k]
 	tl, br := o.Exact[loss.TopLeft], o.Exact[loss.BottomRight]
 	x, y := p.onMap((tl[0]+br[0])/2, (tl[1]+br[1])/2)
+	if p.touch {
+		p.browser.touch(input.DispatchTouchEventTypeTouchStart, x, y)
+		p.browser.touch(input.DispatchTouchEventTypeTouchEnd, x, y)
+		p.waitFor(fmt.Sprintf(`document.getElementById("object").value === "%d"`, sel), 5*time.Second)
+		return
+	}
 	// Pressed and released in separate frames: the page polls the mouse
 	// once a frame.
 	p.do(chromedp.MouseEvent(chromedp.MouseMoved, x, y), chromedp.MouseEvent(chromedp.MousePressed, x, y, chromedp.ButtonLeft))
@@ -125,9 +131,14 @@ func hit(r image.Rectangle, f *viz.Frame, pt image.Point) (bool, int, loss.Corne
 	return ok, k, c
 }
 
-// dragTag drags object k's tag of corner c horizontally to x, with the mouse.
+// dragTag drags object k's tag of corner c horizontally to x, with the
+// mouse (a finger in a touch walk).
 func (p *tourPage) dragTag(k int, c loss.Corner, toX float64) {
 	x0, y0 := p.marker(k, c)
+	if p.touch {
+		p.browser.fingerDrag(x0, y0, toX, y0)
+		return
+	}
 	p.do(chromedp.MouseEvent(chromedp.MouseMoved, x0, y0), chromedp.MouseEvent(chromedp.MousePressed, x0, y0, chromedp.ButtonLeft))
 	p.settle()
 	for i := 1; i <= 5; i++ {
@@ -188,8 +199,9 @@ const tourCurrent = `document.querySelector('#tour li[aria-current="step"]')`
 
 // TestTourWalk walks every step in both languages: starts the walk from its
 // button, checks the step list and the step's words, formula and live
-// values, performs each step's action through real input events (mouse in
-// English; taps on the controls in Chinese, the mouse on the canvas) and
+// values, performs each step's action through real input events (the mouse
+// in English; in Chinese a finger: taps on the controls and the canvas,
+// drags on the canvas) and
 // waits for the page to recognise it, follows the step in the link, and
 // leaves the walk with the scene as it was.
 func TestTourWalk(t *testing.T) {
