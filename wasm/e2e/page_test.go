@@ -414,10 +414,13 @@ func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
 }
 
 // TestIdleFramesDrawNothing: once the page has drawn, frames with no change
-// draw nothing (the page counts the frames that did draw).
+// draw nothing (the page counts the frames that did draw). Idle starts once
+// the step workers, started after the first frame, have taken the step and
+// answered (their first answer is shown, a draw).
 func TestIdleFramesDrawNothing(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")
+	b.waitFor(`document.body.dataset.stepWorkers !== undefined && document.body.dataset.stepPending !== "1"`, 30*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	before := eval[string](b, `document.body.dataset.draws`)
 	time.Sleep(700 * time.Millisecond) // some 40 frames
