@@ -47,10 +47,21 @@ func (a *App) Panels() []viz.Panel {
 		}
 		return all
 	}
+	if st, ok := a.TourStep(); ok && len(st.Panels) > 0 {
+		return st.Panels // the walk's step: its panels only
+	}
 	if len(a.present.panels) == 0 {
 		return DefaultPanels
 	}
 	return a.present.panels
+}
+
+// tourMoved lays the canvas out again when the walk changes step in
+// presentation mode, which shows the step's panels.
+func (a *App) tourMoved() {
+	if a.present.on {
+		a.layout()
+	}
 }
 
 // gridFor lays the panels out in size: all of them, or in presentation

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"slices"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -49,5 +50,40 @@ func TestPresentationPanels(t *testing.T) {
 	a.SetPresenting(false)
 	if got := len(shown()); got != int(viz.NumPanels) {
 		t.Errorf("%d panels after leaving presentation mode", got)
+	}
+}
+
+// TestPresentationFollowsTheWalk: presenting, the canvas shows the walk's
+// step's panels only, step after step, and the chosen ones again after it.
+func TestPresentationFollowsTheWalk(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1024, 768))
+	a.SetPresenting(true)
+	a.SetPanels(viz.PanelProb)
+	shown := func() string {
+		var ps []viz.Panel
+		for p, r := range a.Grid() {
+			if !r.Empty() {
+				ps = append(ps, viz.Panel(p))
+			}
+		}
+		return fmt.Sprint(ps)
+	}
+	for n, st := range TourSteps() {
+		if err := a.StartTour(n + 1); err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Panels) == 0 {
+			continue
+		}
+		want := append([]viz.Panel(nil), st.Panels...)
+		slices.Sort(want)
+		if got := shown(); got != fmt.Sprint(want) {
+			t.Errorf("step %s: the canvas shows %s, want %v", st.ID, got, want)
+		}
+	}
+	a.LeaveTour()
+	if got := shown(); got != fmt.Sprint([]viz.Panel{viz.PanelProb}) {
+		t.Errorf("after the walk: %s", got)
 	}
 }

@@ -344,6 +344,7 @@ func (a *App) StartTour(n int) error {
 		return err
 	}
 	a.tour = n
+	a.tourMoved()
 	a.SetView(View{Class: 0, Corner: loss.TopLeft})
 	a.Select(st.Select)
 	return nil
@@ -357,6 +358,7 @@ func (a *App) ResumeTour(n int) {
 		return
 	}
 	a.tour = n
+	a.tourMoved()
 	a.version++
 }
 
@@ -364,6 +366,7 @@ func (a *App) ResumeTour(n int) {
 func (a *App) LeaveTour() {
 	if a.tour != 0 {
 		a.tour = 0
+		a.tourMoved()
 		a.version++
 	}
 }
