@@ -49,8 +49,7 @@ type job struct {
 
 // poolSize is ?workers=N when given, else the browser's core count, capped.
 func poolSize() int {
-	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
-	if n, err := strconv.Atoi(q.Get("workers")); err == nil && n >= 1 {
+	if n := askedWorkers(); n > 0 {
 		return min(n, maxWorkers)
 	}
 	n := js.Global().Get("navigator").Get("hardwareConcurrency").Int()
@@ -68,6 +67,15 @@ func (p *pool) start() {
 		p.spawn(i)
 	}
 	p.body().attr("data-run-workers", strconv.Itoa(n))
+}
+
+// askedWorkers returns the link's ?workers=N, 0 when it has none.
+func askedWorkers() int {
+	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
+	if n, err := strconv.Atoi(q.Get("workers")); err == nil && n >= 1 {
+		return n
+	}
+	return 0
 }
 
 // spawn starts worker i. A worker that stops (its Go runtime ended, out of

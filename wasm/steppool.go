@@ -62,14 +62,22 @@ func (p *stepPool) whenIdle(g *game, f func()) {
 	p.idle = f
 }
 
-// start spawns the workers once.
+// start spawns the workers once. Only when the link asks for them
+// (?workers=N, N ≥ 2): measured on a quiet 2-core machine, a change's
+// round trip through two workers took 75–90 ms against 3–6 ms on the
+// page's thread (README, Speed), so the page keeps the step to itself by
+// default.
 func (p *stepPool) start(g *game) {
 	if p.state != "" {
 		return
 	}
-	n := poolSize()
+	n := 1
+	if asked := askedWorkers(); asked > 0 {
+		n = min(asked, maxWorkers)
+	}
 	if n < 2 {
 		p.state = "off"
+		g.page.body.attr("data-step-workers", "0")
 		return
 	}
 	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
