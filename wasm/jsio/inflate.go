@@ -3,8 +3,6 @@
 package jsio
 
 import (
-	"bytes"
-	"compress/flate"
 	"errors"
 	"io"
 	"syscall/js"
@@ -18,17 +16,8 @@ import (
 func Inflate(compressed *io.SectionReader, limit int64) (io.ReaderAt, int64, error) {
 	outer, off, n := compressed.Outer()
 	b, ok := outer.(Bytes)
-	if !ok {
-		// An archive made in Go memory (a sample run's step): its bytes
-		// are here already, so compress/flate reads them.
-		out, err := io.ReadAll(io.LimitReader(flate.NewReader(compressed), limit))
-		if err != nil {
-			return nil, 0, err
-		}
-		return bytes.NewReader(out), int64(len(out)), nil
-	}
 	inflate := js.Global().Get("cornerlossInflate")
-	if inflate.Type() != js.TypeFunction {
+	if !ok || inflate.Type() != js.TypeFunction {
 		return nil, 0, errors.New("the browser's inflater is not there")
 	}
 	out, err := Await(inflate.Invoke(b.Array.Call("subarray", off, off+n), float64(limit)))

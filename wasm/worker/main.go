@@ -154,12 +154,14 @@ func run(msg js.Value) (reply timeline.Reply) {
 		return reply
 	}
 	opt := dump.Options{MaxBytes: maxDumpBytes}
-	if f := jsio.Inflater(); f != nil {
-		opt.Inflate = f
-	}
 	if job.Sample != nil {
+		// Made here, in Go memory: compress/flate reads it (the browser's
+		// inflater takes only the browser's bytes).
 		reply.Step = timeline.ReadSample(job.Sample[0], job.Sample[1], job.Options, opt)
 		return reply
+	}
+	if f := jsio.Inflater(); f != nil {
+		opt.Inflate = f
 	}
 	arr, err := bytesOf(job, msg.Get("data"))
 	if err != nil {
