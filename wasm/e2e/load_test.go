@@ -87,12 +87,16 @@ func TestLargeUploadShowsProgress(t *testing.T) {
 // scene computed, its numbers and controls in the DOM, the first frame.
 var startupMarks = []string{"tWasmMs", "tMainMs", "tSceneMs", "tDomMs", "firstFrameMs"}
 
-// loadMarks opens path in a fresh browser (no cache: a first visit) and
-// returns the marks it set, then closes the browser.
-func loadMarks(b *testing.B, path string) map[string]float64 {
+// loadMarks opens path visits times in a fresh browser and returns the
+// marks the last visit set, then closes the browser. One visit is a first
+// visit (nothing cached); two is a return visit, where the browser may
+// reuse the WebAssembly it compiled on the first (V8's code cache).
+func loadMarks(b *testing.B, path string, visits int) map[string]float64 {
 	br := newBrowser(b)
 	defer br.quit()
-	br.open(path)
+	for range visits {
+		br.open(path)
+	}
 	marks := map[string]float64{}
 	for k, v := range eval[map[string]string](br, `Object.assign({}, document.body.dataset)`) {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
@@ -111,37 +115,43 @@ func median(v []float64) float64 {
 // BenchmarkPageLoad compares the page's first drawn frame with a minimal
 // Ebitengine page's (testdata/minimal: one Fill in Draw, same toolchain and
 // flags), five loads of each, alternating, in fresh browsers; it reports
-// the medians, the page's phases and its excess over the minimal page.
+// the medians, the page's phases and its excess over the minimal page, for
+// a first visit and (suffix -return) for a return visit in the same browser.
 // Run with -benchtime 1x.
 func BenchmarkPageLoad(b *testing.B) {
 	for b.Loop() {
-		const runs = 5
-		page, base := map[string][]float64{}, map[string][]float64{}
-		for i := range runs {
-			for j := range 2 {
-				if (i+j)%2 == 0 {
-					m := loadMarks(b, "minimal/")
-					for _, k := range startupMarks {
-						base[k] = append(base[k], m[k])
+		for _, visit := range []struct {
+			n      int
+			suffix string
+		}{{1, ""}, {2, "-return"}} {
+			const runs = 5
+			page, base := map[string][]float64{}, map[string][]float64{}
+			for i := range runs {
+				for j := range 2 {
+					if (i+j)%2 == 0 {
+						m := loadMarks(b, "minimal/", visit.n)
+						for _, k := range startupMarks {
+							base[k] = append(base[k], m[k])
+						}
+						continue
 					}
-					continue
-				}
-				m := loadMarks(b, "")
-				for _, k := range startupMarks {
-					page[k] = append(page[k], m[k])
+					m := loadMarks(b, "", visit.n)
+					for _, k := range startupMarks {
+						page[k] = append(page[k], m[k])
+					}
 				}
 			}
-		}
-		b.Logf("minimal page first frames %v; page %v", base["firstFrameMs"], page["firstFrameMs"])
-		b.ReportMetric(median(base["firstFrameMs"]), "ms/first-frame-minimal")
-		b.ReportMetric(median(page["firstFrameMs"]), "ms/first-frame")
-		b.ReportMetric(median(page["firstFrameMs"])-median(base["firstFrameMs"]), "ms/over-minimal")
-		// Each phase's median for both pages: the minimal page marks main,
-		// and scene and dom just before Ebitengine starts (it has neither).
-		for _, k := range startupMarks[:len(startupMarks)-1] {
-			name := kebab(strings.TrimSuffix(strings.TrimPrefix(k, "t"), "Ms"))
-			b.ReportMetric(median(page[k]), "ms/"+name)
-			b.ReportMetric(median(base[k]), "ms/"+name+"-minimal")
+			b.Logf("visit %d: minimal page first frames %v; page %v", visit.n, base["firstFrameMs"], page["firstFrameMs"])
+			b.ReportMetric(median(base["firstFrameMs"]), "ms/first-frame-minimal"+visit.suffix)
+			b.ReportMetric(median(page["firstFrameMs"]), "ms/first-frame"+visit.suffix)
+			b.ReportMetric(median(page["firstFrameMs"])-median(base["firstFrameMs"]), "ms/over-minimal"+visit.suffix)
+			// Each phase's median for both pages: the minimal page marks main,
+			// and scene and dom just before Ebitengine starts (it has neither).
+			for _, k := range startupMarks[:len(startupMarks)-1] {
+				name := kebab(strings.TrimSuffix(strings.TrimPrefix(k, "t"), "Ms"))
+				b.ReportMetric(median(page[k]), "ms/"+name+visit.suffix)
+				b.ReportMetric(median(base[k]), "ms/"+name+"-minimal"+visit.suffix)
+			}
 		}
 	}
 }
