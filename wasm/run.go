@@ -268,13 +268,15 @@ func (g *game) runProgress() {
 		return
 	}
 	body := g.page.body
-	body.attr("data-run-steps", strconv.Itoa(r.Done()))
+	body.attr("data-run-steps", strconv.Itoa(r.StepsDone()))
 	l.peak = max(l.peak, wasmMemory()+g.pool.workersMemory())
 	body.attr("data-run-peak-mb", strconv.FormatFloat(l.peak/1e6, 'f', 1, 64))
 	if !r.Loaded() || len(l.inflight) > 0 || len(l.errs) > 0 {
 		body.attr("data-run-state", "loading")
 		l.done = false
-		g.page.setProgress(i18n.F("run.progress", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
+		// The text counts steps (a split step's files make one); the bar
+		// moves with each file, so it moves on a chunked step too.
+		g.page.setProgress(i18n.F("run.progress", r.StepsDone(), r.StepsTotal()), float64(r.Done())/float64(max(r.Len(), 1)))
 		// Every 500 ms, or less often when writing it takes long (a long
 		// run's JSON): a frame's own work stays a small share.
 		if now()-l.summary > max(500, 50*l.summaryMs) {
@@ -290,9 +292,10 @@ func (g *game) runProgress() {
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
 		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
 		g.page.setProgress("", -1)
-		msg := i18n.M("run.done", r.Len())
-		if bad := r.Len() - readable(r.Steps()); bad > 0 {
-			msg = i18n.M("run.done-unread", r.Len(), bad)
+		steps := r.Steps()
+		msg := i18n.M("run.done", len(steps))
+		if bad := len(steps) - readable(steps); bad > 0 {
+			msg = i18n.M("run.done-unread", len(steps), bad)
 		}
 		switch r.Source {
 		case app.RunLocal:
