@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -36,9 +37,15 @@ type pool struct {
 
 type worker struct {
 	w    js.Value
-	busy bool
-	job  job
+	jobs []job // sent and not answered yet, in the order sent
 }
+
+// ahead is how many jobs a worker may hold: one being read and the next,
+// so that it starts the next as soon as it answers, without waiting for
+// the page to take the answer (a frame, longer while the page is busy)
+// and send another. A job waiting in a worker is a name and a File, not
+// the dump: the worker reads one dump at a time.
+const ahead = 2
 
 // job is one dump to summarise, for the run of generation gen.
 type job struct {
@@ -90,10 +97,13 @@ func (p *pool) spawn(i int) {
 				return // already replaced
 			}
 			consoleWarn("cornerloss: " + msg)
-			j, busy := wk.job, wk.busy
 			wk.w.Call("terminate")
 			p.spawn(i)
-			if busy {
+			if len(wk.jobs) > 0 {
+				// The first was being read; the others go back to the
+				// queue's front.
+				j := wk.jobs[0]
+				p.queue = append(slices.Clone(wk.jobs[1:]), p.queue...)
 				p.g.runReply(j, timeline.Reply{ID: j.msg.ID, Step: timeline.Step{File: j.msg.Name, Step: -1, Error: msg + " while reading it"}})
 			}
 			p.dispatch()
@@ -142,31 +152,40 @@ func (p *pool) drop(gen int) {
 	p.queue = q
 }
 
+// dispatch gives each idle worker a job, then each a job ahead while the
+// queue holds at least one for every worker: near the end of a run a job
+// waits for the first worker free rather than behind another.
 func (p *pool) dispatch() {
-	for _, wk := range p.workers {
-		if len(p.queue) == 0 {
-			return
+	for held := 1; held <= ahead; held++ {
+		for _, wk := range p.workers {
+			if len(p.queue) == 0 || (held > 1 && len(p.queue) < len(p.workers)) {
+				break
+			}
+			if len(wk.jobs) >= held {
+				continue
+			}
+			j := p.queue[0]
+			p.queue = p.queue[1:]
+			wk.jobs = append(wk.jobs, j)
+			msg := js.Global().Get("Object").New()
+			msg.Set("json", j.msg.Encode())
+			if !j.data.IsUndefined() {
+				msg.Set("data", j.data)
+			}
+			wk.w.Call("postMessage", msg)
 		}
-		if wk.busy {
-			continue
-		}
-		j := p.queue[0]
-		p.queue = p.queue[1:]
-		wk.busy, wk.job = true, j
-		msg := js.Global().Get("Object").New()
-		msg.Set("json", j.msg.Encode())
-		if !j.data.IsUndefined() {
-			msg.Set("data", j.data)
-		}
-		wk.w.Call("postMessage", msg)
 	}
 }
 
 // reply takes worker i's answer to its job.
 func (p *pool) reply(i int, s string) {
 	wk := p.workers[i]
-	j := wk.job
-	wk.busy, wk.job = false, job{}
+	if len(wk.jobs) == 0 {
+		consoleWarn(fmt.Sprintf("cornerloss: worker %d answered with no job sent", i))
+		return
+	}
+	j := wk.jobs[0]
+	wk.jobs = wk.jobs[1:]
 	r, err := timeline.DecodeReply(s)
 	if err == nil && r.ID != j.msg.ID {
 		err = fmt.Errorf("worker %d answered job %d, sent %d", i, r.ID, j.msg.ID)
