@@ -20,6 +20,10 @@ import (
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
+// drawShare bounds the share of a run's load the timeline's redraws take:
+// one redraw at most every drawShare times what one costs.
+const drawShare = 10
+
 // maxWorkers caps the pool: more workers than cores only share them, and
 // each may hold a dump.
 const maxWorkers = 8
@@ -224,6 +228,13 @@ type runLoad struct {
 	listing   map[string]listed         // server runs: each file as it was when last sent to a worker
 	inflight  map[string]bool           // server files sent to a worker, not answered yet
 	errs      map[string]*timeline.Step // server files whose read failed, until they settle
+	// drawMs is the longest frame that drew the canvas while loading: in
+	// headless Chromium the compositor reads a WebGL canvas back each
+	// frame it changes, waiting for the software GL, whose process then
+	// takes a core from the workers; the timeline redraws less often as
+	// it grows (timelineDue). drew says the frame now ending draws.
+	drawMs float64
+	drew   bool
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -310,6 +321,7 @@ func (g *game) runProgress() {
 		body.attr("data-run-max-frame-ms", strconv.FormatFloat(l.maxFrame, 'f', 1, 64))
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
 		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
+		body.attr("data-run-draw-ms", strconv.FormatFloat(l.drawMs, 'f', 1, 64))
 		g.page.setProgress("", -1)
 		steps := r.Steps()
 		msg := i18n.M("run.done", len(steps))
@@ -368,7 +380,11 @@ func (g *game) tick() {
 		t := now()
 		if !l.done {
 			l.maxFrame = max(l.maxFrame, t-l.lastTick)
+			if l.drew {
+				l.drawMs = max(l.drawMs, t-l.lastTick)
+			}
 		}
+		l.drew = false
 		l.lastTick = t
 	}
 	if id, name, ok := g.app.Run.Want(); ok {

@@ -71,6 +71,10 @@ func BenchmarkPageRun(b *testing.B) {
 			b.ReportMetric(ms[workers], "ms/run-"+w)
 			b.ReportMetric(num("runMaxFrameMs"), "ms/max-frame-"+w)
 			b.ReportMetric(num("runMaxWorkMs"), "ms/max-update-"+w)
+			// The longest frame that drew the canvas: in headless Chromium
+			// the compositor reads the WebGL canvas back, waiting for the
+			// software GL (a frame that draws costs this much at least).
+			b.ReportMetric(num("runDrawMs"), "ms/draw-"+w)
 			// A worker's own time per dump: if it grows with two workers,
 			// they compete for the cores (with the page, the browser, other
 			// jobs) rather than wait on each other.
