@@ -124,7 +124,7 @@ func TestReadMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := dump.WriteNPZ(&buf, cocoArrays(in)); err != nil {
+	if err := dump.WriteNPZ(&buf, dump.Arrays(in)); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -153,26 +153,5 @@ func TestReadMemory(t *testing.T) {
 	}
 	if streamed > float64(decoded)/2 {
 		t.Errorf("the streamed read allocated %.1f MB, over half the %.1f MB decoded", streamed/1e6, float64(decoded)/1e6)
-	}
-}
-
-// cocoArrays are the arrays of a dump of in, gathered tags and offsets.
-func cocoArrays(in *loss.Input) []dump.Array {
-	sh := in.Shape
-	heats := []int{sh.Stacks, sh.Batch, sh.Classes, sh.Height, sh.Width}
-	return []dump.Array{
-		{Name: "tl_heats", Shape: heats, Data: in.Heat[loss.TopLeft]},
-		{Name: "br_heats", Shape: heats, Data: in.Heat[loss.BottomRight]},
-		{Name: "tl_tags", Shape: []int{sh.Stacks, sh.Batch, sh.Slots, 1}, Data: in.Tag[loss.TopLeft]},
-		{Name: "br_tags", Shape: []int{sh.Stacks, sh.Batch, sh.Slots, 1}, Data: in.Tag[loss.BottomRight]},
-		{Name: "tl_regrs", Shape: []int{sh.Stacks, sh.Batch, sh.Slots, 2}, Data: in.Regr[loss.TopLeft]},
-		{Name: "br_regrs", Shape: []int{sh.Stacks, sh.Batch, sh.Slots, 2}, Data: in.Regr[loss.BottomRight]},
-		{Name: "gt_tl_heat", Shape: heats[1:], Data: in.GTHeat[loss.TopLeft]},
-		{Name: "gt_br_heat", Shape: heats[1:], Data: in.GTHeat[loss.BottomRight]},
-		{Name: "gt_mask", Shape: []int{sh.Batch, sh.Slots}, Data: in.Mask},
-		{Name: "gt_tl_regr", Shape: []int{sh.Batch, sh.Slots, 2}, Data: in.GTRegr[loss.TopLeft]},
-		{Name: "gt_br_regr", Shape: []int{sh.Batch, sh.Slots, 2}, Data: in.GTRegr[loss.BottomRight]},
-		{Name: "tl_inds", Shape: []int{sh.Batch, sh.Slots}, Data: in.Inds[loss.TopLeft]},
-		{Name: "br_inds", Shape: []int{sh.Batch, sh.Slots}, Data: in.Inds[loss.BottomRight]},
 	}
 }
