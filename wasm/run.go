@@ -235,6 +235,9 @@ type runLoad struct {
 	// it grows (timelineDue). drew says the frame now ending draws.
 	drawMs float64
 	drew   bool
+	// pagePeak is the page's own memory at its peak, bytes: peak less
+	// the workers', to tell which side grows over a long run.
+	pagePeak float64
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -299,8 +302,10 @@ func (g *game) runProgress() {
 	}
 	body := g.page.body
 	body.attr("data-run-steps", strconv.Itoa(r.StepsDone()))
-	l.peak = max(l.peak, wasmMemory()+g.pool.workersMemory())
+	page := wasmMemory()
+	l.peak, l.pagePeak = max(l.peak, page+g.pool.workersMemory()), max(l.pagePeak, page)
 	body.attr("data-run-peak-mb", strconv.FormatFloat(l.peak/1e6, 'f', 1, 64))
+	body.attr("data-run-page-peak-mb", strconv.FormatFloat(l.pagePeak/1e6, 'f', 1, 64))
 	if !r.Loaded() || len(l.inflight) > 0 || len(l.errs) > 0 {
 		body.attr("data-run-state", "loading")
 		l.done = false

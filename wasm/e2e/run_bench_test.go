@@ -81,6 +81,8 @@ func BenchmarkPageRun(b *testing.B) {
 			b.ReportMetric(num("runWorkerMs")/float64(n), "ms/worker-dump-"+w)
 			b.ReportMetric(num("runPeakMb"), "MB/peak-"+w)
 			b.ReportMetric(num("runPeakMb")*1e6/budget, "peak/budget-"+w)
+			// The page's own share of the peak (the rest is the workers').
+			b.ReportMetric(num("runPagePeakMb"), "MB/page-peak-"+w)
 			// Closed now, not when the benchmark ends: left open, the first
 			// page opens its last step and keeps drawing while the second
 			// is measured, on the same two cores.
