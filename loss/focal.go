@@ -306,10 +306,14 @@ func planeOrder(sh Shape) []planeID {
 
 // planeData returns the logits and targets of plane id.
 func (in *Input) planeData(id planeID) (x, y []float32) {
-	n := in.Pixels()
-	x = in.Heat[id.corner][in.HeatIndex(id.stack, id.image, id.class, 0, 0):][:n]
-	y = in.GTHeat[id.corner][in.TargetIndex(id.image, id.class, 0, 0):][:n]
-	return x, y
+	x = in.Heat[id.corner][in.HeatIndex(id.stack, id.image, id.class, 0, 0):][:in.Pixels()]
+	return x, in.targetData(id)
+}
+
+// targetData returns the targets of plane id (an input a Scanner had the
+// heats of holds its targets only).
+func (in *Input) targetData(id planeID) []float32 {
+	return in.GTHeat[id.corner][in.TargetIndex(id.image, id.class, 0, 0):][:in.Pixels()]
 }
 
 // focalPlanes computes the sums of every plane.

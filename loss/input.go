@@ -110,6 +110,15 @@ func (in *Input) ValidateScanned() error {
 	return in.checkTargets()
 }
 
+// ValidateStreamed is ValidateScanned for an input whose heats went to a
+// Scanner plane by plane instead of being held (in.Heat may be nil).
+func (in *Input) ValidateStreamed() error {
+	if err := in.checkArrays(false); err != nil {
+		return err
+	}
+	return in.checkTargets()
+}
+
 // checkFinite finds the first NaN or infinity of the value arrays.
 func (in *Input) checkFinite() error {
 	sh := in.Shape

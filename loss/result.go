@@ -228,7 +228,7 @@ func (r *Result) offsetMasks(planes []focalSums) {
 		if id.stack != 0 || planes[i].npos == 0 {
 			continue
 		}
-		_, y := in.planeData(id)
+		y := in.targetData(id)
 		pix := &r.offPix[id.image][id.corner]
 		left := planes[i].npos
 		for j, v := range y {
@@ -279,7 +279,11 @@ func (r *Result) Offsets(stack, image int, c Corner) Offsets {
 
 // checkLengths verifies the array lengths against the shape and the index
 // range: enough for the engine to run without panicking.
-func (in *Input) checkLengths() error {
+func (in *Input) checkLengths() error { return in.checkArrays(true) }
+
+// checkArrays is checkLengths, leaving out the heats unless told: a
+// Scanner had them, plane by plane.
+func (in *Input) checkArrays(heats bool) error {
 	sh := in.Shape
 	if sh.Stacks < 1 || sh.Batch < 1 || sh.Classes < 1 || sh.Height < 1 || sh.Width < 1 || sh.Slots < 1 {
 		return fmt.Errorf("shape %v: every dimension must be at least 1", sh)
@@ -298,7 +302,7 @@ func (in *Input) checkLengths() error {
 			{"gt_" + p + "_regr", len(in.GTRegr[c]), sh.Batch * sh.Slots * 2},
 			{p + "_inds", len(in.Inds[c]), sh.Batch * sh.Slots},
 		} {
-			if ch.got != ch.want {
+			if ch.got != ch.want && (heats || ch.name != p+"_heats") {
 				return fmt.Errorf("%s: %d values, want %d for %v", ch.name, ch.got, ch.want, sh)
 			}
 		}

@@ -114,6 +114,16 @@ type QuirkSummary struct {
 // Summarize reduces the result r of in to its Summary. r must come from in
 // (Evaluate(in, …) or an Evaluator of in).
 func Summarize(in *Input, r *Result) Summary {
+	var p probScan
+	for _, heat := range in.Heat {
+		p.add(heat)
+	}
+	return r.summarize(p.probabilities(), r.heatScan())
+}
+
+// summarize makes the Summary of r from what only the heats tell: whether
+// they look like probabilities, and each plane's scan (in plane order).
+func (r *Result) summarize(probabilities bool, scans []planeScan) Summary {
 	w, sh, o := r.Weighted, r.Shape, r.Options
 	s := Summary{
 		Convention: o.Convention.String(),
@@ -163,7 +173,7 @@ func Summarize(in *Input, r *Result) Summary {
 		s.Warnings = append(s.Warnings, q.Detail)
 		s.Flags = append(s.Flags, q.Name)
 	}
-	if ProbabilityWarning(in) != "" {
+	if probabilities {
 		s.Flags = append(s.Flags, FlagProbabilities)
 	}
 	slices.Sort(s.Flags)
@@ -205,59 +215,73 @@ func Summarize(in *Input, r *Result) Summary {
 		s.EmbedGap = gaps / float64(s.EmbedPairs)
 	}
 
-	s.MaxGrad, s.PredictedCorners = r.heatScan()
+	s.MaxGrad, s.PredictedCorners = r.heatMax(scans)
 	return s
 }
 
-// heatScan returns the largest |d loss / d logit| over every heat pixel and
-// the predicted corners of the last stack (see Summary), one pass over the
+// planeScan is what the summary needs of one plane beyond its focal sums.
+type planeScan struct {
+	dterm float64 // largest |d term / d logit|, before normalisation
+	peaks int     // predicted corners (counted on the last stack only)
+}
+
+// heatScan scans every plane of r's input (scanPlane), one pass over the
 // planes on every core.
+func (r *Result) heatScan() []planeScan {
+	sh, in, k := r.Shape, r.in, r.kernel
+	ids := planeOrder(sh)
+	out := make([]planeScan, len(ids))
+	parallel(len(ids), func(i int, _ *rowScratch) {
+		x, y := in.planeData(ids[i])
+		out[i] = k.scanPlane(x, y, sh, ids[i].stack == sh.Stacks-1)
+	})
+	return out
+}
+
+// scanPlane returns the largest |d term / d logit| of a plane of logits x
+// and targets y and, on the last stack, its predicted corners (see
+// Summary).
 //
 // The gradient of a background pixel (target 0) depends on its logit
 // alone and, for logits up to 0 (p ≤ ½), grows with the logit (p^(α+1) and
 // α·p^α·(1−p)·(−log(1−p)) both grow there; a clamped p has gradient 0), so
 // of those pixels only the largest logit is evaluated; every other pixel is
 // evaluated as Pixels evaluates it.
-func (r *Result) heatScan() (maxGrad float64, predicted [2]int) {
-	sh, in, k := r.Shape, r.in, r.kernel
-	ids := planeOrder(sh)
-	type planeScan struct {
-		dterm float64 // largest |d term / d logit|, before normalisation
-		peaks int
-	}
-	out := make([]planeScan, len(ids))
+func (k *kernel) scanPlane(x, y []float32, sh Shape, last bool) planeScan {
 	grad := func(x, y float32) float64 {
 		if k.fast && plainPixel(x, y) {
 			return math.Abs(k.backgroundPoint(x).dterm)
 		}
 		return math.Abs(k.point(x, y).dterm)
 	}
-	parallel(len(ids), func(i int, _ *rowScratch) {
-		id := ids[i]
-		x, y := in.planeData(id)
-		var best float64
-		bg := float32(math.Inf(-1))
-		for j, xj := range x {
-			// A plain comparison, not max(): this loop is most of the scan.
-			if xj <= 0 && math.Float32bits(y[j]) == 0 {
-				if xj > bg {
-					bg = xj
-				}
-				continue
+	var best float64
+	bg := float32(math.Inf(-1))
+	for j, xj := range x {
+		// A plain comparison, not max(): this loop is most of the scan.
+		if xj <= 0 && math.Float32bits(y[j]) == 0 {
+			if xj > bg {
+				bg = xj
 			}
-			best = max(best, grad(xj, y[j]))
+			continue
 		}
-		if bg > float32(math.Inf(-1)) { // -Inf logits have gradient 0
-			best = max(best, grad(bg, 0))
-		}
-		out[i].dterm = best
-		if id.stack == sh.Stacks-1 {
-			out[i].peaks = peaks(x, sh.Height, sh.Width)
-		}
-	})
-	for i, id := range ids {
-		maxGrad = max(maxGrad, out[i].dterm/(r.focalNorm(id.corner)*r.div))
-		predicted[id.corner] += out[i].peaks
+		best = max(best, grad(xj, y[j]))
+	}
+	if bg > float32(math.Inf(-1)) { // -Inf logits have gradient 0
+		best = max(best, grad(bg, 0))
+	}
+	ps := planeScan{dterm: best}
+	if last {
+		ps.peaks = peaks(x, sh.Height, sh.Width)
+	}
+	return ps
+}
+
+// heatMax returns the largest |d loss / d logit| over every heat pixel and
+// the predicted corners of the last stack from the scans of every plane.
+func (r *Result) heatMax(scans []planeScan) (maxGrad float64, predicted [2]int) {
+	for i, id := range planeOrder(r.Shape) {
+		maxGrad = max(maxGrad, scans[i].dterm/(r.focalNorm(id.corner)*r.div))
+		predicted[id.corner] += scans[i].peaks
 	}
 	return maxGrad, predicted
 }
@@ -307,21 +331,43 @@ const FlagProbabilities = "probabilities"
 // constant map tells nothing). Real logits never pass it: CornerNet
 // initialises the heat bias at −2.19, and no golden or reference case does.
 func ProbabilityWarning(in *Input) string {
-	first, constant := float32(0), true
-	for c, heat := range in.Heat {
-		for i, v := range heat {
-			if !(v >= 0 && v <= 1) {
-				return ""
-			}
-			if c == 0 && i == 0 {
-				first = v
-			} else if v != first {
-				constant = false
-			}
+	var p probScan
+	for _, heat := range in.Heat {
+		p.add(heat)
+	}
+	if p.probabilities() {
+		return probabilityWarning
+	}
+	return ""
+}
+
+const probabilityWarning = "tl_heats, br_heats: every value is in [0, 1], so these look like probabilities, not logits: CornerNet's _sigmoid works in place (x.sigmoid_()), so a dump taken after the loss ran holds σ(logit); dump before self.loss(...) is called"
+
+// probScan is ProbabilityWarning's test over the heats given in pieces, in
+// array order (tl_heats, then br_heats).
+type probScan struct {
+	seen, outside, varied bool
+	first                 float32
+}
+
+func (p *probScan) add(v []float32) {
+	if p.outside || len(v) == 0 {
+		return
+	}
+	if !p.seen {
+		p.seen, p.first = true, v[0]
+	}
+	for _, x := range v {
+		if !(x >= 0 && x <= 1) {
+			p.outside = true
+			return
+		}
+		if x != p.first {
+			p.varied = true
 		}
 	}
-	if constant {
-		return ""
-	}
-	return "tl_heats, br_heats: every value is in [0, 1], so these look like probabilities, not logits: CornerNet's _sigmoid works in place (x.sigmoid_()), so a dump taken after the loss ran holds σ(logit); dump before self.loss(...) is called"
 }
+
+// probabilities reports whether every value was in [0, 1] and not all one
+// value (a constant map tells nothing).
+func (p *probScan) probabilities() bool { return p.seen && !p.outside && p.varied }

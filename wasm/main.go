@@ -236,11 +236,17 @@ const timelineEvery = 250
 // loading reports whether a run is being summarised.
 func (g *game) loading() bool { return g.load != nil && !g.load.done }
 
-// timelineDue reports whether the timeline may be redrawn now: at most every
-// timelineEvery ms while a run loads, at once otherwise.
+// timelineDue reports whether the timeline may be redrawn now: while a run
+// loads, at most every timelineEvery ms and every drawShare times what a
+// canvas frame was seen to cost (runLoad.drawMs); at once otherwise.
 func (g *game) timelineDue() bool {
-	if !g.loading() || now()-g.tlAt >= timelineEvery {
+	if !g.loading() {
 		g.tlAt = now()
+		return true
+	}
+	if now()-g.tlAt >= max(timelineEvery, drawShare*g.load.drawMs) {
+		g.tlAt = now()
+		g.load.drew = true
 		return true
 	}
 	return false

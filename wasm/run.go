@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -18,6 +19,10 @@ import (
 	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
+
+// drawShare bounds the share of a run's load the timeline's redraws take:
+// one redraw at most every drawShare times what one costs.
+const drawShare = 10
 
 // maxWorkers caps the pool: more workers than cores only share them, and
 // each may hold a dump.
@@ -36,9 +41,15 @@ type pool struct {
 
 type worker struct {
 	w    js.Value
-	busy bool
-	job  job
+	jobs []job // sent and not answered yet, in the order sent
 }
+
+// ahead is how many jobs a worker may hold: one being read and the next,
+// so that it starts the next as soon as it answers, without waiting for
+// the page to take the answer (a frame, longer while the page is busy)
+// and send another. A job waiting in a worker is a name and a File, not
+// the dump: the worker reads one dump at a time.
+const ahead = 2
 
 // job is one dump to summarise, for the run of generation gen.
 type job struct {
@@ -90,10 +101,13 @@ func (p *pool) spawn(i int) {
 				return // already replaced
 			}
 			consoleWarn("cornerloss: " + msg)
-			j, busy := wk.job, wk.busy
 			wk.w.Call("terminate")
 			p.spawn(i)
-			if busy {
+			if len(wk.jobs) > 0 {
+				// The first was being read; the others go back to the
+				// queue's front.
+				j := wk.jobs[0]
+				p.queue = append(slices.Clone(wk.jobs[1:]), p.queue...)
 				p.g.runReply(j, timeline.Reply{ID: j.msg.ID, Step: timeline.Step{File: j.msg.Name, Step: -1, Error: msg + " while reading it"}})
 			}
 			p.dispatch()
@@ -142,31 +156,40 @@ func (p *pool) drop(gen int) {
 	p.queue = q
 }
 
+// dispatch gives each idle worker a job, then each a job ahead while the
+// queue holds at least one for every worker: near the end of a run a job
+// waits for the first worker free rather than behind another.
 func (p *pool) dispatch() {
-	for _, wk := range p.workers {
-		if len(p.queue) == 0 {
-			return
+	for held := 1; held <= ahead; held++ {
+		for _, wk := range p.workers {
+			if len(p.queue) == 0 || (held > 1 && len(p.queue) < len(p.workers)) {
+				break
+			}
+			if len(wk.jobs) >= held {
+				continue
+			}
+			j := p.queue[0]
+			p.queue = p.queue[1:]
+			wk.jobs = append(wk.jobs, j)
+			msg := js.Global().Get("Object").New()
+			msg.Set("json", j.msg.Encode())
+			if !j.data.IsUndefined() {
+				msg.Set("data", j.data)
+			}
+			wk.w.Call("postMessage", msg)
 		}
-		if wk.busy {
-			continue
-		}
-		j := p.queue[0]
-		p.queue = p.queue[1:]
-		wk.busy, wk.job = true, j
-		msg := js.Global().Get("Object").New()
-		msg.Set("json", j.msg.Encode())
-		if !j.data.IsUndefined() {
-			msg.Set("data", j.data)
-		}
-		wk.w.Call("postMessage", msg)
 	}
 }
 
 // reply takes worker i's answer to its job.
 func (p *pool) reply(i int, s string) {
 	wk := p.workers[i]
-	j := wk.job
-	wk.busy, wk.job = false, job{}
+	if len(wk.jobs) == 0 {
+		consoleWarn(fmt.Sprintf("cornerloss: worker %d answered with no job sent", i))
+		return
+	}
+	j := wk.jobs[0]
+	wk.jobs = wk.jobs[1:]
 	r, err := timeline.DecodeReply(s)
 	if err == nil && r.ID != j.msg.ID {
 		err = fmt.Errorf("worker %d answered job %d, sent %d", i, r.ID, j.msg.ID)
@@ -205,6 +228,16 @@ type runLoad struct {
 	listing   map[string]listed         // server runs: each file as it was when last sent to a worker
 	inflight  map[string]bool           // server files sent to a worker, not answered yet
 	errs      map[string]*timeline.Step // server files whose read failed, until they settle
+	// drawMs is the longest frame that drew the canvas while loading: in
+	// headless Chromium the compositor reads a WebGL canvas back each
+	// frame it changes, waiting for the software GL, whose process then
+	// takes a core from the workers; the timeline redraws less often as
+	// it grows (timelineDue). drew says the frame now ending draws.
+	drawMs float64
+	drew   bool
+	// pagePeak is the page's own memory at its peak, bytes: peak less
+	// the workers', to tell which side grows over a long run.
+	pagePeak float64
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -268,13 +301,17 @@ func (g *game) runProgress() {
 		return
 	}
 	body := g.page.body
-	body.attr("data-run-steps", strconv.Itoa(r.Done()))
-	l.peak = max(l.peak, wasmMemory()+g.pool.workersMemory())
+	body.attr("data-run-steps", strconv.Itoa(r.StepsDone()))
+	page := wasmMemory()
+	l.peak, l.pagePeak = max(l.peak, page+g.pool.workersMemory()), max(l.pagePeak, page)
 	body.attr("data-run-peak-mb", strconv.FormatFloat(l.peak/1e6, 'f', 1, 64))
+	body.attr("data-run-page-peak-mb", strconv.FormatFloat(l.pagePeak/1e6, 'f', 1, 64))
 	if !r.Loaded() || len(l.inflight) > 0 || len(l.errs) > 0 {
 		body.attr("data-run-state", "loading")
 		l.done = false
-		g.page.setProgress(i18n.F("run.progress", r.Done(), r.Len()), float64(r.Done())/float64(max(r.Len(), 1)))
+		// The text counts steps (a split step's files make one); the bar
+		// moves with each file, so it moves on a chunked step too.
+		g.page.setProgress(i18n.F("run.progress", r.StepsDone(), r.StepsTotal()), float64(r.Done())/float64(max(r.Len(), 1)))
 		// Every 500 ms, or less often when writing it takes long (a long
 		// run's JSON): a frame's own work stays a small share.
 		if now()-l.summary > max(500, 50*l.summaryMs) {
@@ -289,10 +326,12 @@ func (g *game) runProgress() {
 		body.attr("data-run-max-frame-ms", strconv.FormatFloat(l.maxFrame, 'f', 1, 64))
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
 		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
+		body.attr("data-run-draw-ms", strconv.FormatFloat(l.drawMs, 'f', 1, 64))
 		g.page.setProgress("", -1)
-		msg := i18n.M("run.done", r.Len())
-		if bad := r.Len() - readable(r.Steps()); bad > 0 {
-			msg = i18n.M("run.done-unread", r.Len(), bad)
+		steps := r.Steps()
+		msg := i18n.M("run.done", len(steps))
+		if bad := len(steps) - readable(steps); bad > 0 {
+			msg = i18n.M("run.done-unread", len(steps), bad)
 		}
 		switch r.Source {
 		case app.RunLocal:
@@ -346,7 +385,11 @@ func (g *game) tick() {
 		t := now()
 		if !l.done {
 			l.maxFrame = max(l.maxFrame, t-l.lastTick)
+			if l.drew {
+				l.drawMs = max(l.drawMs, t-l.lastTick)
+			}
 		}
+		l.drew = false
 		l.lastTick = t
 	}
 	if id, name, ok := g.app.Run.Want(); ok {

@@ -83,6 +83,32 @@ func decode[T any](p *payload, r io.Reader, h header, conv converter[T]) ([]T, e
 	return dst, nil
 }
 
+// decodeEach reads the payload of the C-order array h from r in pieces of
+// per elements (per divides its count), each into the same slice, valid
+// only during its call fn(i, piece): one piece is in memory at a time.
+// Errors are decode's.
+func decodeEach[T any](p *payload, r io.Reader, h header, per int, conv converter[T], fn func(i int, v []T)) error {
+	v := make([]T, per)
+	step := len(p.buf) / h.dtype.size
+	for i := 0; int64(i)*int64(per) < h.count; i++ {
+		for j := 0; j < per; {
+			m := min(step, per-j)
+			b := p.buf[:m*h.dtype.size]
+			if _, err := io.ReadFull(r, b); err != nil {
+				return truncated(err, "data")
+			}
+			if bad := conv(v[j:j+m], b, h.dtype); bad >= 0 {
+				var t T
+				return fmt.Errorf("%v value at %v does not fit in %T", h.dtype, diskIndex(i*per+j+bad, h), t)
+			}
+			j += m
+			p.tick(len(b))
+		}
+		fn(i, v)
+	}
+	return atEOF(r)
+}
+
 // atEOF checks that the payload was the whole entry. Reading to the end is
 // also what makes archive/zip compare the CRC.
 func atEOF(r io.Reader) error {

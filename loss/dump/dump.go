@@ -36,6 +36,13 @@ type Options struct {
 	// does, and reads headers through compress/flate (a few bytes each),
 	// so nothing is inflated before the budget is checked.
 	Inflate Inflater
+	// HeatPlane, if set, takes the heat logits plane by plane as they are
+	// decoded (tl_heats, then br_heats, each in its order; x the plane's
+	// logits, y its targets, both valid only during the call) and the
+	// Dump holds no heats (Input.Heat is nil): a loss.Scanner's Plane,
+	// so that a run's summary never holds a dump's logits whole. Every
+	// check and error stays as without it.
+	HeatPlane func(sh loss.Shape, c loss.Corner, stack, image, class int, x, y []float32)
 }
 
 // Inflater inflates raw deflate data: see Options.Inflate.

@@ -87,7 +87,11 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 	if msg := loss.ProbabilityWarning(d.Input); msg != "" {
 		d.Warnings = append(d.Warnings, msg)
 	}
-	if err := d.Input.ValidateScanned(); err != nil { // values scanned each array for NaN
+	validate := d.Input.ValidateScanned // values scanned each array for NaN
+	if opt.HeatPlane != nil {
+		validate = d.Input.ValidateStreamed
+	}
+	if err := validate(); err != nil {
 		return nil, rd.validation(err)
 	}
 	return d, nil
@@ -166,12 +170,26 @@ func (rd *reading) decode(l layout, p *payload) (*loss.Input, error) {
 	}
 	for _, c := range loss.Corners {
 		pre := c.String()
+		// The targets before the logits: Options.HeatPlane takes each
+		// plane of logits with its targets.
+		if in.GTHeat[c], err = rd.values(p, "gt_"+pre+"_heat"); err != nil {
+			return nil, err
+		}
+		if rd.opt.HeatPlane != nil {
+			n := l.Pixels()
+			err = rd.planes(p, pre+"_heats", l.Shape, func(stack, image, class int, x []float32) {
+				rd.opt.HeatPlane(l.Shape, c, stack, image, class, x, in.GTHeat[c][l.TargetIndex(image, class, 0, 0):][:n])
+			})
+		} else {
+			in.Heat[c], err = rd.values(p, pre+"_heats")
+		}
+		if err != nil {
+			return nil, err
+		}
 		for _, v := range []struct {
 			name string
 			dst  *[]float32
 		}{
-			{pre + "_heats", &in.Heat[c]},
-			{"gt_" + pre + "_heat", &in.GTHeat[c]},
 			{"gt_" + pre + "_regr", &in.GTRegr[c]},
 			{pre + "_tags", &in.Tag[c]},
 			{pre + "_regrs", &in.Regr[c]},
@@ -202,6 +220,17 @@ func (rd *reading) values(p *payload, name string) ([]float32, error) {
 
 // read1 decodes the payload of one array.
 func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T, error) {
+	r, err := rd.openPayload(p, name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	v, err := decode(p, r, rd.hdr[name], conv)
+	return v, rd.wrap(name, err)
+}
+
+// openPayload opens one array's entry at its payload.
+func (rd *reading) openPayload(p *payload, name string) (io.ReadCloser, error) {
 	e, h := rd.entries[name], rd.hdr[name]
 	open := e.open
 	if e.inflated != nil {
@@ -212,15 +241,56 @@ func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T,
 	if err != nil {
 		return nil, rd.wrap(name, err)
 	}
-	defer r.Close()
 	// Skip the header: it was checked already, and the payload is read
 	// here, not by npyio (see chunkBytes).
 	if _, err := io.CopyN(io.Discard, r, h.offset); err != nil {
+		r.Close()
 		return nil, rd.wrap(name, truncated(err, "header"))
 	}
 	p.tick(int(h.offset))
-	v, err := decode(p, r, h, conv)
-	return v, rd.wrap(name, err)
+	return r, nil
+}
+
+// planes decodes a heats array plane by plane, each checked as values
+// checks the whole array (the first NaN or infinity is reported once the
+// payload was read to its end, as values reports it), and hands each to
+// fn: one plane is in memory at a time. A Fortran-order array, whose
+// planes are not contiguous on disk, is decoded whole first.
+func (rd *reading) planes(p *payload, name string, sh loss.Shape, fn func(stack, image, class int, x []float32)) error {
+	h, n := rd.hdr[name], sh.Pixels()
+	emit := func(i int, x []float32) {
+		fn(i/(sh.Batch*sh.Classes), i/sh.Classes%sh.Batch, i%sh.Classes, x)
+	}
+	if h.fortran {
+		v, err := rd.values(p, name)
+		if err != nil {
+			return err
+		}
+		for i := range len(v) / n {
+			emit(i, v[i*n:][:n])
+		}
+		return nil
+	}
+	r, err := rd.openPayload(p, name)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	var nonFinite error
+	err = decodeEach(p, r, h, n, toFloat32, func(i int, x []float32) {
+		if nonFinite != nil {
+			return
+		}
+		if j, ok := loss.FirstNonFinite(x); ok {
+			nonFinite = finiteError(x[j], i*n+j, h.shape)
+			return
+		}
+		emit(i, x)
+	})
+	if err == nil {
+		err = nonFinite
+	}
+	return rd.wrap(name, err)
 }
 
 // validation turns an Input.Validate error, which starts with the array

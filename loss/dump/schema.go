@@ -200,9 +200,14 @@ func (rd *reading) perSlot(l layout, kind string, ch int, per want) (maps bool, 
 // checkFinite finds the first NaN or infinity of a value array.
 func checkFinite(v []float32, shape []int) error {
 	if i, ok := loss.FirstNonFinite(v); ok {
-		return fmt.Errorf("%v at %v", v[i], loss.Unravel(i, shape...))
+		return finiteError(v[i], i, shape)
 	}
 	return nil
+}
+
+// finiteError names a NaN or infinity v found at flat index i.
+func finiteError(v float32, i int, shape []int) error {
+	return fmt.Errorf("%v at %v", v, loss.Unravel(i, shape...))
 }
 
 // checkInds makes sure every index, masked or not, points inside the map:

@@ -51,20 +51,25 @@ type Step struct {
 }
 
 // Read reads an .npz dump from r, evaluates it under opt and summarises it;
-// a failure is recorded in the step, not returned.
+// a failure is recorded in the step, not returned. The heat logits go to a
+// loss.Scanner plane by plane as they are decoded and are never held
+// whole: a worker's memory is the dump's other arrays and one plane, not
+// the dump (the summary and every error are as Evaluate and Summarize of
+// the whole dump give them).
 func Read(name string, r io.ReaderAt, size int64, opt loss.Options, dopt dump.Options) Step {
 	st := Step{File: name, Step: -1}
+	sc := loss.NewScanner(opt)
+	dopt.HeatPlane = sc.Plane
 	d, err := dump.ReadNPZAt(name, r, size, dopt)
 	if err != nil {
 		st.fail(err)
 		return st
 	}
-	res, err := loss.Evaluate(d.Input, opt)
+	s, err := sc.Summary(d.Input)
 	if err != nil {
 		st.fail(err)
 		return st
 	}
-	s := loss.Summarize(d.Input, res)
 	st.Summary = &s
 	if d.Step != nil {
 		st.Step, st.StepFromDump = *d.Step, true

@@ -169,8 +169,13 @@ func TestRunChunks(t *testing.T) {
 	a := New()
 	a.SetOptions(sp.Options())
 	a.StartRun(RunLocal, names)
+	// Progress counts steps: step 700's first file alone is none done.
+	wantDone := []int{0, 1, 2}
 	for id := range names {
 		a.RunSummary(id, timeline.Read(names[id], bytes.NewReader(data[id]), int64(len(data[id])), a.Options, dump.Options{}))
+		if d, n := a.Run.StepsDone(), a.Run.StepsTotal(); d != wantDone[id] || n != 2 {
+			t.Errorf("after %d of %d files: %d of %d steps done, want %d of 2", id+1, len(names), d, n, wantDone[id])
+		}
 	}
 	steps := a.Run.Steps()
 	if len(steps) != 2 || len(steps[0].Chunks) != 2 || !golden.Close(steps[0].Loss, sp.Mean["loss"]) {

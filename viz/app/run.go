@@ -132,6 +132,14 @@ func (r *Run) Done() int {
 	return n
 }
 
+// StepsDone returns how many steps are summarised: a step split over
+// devices counts once, when all its files are in.
+func (r *Run) StepsDone() int { return len(r.steps) }
+
+// StepsTotal returns the steps the run's files make (files still pending
+// grouped by their names): what StepsDone counts up to.
+func (r *Run) StepsTotal() int { return r.total }
+
 // Loaded reports whether every file has been tried.
 func (r *Run) Loaded() bool { return r.Done() == len(r.files) }
 

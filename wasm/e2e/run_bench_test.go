@@ -71,12 +71,18 @@ func BenchmarkPageRun(b *testing.B) {
 			b.ReportMetric(ms[workers], "ms/run-"+w)
 			b.ReportMetric(num("runMaxFrameMs"), "ms/max-frame-"+w)
 			b.ReportMetric(num("runMaxWorkMs"), "ms/max-update-"+w)
+			// The longest frame that drew the canvas: in headless Chromium
+			// the compositor reads the WebGL canvas back, waiting for the
+			// software GL (a frame that draws costs this much at least).
+			b.ReportMetric(num("runDrawMs"), "ms/draw-"+w)
 			// A worker's own time per dump: if it grows with two workers,
 			// they compete for the cores (with the page, the browser, other
 			// jobs) rather than wait on each other.
 			b.ReportMetric(num("runWorkerMs")/float64(n), "ms/worker-dump-"+w)
 			b.ReportMetric(num("runPeakMb"), "MB/peak-"+w)
 			b.ReportMetric(num("runPeakMb")*1e6/budget, "peak/budget-"+w)
+			// The page's own share of the peak (the rest is the workers').
+			b.ReportMetric(num("runPagePeakMb"), "MB/page-peak-"+w)
 			// Closed now, not when the benchmark ends: left open, the first
 			// page opens its last step and keeps drawing while the second
 			// is measured, on the same two cores.
