@@ -39,7 +39,11 @@ func main() {
 	// an edit per frame while it evaluates.
 	jobs := make(chan js.Value, 1<<12)
 	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		jobs <- args[0].Get("data")
+		data := args[0].Get("data")
+		if data.Type() == js.TypeObject {
+			data.Set("recv", jsio.Clock()) // a hop of the step's round trip
+		}
+		jobs <- data
 		return nil
 	}))
 	if early := self.Get("cornerlossEarly"); early.Truthy() {
@@ -53,7 +57,7 @@ func main() {
 		if msg.Get("step").Truthy() {
 			// Apply every change that waited, then evaluate once: a burst
 			// of edits costs one evaluation.
-			start := time.Now()
+			start, recv := time.Now(), msg.Get("recv")
 			errMsg := applyStep(&part, msg)
 			var next js.Value
 		drain:
@@ -71,7 +75,7 @@ func main() {
 					break drain
 				}
 			}
-			answerStep(self, &part, errMsg, start)
+			answerStep(self, &part, errMsg, start, recv)
 			if next.IsUndefined() {
 				continue
 			}
@@ -111,8 +115,11 @@ func applyStep(p *steppool.Part, msg js.Value) (errMsg string) {
 }
 
 // answerStep evaluates what the part was told and sends its planes' sums.
-func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time) {
-	r := steppool.Reply{Gen: p.Gen(), Error: errMsg}
+func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time, recv js.Value) {
+	r := steppool.Reply{Gen: p.Gen(), Error: errMsg, Start: jsio.Clock()}
+	if recv.Type() == js.TypeNumber {
+		r.Recv = recv.Float()
+	}
 	var sums []loss.PlaneSums
 	if errMsg == "" {
 		func() {
@@ -127,6 +134,7 @@ func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time)
 			}
 		}()
 	}
+	r.End = jsio.Clock()
 	r.First, _ = p.Planes()
 	r.N = len(sums)
 	r.Ms = float64(time.Since(start).Microseconds()) / 1000
