@@ -12,6 +12,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -80,6 +81,10 @@ func main() {
 				continue
 			}
 			msg = next
+		}
+		if msg.Get("parse").Truthy() {
+			parse(self, msg)
+			continue
 		}
 		reply := run(msg)
 		runtime.GC()
@@ -206,4 +211,63 @@ func bytesOf(job timeline.Job, data js.Value) (js.Value, error) {
 		return js.Value{}, fmt.Errorf("%s: the browser could not read the file: %v", job.Name, err)
 	}
 	return js.Global().Get("Uint8Array").New(buf), nil
+}
+
+// parse reads and checks the dump picked in the page (the files sent as
+// msg.files, named msg.names) and sends it back: its Wire as JSON and its
+// arrays transferred, or the reader's error. Progress goes to the page as
+// {progress: fraction} at most every 100 ms. The page uses a worker once.
+func parse(self js.Value, msg js.Value) {
+	post := func(out map[string]any, transfer []any) {
+		self.Call("postMessage", js.ValueOf(out), js.ValueOf(transfer))
+	}
+	fail := func(err string) { post(map[string]any{"error": err}, nil) }
+	defer func() {
+		if r := recover(); r != nil {
+			fail(fmt.Sprint("internal error while reading: ", r))
+		}
+	}()
+	files := msg.Get("files")
+	names := make([]string, files.Length())
+	arrays := make([]js.Value, len(names))
+	for i := range names {
+		names[i] = files.Index(i).Get("name").String()
+		buf, err := jsio.Await(files.Index(i).Call("arrayBuffer"))
+		if err != nil {
+			post(map[string]any{"unreadable": names[i]}, nil)
+			return
+		}
+		arrays[i] = js.Global().Get("Uint8Array").New(buf)
+	}
+	post(map[string]any{"read": true}, nil)
+	last := time.Now()
+	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: jsio.Inflater(), Progress: func(done, total int64) {
+		if time.Since(last) > 100*time.Millisecond && total > 0 {
+			post(map[string]any{"progress": float64(done) / float64(total)}, nil)
+			last = time.Now()
+		}
+	}}
+	if msg.Get("inflate").String() == "go" {
+		opt.Inflate = nil
+	}
+	ds, err := jsio.ReadDumps(names, arrays, opt)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	wires := make([]any, len(ds))
+	var data, transfer []any
+	for i, d := range ds {
+		b, err := json.Marshal(d.Split())
+		if err != nil {
+			fail(err.Error())
+			return
+		}
+		wires[i] = string(b)
+		for _, a := range jsio.DumpArrays(d) {
+			data = append(data, a)
+			transfer = append(transfer, a.Get("buffer"))
+		}
+	}
+	post(map[string]any{"dumps": wires, "data": data}, transfer)
 }
