@@ -332,7 +332,6 @@ func (g *game) parsed(u *upload, ds []*dump.Dump, names []string, err error) {
 			return // a newer upload replaced this one
 		}
 		t0 := now()
-		defer func() { u.showMs = now() - t0 }()
 		if err != nil {
 			g.uploadFailed(u, err.Error())
 			return
@@ -355,6 +354,7 @@ func (g *game) parsed(u *upload, ds []*dump.Dump, names []string, err error) {
 		g.page.setProgress("", -1)
 		g.page.setStatus(g.app.StatusMsg(), false)
 		g.page.showDump(d)
+		u.showMs = now() - t0
 		// Shown once evaluated: here, or when the step's workers answer.
 		g.steps.whenIdle(g, func() { g.uploadShown(u) })
 	})
