@@ -44,6 +44,9 @@ type upload struct {
 	shown              bool
 	inWorker           bool    // read and checked by a worker, not the page
 	showMs             float64 // the page's work to show it, in one frame
+	// seed is the rows' sums the worker computed under seedOpt (App.SeedRows).
+	seed    []float64
+	seedOpt loss.Options
 }
 
 // inFlight is the upload being read, checked or evaluated; nil for none.
@@ -187,14 +190,18 @@ func (g *game) readInWorker(u *upload, files js.Value, w js.Value) {
 			g.queue.push(func() { g.uploadFailed(u, msg) })
 		case data.Get("dumps").Truthy():
 			done()
-			go g.receive(u, fileNames(files), data.Get("dumps"), data.Get("data"))
+			go g.receive(u, fileNames(files), data)
 		}
 	})
 	list := js.Global().Get("Array").New()
 	for i := range files.Length() {
 		list.Call("push", files.Index(i))
 	}
-	msg := map[string]any{"parse": true, "files": list, "inflate": ""}
+	opt, err := json.Marshal(g.app.Options)
+	if err != nil { // options are numbers the app validated
+		opt = nil
+	}
+	msg := map[string]any{"parse": true, "files": list, "inflate": "", "options": string(opt)}
 	if inflater() == nil {
 		msg["inflate"] = "go" // ?inflate=go
 	}
@@ -204,7 +211,8 @@ func (g *game) readInWorker(u *upload, files js.Value, w js.Value) {
 // receive copies the dumps the upload worker sent into the page's memory,
 // a few MB at a time with a pause for the browser to draw between, and
 // shows them.
-func (g *game) receive(u *upload, names []string, wires, data js.Value) {
+func (g *game) receive(u *upload, names []string, msg js.Value) {
+	wires, data := msg.Get("dumps"), msg.Get("data")
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprint("internal error while reading: ", r)
@@ -213,6 +221,16 @@ func (g *game) receive(u *upload, names []string, wires, data js.Value) {
 	}()
 	const piece = 4 << 20
 	last := time.Now()
+	copyIn := func(b []byte, arr js.Value) {
+		for off := 0; off < len(b); off += piece {
+			end := min(off+piece, len(b))
+			js.CopyBytesToGo(b[off:end], arr.Call("subarray", off, end))
+			if time.Since(last) > 6*time.Millisecond {
+				time.Sleep(time.Millisecond) // the browser draws a frame
+				last = time.Now()
+			}
+		}
+	}
 	ds := make([]*dump.Dump, wires.Length())
 	at := 0
 	for i := range ds {
@@ -237,20 +255,17 @@ func (g *game) receive(u *upload, names []string, wires, data js.Value) {
 			return
 		}
 		for k, b := range dst {
-			for off := 0; off < len(b); off += piece {
-				end := min(off+piece, len(b))
-				js.CopyBytesToGo(b[off:end], arrays[k].Call("subarray", off, end))
-				if time.Since(last) > 6*time.Millisecond {
-					time.Sleep(time.Millisecond) // the browser draws a frame
-					last = time.Now()
-				}
-			}
+			copyIn(b, arrays[k])
 			arrays[k] = js.Undefined()
 		}
 		if ds[i], err = w.Join(in); err != nil {
 			g.parsed(u, nil, nil, err)
 			return
 		}
+	}
+	if rows := msg.Get("rows"); rows.Truthy() && len(ds) == 1 &&
+		json.Unmarshal([]byte(msg.Get("options").String()), &u.seedOpt) == nil {
+		u.seed = jsio.Float64s(rows) // 9 numbers a row: a few ms for COCO's 960 planes
 	}
 	if dump.IsNPY(names[0]) {
 		names = []string{i18n.F("status.npy-files", len(names))}
@@ -335,6 +350,10 @@ func (g *game) parsed(u *upload, ds []*dump.Dump, names []string, err error) {
 		if err != nil {
 			g.uploadFailed(u, err.Error())
 			return
+		}
+		if u.seed != nil && len(ds) == 1 {
+			g.app.SeedRows(ds[0].Input, u.seedOpt, u.seed)
+			u.seed = nil
 		}
 		show := g.app.ShowRunChunks
 		if !u.run {
