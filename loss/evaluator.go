@@ -49,6 +49,17 @@ func NewEvaluator(in *Input, opt Options) (*Evaluator, error) {
 // opt (see PlaneCount for their order). Only those planes' logits and
 // targets are read; Changed ignores the others.
 func NewPartEvaluator(in *Input, opt Options, first, last int) (*Evaluator, error) {
+	e, err := newEvaluator(in, opt, first, last)
+	if err != nil {
+		return nil, err
+	}
+	e.computeAll()
+	return e, nil
+}
+
+// newEvaluator checks in and opt and allocates an evaluator of planes
+// [first, last), computing nothing.
+func newEvaluator(in *Input, opt Options, first, last int) (*Evaluator, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -72,7 +83,6 @@ func NewPartEvaluator(in *Input, opt Options, first, last int) (*Evaluator, erro
 		bgStale: make([]bool, len(ids)),
 		bg:      make([]focalSums, len(ids)),
 	}
-	e.computeAll()
 	return e, nil
 }
 

@@ -28,15 +28,20 @@ type benchRun struct {
 	frames int
 	phase  int
 	runs   []float64
-	inside []float64 // pooled: the slowest worker's own time of each run
-	warm   bool      // the phase's warm-up run is done
-	t0     float64   // now() when the pooled run in flight was sent
+	inside []float64    // pooled: the slowest worker's own time of each run
+	hops   [5][]float64 // pooled: each run's hops (stepPool.hops)
+	warm   bool         // the phase's warm-up run is done
+	t0     float64      // now() when the pooled run in flight was sent
 	inRun  bool
 	err    error
 	// workerMs is the last phase's median of the slowest worker's own
 	// time: the rest of a pooled run is messages and the page's assembly.
 	workerMs float64
+	hopMs    [5]float64 // the last phase's median of each hop
 }
+
+// hopNames name stepPool.hops on <body data-bench-hop-NAME-ms>.
+var hopNames = [5]string{"to-worker", "apply", "eval", "to-page", "to-update"}
 
 // benchRuns is how many runs each median is taken over.
 const benchRuns = 25
@@ -82,6 +87,9 @@ func (b *benchRun) pooled(g *game, f func(i int)) (float64, bool) {
 		b.inRun = false
 		if b.warm {
 			b.inside = append(b.inside, g.steps.slowest)
+			for k, h := range g.steps.hops {
+				b.hops[k] = append(b.hops[k], h)
+			}
 		}
 		b.record(g.steps.arrived - b.t0 + g.steps.took)
 	}
@@ -104,6 +112,10 @@ func (b *benchRun) pooled(g *game, f func(i int)) (float64, bool) {
 	ms := middle(b.runs)
 	if len(b.inside) > 0 {
 		b.workerMs = middle(b.inside)
+		for k := range b.hops {
+			b.hopMs[k] = middle(b.hops[k])
+			b.hops[k] = b.hops[k][:0]
+		}
 	}
 	b.runs, b.inside, b.warm = b.runs[:0], b.inside[:0], false
 	return ms, true
@@ -147,6 +159,9 @@ func (b *benchRun) step(g *game) {
 		g.benchAttr("ms", ms)
 		if pool {
 			g.benchAttr("worker-ms", b.workerMs)
+			for k, name := range hopNames {
+				g.benchAttr("hop-"+name+"-ms", b.hopMs[k])
+			}
 		}
 		g.benchAttr("ns-per-px", ms*1e6/px)
 		g.page.setStatus(fmt.Sprintf("bench: full recompute %.2f ms (%.2f ns/px)", ms, ms*1e6/px), false)

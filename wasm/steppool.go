@@ -33,6 +33,16 @@ type stepPool struct {
 	idle    func()    // to run once nothing waits for the workers
 	ms      []float64 // each worker's own time for its last answer
 	slowest float64   // the slowest worker's own time for the last complete answer
+	// The round trip's hops on jsio.Clock: the last message sent, and per
+	// worker its answer's arrival on the page and its reply's own marks.
+	sent    float64
+	got     []float64
+	replies []steppool.Reply
+	// hops of the last complete answer, ms: page → worker (the message
+	// queued behind the worker's work included), applying, evaluating,
+	// worker → page, and waiting on the page for the next Update; each the
+	// slowest worker's.
+	hops [5]float64
 }
 
 // frame starts the pool after the first frame (start-up stays as it was)
@@ -81,6 +91,7 @@ func (p *stepPool) start(g *game) {
 		return
 	}
 	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
+	p.got, p.replies = make([]float64, n), make([]steppool.Reply, n)
 	for i := range n {
 		w := js.Global().Get("Worker").New("worker.js")
 		p.workers = append(p.workers, w)
@@ -93,7 +104,8 @@ func (p *stepPool) start(g *game) {
 			s := data.Get("step").String()
 			sums := jsio.Float64s(data.Get("sums"))
 			p.arrived = now()
-			g.queue.push(func() { p.answer(i, s, sums) })
+			got := jsio.Clock()
+			g.queue.push(func() { p.answer(i, s, sums, got) })
 		})
 		listen(w, "error", func(ev js.Value) {
 			ev.Call("preventDefault")
@@ -104,7 +116,7 @@ func (p *stepPool) start(g *game) {
 }
 
 // answer takes worker i's answer.
-func (p *stepPool) answer(i int, s string, sums []float64) {
+func (p *stepPool) answer(i int, s string, sums []float64, got float64) {
 	if p.state == "off" {
 		return
 	}
@@ -131,7 +143,7 @@ func (p *stepPool) answer(i int, s string, sums []float64) {
 		p.fail(err.Error())
 		return
 	}
-	p.ms[i] = r.Ms
+	p.ms[i], p.got[i], p.replies[i] = r.Ms, got, r
 	all, done, err := p.col.Add(i, r, ps)
 	if err != nil {
 		p.fail(err.Error())
@@ -139,6 +151,13 @@ func (p *stepPool) answer(i int, s string, sums []float64) {
 	}
 	if done {
 		p.slowest = slices.Max(p.ms)
+		p.hops = [5]float64{}
+		applied := jsio.Clock()
+		for w, r := range p.replies {
+			for k, v := range []float64{r.Recv - p.sent, r.Start - r.Recv, r.End - r.Start, p.got[w] - r.End, applied - p.got[w]} {
+				p.hops[k] = max(p.hops[k], v)
+			}
+		}
 		t0 := now()
 		if err := p.g.app.PoolDone(r.Gen, all); err != nil {
 			p.fail(err.Error())
@@ -170,6 +189,7 @@ func (p *stepPool) fail(msg string) {
 func (p *stepPool) post(w js.Value, m steppool.Msg, arrays []js.Value) {
 	msg := js.Global().Get("Object").New()
 	msg.Set("step", m.Encode())
+	p.sent = jsio.Clock()
 	var transfer []any
 	if len(arrays) > 0 {
 		list := make([]any, len(arrays))

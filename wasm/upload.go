@@ -3,11 +3,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"syscall/js"
 	"time"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
@@ -40,6 +42,11 @@ type upload struct {
 	// to the dump shown, ms: the page keeps drawing meanwhile.
 	maxFrame, lastTick float64
 	shown              bool
+	inWorker           bool    // read and checked by a worker, not the page
+	showMs             float64 // the page's work to show it, in one frame
+	// seed is the rows' sums the worker computed under seedOpt (App.SeedRows).
+	seed    []float64
+	seedOpt loss.Options
 }
 
 // inFlight is the upload being read, checked or evaluated; nil for none.
@@ -47,6 +54,9 @@ var inFlight *upload
 
 // uploadTick records the frame intervals while an upload is in flight.
 func (g *game) uploadTick() {
+	if g.ready && !readingInWorker && spare.IsUndefined() && js.Global().Get("Worker").Type() == js.TypeFunction {
+		spare = js.Global().Get("Worker").New("worker.js") // for the next upload
+	}
 	u := inFlight
 	if u == nil || u.shown {
 		return
@@ -57,6 +67,15 @@ func (g *game) uploadTick() {
 }
 
 var uploads int // generation: a newer upload makes older results stale
+
+// spare is a worker started ahead (after the first frame, when no upload
+// is in flight) to read the next upload: its WebAssembly is compiled by the
+// time a file is picked. A worker reads one upload and is let go, with the
+// memory it grew to.
+var spare = js.Undefined()
+
+// readingInWorker says a worker reads an upload: the spare waits for it.
+var readingInWorker bool
 
 // readFiles reads the chosen files with FileReader, showing progress, then
 // parses them in a goroutine that lets the browser draw meanwhile; the dump
@@ -94,9 +113,164 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 		return
 	}
 	g.page.setProgress(i18n.F("status.reading", u.name), 0)
-	for i := range n {
+	if !spare.IsUndefined() && !onPageAsked() {
+		w := spare
+		spare = js.Undefined()
+		g.readInWorker(u, files, w)
+		return
+	}
+	g.readOnPage(u, files)
+}
+
+// readOnPage reads the files on the page's thread: with no worker, or
+// when the upload's worker stopped (out of memory).
+func (g *game) readOnPage(u *upload, files js.Value) {
+	for i := range files.Length() {
 		g.readFile(u, i, files.Index(i))
 	}
+}
+
+// readInWorker has worker w read and check the files (wasm/worker's
+// parse) while the page keeps drawing; the arrays come back transferred
+// and are copied into the page's memory a few MB at a time (receive).
+func (g *game) readInWorker(u *upload, files js.Value, w js.Value) {
+	var fns []js.Func
+	readingInWorker, u.inWorker = true, true
+	done := func() {
+		readingInWorker = false
+		w.Call("terminate")
+		for _, f := range fns {
+			f.Release()
+		}
+	}
+	on := func(typ string, f func(ev js.Value)) {
+		fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
+			defer func() {
+				if r := recover(); r != nil {
+					consoleWarn(fmt.Sprint("cornerloss: reading: ", r))
+				}
+			}()
+			f(args[0])
+			return nil
+		})
+		fns = append(fns, fn)
+		w.Call("addEventListener", typ, fn)
+	}
+	fallBack := func() {
+		done()
+		u.inWorker = false
+		g.queue.push(func() {
+			if u.gen == uploads {
+				g.readOnPage(u, files)
+			}
+		})
+	}
+	on("error", func(ev js.Value) {
+		ev.Call("preventDefault")
+		fallBack()
+	})
+	on("message", func(ev js.Value) {
+		data := ev.Get("data")
+		switch {
+		case data.Get("stopped").Truthy():
+			fallBack()
+		case data.Get("read").Truthy():
+			u.read = now()
+			g.page.setProgress(i18n.F("status.checking", u.name, 0), 0.5)
+		case data.Get("progress").Truthy():
+			f := data.Get("progress").Float()
+			g.page.setProgress(i18n.F("status.checking", u.name, int(100*f)), 0.5+0.5*f)
+		case data.Get("unreadable").Truthy():
+			done()
+			name := data.Get("unreadable").String()
+			g.queue.push(func() { g.uploadFailed(u, i18n.M("status.unreadable", name)) })
+		case data.Get("error").Truthy():
+			done()
+			msg := data.Get("error").String()
+			g.queue.push(func() { g.uploadFailed(u, msg) })
+		case data.Get("dumps").Truthy():
+			done()
+			go g.receive(u, fileNames(files), data)
+		}
+	})
+	list := js.Global().Get("Array").New()
+	for i := range files.Length() {
+		list.Call("push", files.Index(i))
+	}
+	opt, err := json.Marshal(g.app.Options)
+	if err != nil { // options are numbers the app validated
+		opt = nil
+	}
+	msg := map[string]any{"parse": true, "files": list, "inflate": "", "options": string(opt)}
+	if inflater() == nil {
+		msg["inflate"] = "go" // ?inflate=go
+	}
+	w.Call("postMessage", msg)
+}
+
+// receive copies the dumps the upload worker sent into the page's memory,
+// a few MB at a time with a pause for the browser to draw between, and
+// shows them.
+func (g *game) receive(u *upload, names []string, msg js.Value) {
+	wires, data := msg.Get("dumps"), msg.Get("data")
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint("internal error while reading: ", r)
+			g.queue.push(func() { g.uploadFailed(u, msg) })
+		}
+	}()
+	const piece = 4 << 20
+	last := time.Now()
+	copyIn := func(b []byte, arr js.Value) {
+		for off := 0; off < len(b); off += piece {
+			end := min(off+piece, len(b))
+			js.CopyBytesToGo(b[off:end], arr.Call("subarray", off, end))
+			if time.Since(last) > 6*time.Millisecond {
+				time.Sleep(time.Millisecond) // the browser draws a frame
+				last = time.Now()
+			}
+		}
+	}
+	ds := make([]*dump.Dump, wires.Length())
+	at := 0
+	for i := range ds {
+		var w dump.Wire
+		if err := json.Unmarshal([]byte(wires.Index(i).String()), &w); err != nil {
+			g.parsed(u, nil, nil, fmt.Errorf("the upload worker's answer: %v", err))
+			return
+		}
+		n := len(dump.Floats(&loss.Input{})) + 3
+		if data.Length() < at+n {
+			g.parsed(u, nil, nil, fmt.Errorf("the upload worker sent %d arrays, want %d", data.Length(), at+n))
+			return
+		}
+		arrays := make([]js.Value, n)
+		for k := range arrays {
+			arrays[k] = data.Index(at + k)
+		}
+		at += n
+		in, dst, err := jsio.NewDumpInput(w, arrays)
+		if err != nil {
+			g.parsed(u, nil, nil, err)
+			return
+		}
+		for k, b := range dst {
+			copyIn(b, arrays[k])
+			arrays[k] = js.Undefined()
+		}
+		if ds[i], err = w.Join(in); err != nil {
+			g.parsed(u, nil, nil, err)
+			return
+		}
+	}
+	if rows := msg.Get("rows"); rows.Truthy() && len(ds) == 1 &&
+		json.Unmarshal([]byte(msg.Get("options").String()), &u.seedOpt) == nil {
+		u.seed = jsio.Float64s(rows) // 9 numbers a row: a few ms for COCO's 960 planes
+	}
+	if dump.IsNPY(names[0]) {
+		names = []string{i18n.F("status.npy-files", len(names))}
+	}
+	g.parsed(u, ds, names, nil)
 }
 
 // readFile starts one FileReader.
@@ -162,14 +336,24 @@ func (g *game) parse(u *upload) {
 	}}
 	ds, names, err := parseFiles(u, opt)
 	u.arrays = nil
+	g.parsed(u, ds, names, err)
+}
+
+// parsed shows the dumps read (or the reader's error) in the next Update.
+func (g *game) parsed(u *upload, ds []*dump.Dump, names []string, err error) {
 	u.parsed = now()
 	g.queue.push(func() {
 		if u.gen != uploads {
 			return // a newer upload replaced this one
 		}
+		t0 := now()
 		if err != nil {
 			g.uploadFailed(u, err.Error())
 			return
+		}
+		if u.seed != nil && len(ds) == 1 {
+			g.app.SeedRows(ds[0].Input, u.seedOpt, u.seed)
+			u.seed = nil
 		}
 		show := g.app.ShowRunChunks
 		if !u.run {
@@ -189,6 +373,7 @@ func (g *game) parse(u *upload) {
 		g.page.setProgress("", -1)
 		g.page.setStatus(g.app.StatusMsg(), false)
 		g.page.showDump(d)
+		u.showMs = now() - t0
 		// Shown once evaluated: here, or when the step's workers answer.
 		g.steps.whenIdle(g, func() { g.uploadShown(u) })
 	})
@@ -212,6 +397,8 @@ func (g *game) uploadShown(u *upload) {
 	body.attr("data-upload-check-ms", strconv.FormatFloat(u.parsed-u.read, 'f', 1, 64))
 	body.attr("data-upload-eval-ms", strconv.FormatFloat(t-u.parsed, 'f', 1, 64))
 	body.attr("data-upload-bytes", strconv.FormatFloat(u.total, 'f', 0, 64))
+	body.attr("data-upload-show-ms", strconv.FormatFloat(u.showMs, 'f', 1, 64))
+	body.attr("data-upload-in-worker", map[bool]string{true: "1", false: "0"}[u.inWorker])
 	body.attr("data-upload-memory-growth", strconv.FormatFloat(wasmMemory()-u.memory, 'f', 0, 64))
 	g.page.setUploadState(u.name, "ok")
 }
@@ -227,29 +414,13 @@ func (g *game) uploadFailed(u *upload, msg any) {
 	g.page.setUploadState(u.name, "error")
 }
 
-// parseFiles reads each .npz or .pt, straight from the browser's buffer (a
-// dump, or the chunks of one step), or several .npy files, copied in, as
-// one dump.
+// parseFiles reads the files as one dump (jsio.ReadDumps).
 func parseFiles(u *upload, opt dump.Options) ([]*dump.Dump, []string, error) {
-	if !dump.IsNPY(u.names[0]) {
-		ds := make([]*dump.Dump, len(u.arrays))
-		for i, arr := range u.arrays {
-			r := jsio.NewBytes(arr)
-			d, err := dump.ReadNPZAt(u.names[i], r, r.N, opt)
-			if err != nil {
-				return nil, nil, withFile(u.names[i], err)
-			}
-			ds[i] = d
-		}
-		return ds, u.names, nil
+	ds, err := jsio.ReadDumps(u.names, u.arrays, opt)
+	if err != nil || !dump.IsNPY(u.names[0]) {
+		return ds, u.names, err
 	}
-	files := make([]dump.File, len(u.arrays))
-	for i, arr := range u.arrays {
-		files[i] = dump.File{Name: u.names[i], Data: make([]byte, arr.Get("length").Int())}
-		js.CopyBytesToGo(files[i].Data, arr)
-	}
-	d, err := dump.ReadNPYFiles(files, opt)
-	return []*dump.Dump{d}, []string{i18n.F("status.npy-files", len(files))}, err
+	return ds, []string{i18n.F("status.npy-files", len(u.names))}, nil
 }
 
 // fileNames lists the names of a FileList or an array of Files.
@@ -259,6 +430,12 @@ func fileNames(files js.Value) []string {
 		names[i] = files.Index(i).Get("name").String()
 	}
 	return names
+}
+
+// onPageAsked says the link asks for uploads read on the page's thread
+// (?upload=page), to compare with the worker.
+func onPageAsked() bool {
+	return js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search")).Call("get", "upload").String() == "page"
 }
 
 // inflater is the browser's inflater for uploads (?inflate=go: Go's
@@ -272,11 +449,4 @@ func inflater() dump.Inflater {
 		return f
 	}
 	return nil
-}
-
-func withFile(name string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%s: %w", name, err)
 }

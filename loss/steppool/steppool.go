@@ -80,6 +80,14 @@ type Reply struct {
 	N     int     `json:"n"`               // planes
 	Ms    float64 `json:"ms"`              // the worker's time for this answer
 	Error string  `json:"error,omitempty"` // the worker could not follow: evaluate elsewhere
+	// Hops of the answer's round trip, on the browser's clock shared by
+	// the page and its workers (performance.timeOrigin + now(), ms): when
+	// the first message of the burst reached the worker, when its
+	// evaluation started and ended. The page's bench reports where a round
+	// trip's time goes from them.
+	Recv  float64 `json:"recv,omitempty"`
+	Start float64 `json:"start,omitempty"`
+	End   float64 `json:"end,omitempty"`
 }
 
 // Encode returns the reply's JSON.

@@ -51,6 +51,7 @@ type App struct {
 	// waiting until it does, waitSame while every change since kept the
 	// viewed plane's logits, frameWanted when the frame must be rebuilt.
 	pool        Pool
+	seed        *rowSeed // rows' sums computed elsewhere for the next step shown
 	gen         int
 	sums        []loss.PlaneSums // the pool's last answer
 	sent        bool             // a change went to the pool since the last update

@@ -97,6 +97,11 @@ func (a *App) wait(sameLogits bool) {
 // evaluate starts evaluating in, the new step on screen, under the app's
 // options. It checks in before anything changes.
 func (a *App) evaluate(in *loss.Input) (*loss.Evaluator, error) {
+	seed := a.seed
+	a.seed = nil
+	if a.pool == nil && seed != nil && seed.in == in && seed.opt == a.Options {
+		return loss.NewEvaluatorFromRows(in, a.Options, seed.rows)
+	}
 	if a.pool == nil {
 		return loss.NewEvaluator(in, a.Options)
 	}
@@ -163,4 +168,19 @@ func (a *App) poolUpdate(sameLogits bool) {
 		return
 	}
 	a.show(r, sameLogits)
+}
+
+// rowSeed is the rows' sums of an input under some options, computed by
+// another thread (loss.Evaluator.RowState).
+type rowSeed struct {
+	in   *loss.Input
+	opt  loss.Options
+	rows []float64
+}
+
+// SeedRows gives the app the rows' sums the upload worker computed for in
+// under opt: when in is shown next, under the same options and with no
+// pool, its evaluator starts from them instead of reading every pixel.
+func (a *App) SeedRows(in *loss.Input, opt loss.Options, rows []float64) {
+	a.seed = &rowSeed{in: in, opt: opt, rows: rows}
 }

@@ -3,9 +3,12 @@ package app
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/loss/steppool"
 )
 
@@ -172,5 +175,72 @@ func TestPoolShowsWhatOneThreadShows(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSeedRows: a dump shown with the rows' sums its reader computed under
+// the app's options shows the result the app computes itself, to the bit;
+// a seed under other options, or for another input, is not used (its rows
+// are zeros here, which do show another loss when used).
+func TestSeedRows(t *testing.T) {
+	c, err := golden.Load("small_two_images")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() *dump.Dump {
+		d, err := dump.ReadFile(c.NPZ(), dump.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	plain := New()
+	if err := plain.ShowDump("x.npz", read()); err != nil {
+		t.Fatal(err)
+	}
+	want := plain.Result()
+
+	d := read()
+	a := New()
+	ev, err := loss.NewEvaluator(d.Input, a.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SeedRows(d.Input, a.Options, ev.RowState())
+	if err := a.ShowDump("x.npz", d); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Result(), want) {
+		t.Errorf("seeded: loss %v, computed %v", a.Result().Loss, want.Loss)
+	}
+
+	zeros := make([]float64, len(ev.RowState()))
+	used := New()
+	d = read()
+	used.SeedRows(d.Input, used.Options, zeros)
+	if err := used.ShowDump("x.npz", d); err != nil {
+		t.Fatal(err)
+	}
+	if used.Result().Loss == want.Loss {
+		t.Error("a seed of zero sums changed nothing: the seed is not used")
+	}
+
+	other := New()
+	opt := other.Options
+	opt.Beta = 3
+	d = read()
+	other.SeedRows(d.Input, opt, zeros)
+	if err := other.ShowDump("x.npz", d); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(other.Result(), want) {
+		t.Errorf("a seed under other options was used: loss %v, want %v", other.Result().Loss, want.Loss)
+	}
+	other.SeedRows(read().Input, other.Options, zeros)
+	if err := other.ShowDump("x.npz", read()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(other.Result(), want) {
+		t.Errorf("a seed for another input was used: loss %v, want %v", other.Result().Loss, want.Loss)
 	}
 }

@@ -76,6 +76,9 @@ func TestLargeUploadShowsProgress(t *testing.T) {
 	if eval[string](b, `document.body.dataset.progressSeen || ""`) != "1" {
 		t.Error("no progress was shown while the 40 MB dump was read")
 	}
+	if got := eval[string](b, `document.body.dataset.uploadInWorker || ""`); got != "1" {
+		t.Errorf("data-upload-in-worker = %q: the dump was not read off the page's thread", got)
+	}
 	if got := b.value("loss-total"); !(got > 0) {
 		t.Errorf("total %v after the upload", got)
 	}
@@ -217,18 +220,27 @@ func BenchmarkPageUpload(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		// Alternating with compress/flate (?inflate=go), the reader before
-		// the browser's inflater, for a comparison under the same load.
-		fig, goFig := map[string][]float64{}, map[string][]float64{}
+		// Alternating with the page reading the file on its own thread
+		// (?upload=page, as before the upload worker) and with
+		// compress/flate (?inflate=go), for comparisons under the same load.
+		fig, pageFig, goFig := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 		for range 3 {
-			for k, v := range uploadFiguresAt(b, path, "", 1) {
-				fig[k] = append(fig[k], v...)
-			}
-			for k, v := range uploadFiguresAt(b, path, "?inflate=go", 1) {
-				goFig[k] = append(goFig[k], v...)
+			for _, v := range []struct {
+				query string
+				fig   map[string][]float64
+			}{{"", fig}, {"?upload=page", pageFig}, {"?inflate=go", goFig}} {
+				for k, x := range uploadFiguresAt(b, path, v.query, 1) {
+					v.fig[k] = append(v.fig[k], x...)
+				}
 			}
 		}
 		reportUpload(b, fig, float64(st.Size()))
+		if got := fig["uploadInWorker"]; slices.Contains(got, 0) {
+			b.Errorf("an upload was read on the page, not in the worker: %v", got)
+		}
+		b.Logf("on the page's thread: change to ok: %v ms, longest frames %v ms", pageFig["ok"], pageFig["uploadMaxFrameMs"])
+		b.ReportMetric(median(pageFig["ok"]), "ms/upload-on-page")
+		b.ReportMetric(median(pageFig["uploadMaxFrameMs"]), "ms/page-upload-max-frame-on-page")
 		b.Logf("compress/flate: change to ok: %v ms", goFig["ok"])
 		b.ReportMetric(median(goFig["ok"]), "ms/upload-flate")
 		b.ReportMetric(median(goFig["uploadCheckMs"]), "ms/page-upload-check-flate")

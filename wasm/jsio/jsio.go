@@ -91,3 +91,11 @@ func Await(promise js.Value) (js.Value, error) {
 	fail.Release()
 	return r.v, r.err
 }
+
+// Clock is the browser's clock shared by a page and its workers, ms:
+// performance.timeOrigin + performance.now() (each thread's now() starts
+// at its own origin).
+func Clock() float64 {
+	perf := js.Global().Get("performance")
+	return perf.Get("timeOrigin").Float() + perf.Call("now").Float()
+}

@@ -12,6 +12,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -39,7 +40,11 @@ func main() {
 	// an edit per frame while it evaluates.
 	jobs := make(chan js.Value, 1<<12)
 	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		jobs <- args[0].Get("data")
+		data := args[0].Get("data")
+		if data.Type() == js.TypeObject {
+			data.Set("recv", jsio.Clock()) // a hop of the step's round trip
+		}
+		jobs <- data
 		return nil
 	}))
 	if early := self.Get("cornerlossEarly"); early.Truthy() {
@@ -53,7 +58,7 @@ func main() {
 		if msg.Get("step").Truthy() {
 			// Apply every change that waited, then evaluate once: a burst
 			// of edits costs one evaluation.
-			start := time.Now()
+			start, recv := time.Now(), msg.Get("recv")
 			errMsg := applyStep(&part, msg)
 			var next js.Value
 		drain:
@@ -71,11 +76,15 @@ func main() {
 					break drain
 				}
 			}
-			answerStep(self, &part, errMsg, start)
+			answerStep(self, &part, errMsg, start, recv)
 			if next.IsUndefined() {
 				continue
 			}
 			msg = next
+		}
+		if msg.Get("parse").Truthy() {
+			parse(self, msg)
+			continue
 		}
 		reply := run(msg)
 		runtime.GC()
@@ -111,8 +120,11 @@ func applyStep(p *steppool.Part, msg js.Value) (errMsg string) {
 }
 
 // answerStep evaluates what the part was told and sends its planes' sums.
-func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time) {
-	r := steppool.Reply{Gen: p.Gen(), Error: errMsg}
+func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time, recv js.Value) {
+	r := steppool.Reply{Gen: p.Gen(), Error: errMsg, Start: jsio.Clock()}
+	if recv.Type() == js.TypeNumber {
+		r.Recv = recv.Float()
+	}
 	var sums []loss.PlaneSums
 	if errMsg == "" {
 		func() {
@@ -127,6 +139,7 @@ func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time)
 			}
 		}()
 	}
+	r.End = jsio.Clock()
 	r.First, _ = p.Planes()
 	r.N = len(sums)
 	r.Ms = float64(time.Since(start).Microseconds()) / 1000
@@ -198,4 +211,78 @@ func bytesOf(job timeline.Job, data js.Value) (js.Value, error) {
 		return js.Value{}, fmt.Errorf("%s: the browser could not read the file: %v", job.Name, err)
 	}
 	return js.Global().Get("Uint8Array").New(buf), nil
+}
+
+// parse reads and checks the dump picked in the page (the files sent as
+// msg.files, named msg.names) and sends it back: its Wire as JSON and its
+// arrays transferred, or the reader's error. Progress goes to the page as
+// {progress: fraction} at most every 100 ms. The page uses a worker once.
+func parse(self js.Value, msg js.Value) {
+	post := func(out map[string]any, transfer []any) {
+		self.Call("postMessage", js.ValueOf(out), js.ValueOf(transfer))
+	}
+	fail := func(err string) { post(map[string]any{"error": err}, nil) }
+	defer func() {
+		if r := recover(); r != nil {
+			fail(fmt.Sprint("internal error while reading: ", r))
+		}
+	}()
+	files := msg.Get("files")
+	names := make([]string, files.Length())
+	arrays := make([]js.Value, len(names))
+	for i := range names {
+		names[i] = files.Index(i).Get("name").String()
+		buf, err := jsio.Await(files.Index(i).Call("arrayBuffer"))
+		if err != nil {
+			post(map[string]any{"unreadable": names[i]}, nil)
+			return
+		}
+		arrays[i] = js.Global().Get("Uint8Array").New(buf)
+	}
+	post(map[string]any{"read": true}, nil)
+	last := time.Now()
+	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: jsio.Inflater(), Progress: func(done, total int64) {
+		if time.Since(last) > 100*time.Millisecond && total > 0 {
+			post(map[string]any{"progress": float64(done) / float64(total)}, nil)
+			last = time.Now()
+		}
+	}}
+	if msg.Get("inflate").String() == "go" {
+		opt.Inflate = nil
+	}
+	ds, err := jsio.ReadDumps(names, arrays, opt)
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	wires := make([]any, len(ds))
+	var data, transfer []any
+	out := map[string]any{}
+	// A single dump is evaluated here too, under the page's options: the
+	// page starts its evaluator from these rows' sums (App.SeedRows)
+	// instead of reading every pixel again in one frame.
+	var lo loss.Options
+	if o := msg.Get("options"); o.Type() == js.TypeString && len(ds) == 1 && json.Unmarshal([]byte(o.String()), &lo) == nil {
+		if ev, err := loss.NewEvaluator(ds[0].Input, lo); err == nil {
+			if rows := ev.RowState(); rows != nil {
+				a := jsio.Float64Array(rows)
+				out["rows"], out["options"] = a, o
+				transfer = append(transfer, a.Get("buffer"))
+			}
+		}
+	}
+	for i, d := range ds {
+		b, err := json.Marshal(d.Split())
+		if err != nil {
+			fail(err.Error())
+			return
+		}
+		wires[i] = string(b)
+		for _, a := range jsio.DumpArrays(d) {
+			data = append(data, a)
+			transfer = append(transfer, a.Get("buffer"))
+		}
+	}
+	out["dumps"], out["data"] = wires, data
+	post(out, transfer)
 }
