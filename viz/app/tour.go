@@ -119,7 +119,7 @@ var tourSteps = []TourStep{
 			if a.Scene != nil {
 				bg = fmt.Sprintf(",  logit_bg = %g", a.Scene.Background)
 			}
-			return fmt.Sprintf("ε = %g,  log((1−ε)/ε) = %.4g,  clamped = %d%s", r.Options.Eps,
+			return fmt.Sprintf("ε = %g,  log((1−ε)/ε) = %.4g,  N_clamp = %d%s", r.Options.Eps,
 				math.Log((1-r.Options.Eps)/r.Options.Eps), r.Clamped[0]+r.Clamped[1], bg)
 		},
 		Done: func(a *App) bool { return a.result.Clamped[0]+a.result.Clamped[1] > 0 },
@@ -288,7 +288,7 @@ var tourSteps = []TourStep{
 		Select:  -1,
 		Live: func(a *App) string {
 			o, r := a.Options, a.result
-			return fmt.Sprintf("nstack = %d,  w_pull = %g,  w_push = %g,  w_regr = %g,  loss = %.6g", r.Shape.Stacks,
+			return fmt.Sprintf("nstack = %d,  w_pull = %g,  w_push = %g,  w_regr = %g,  L = %.6g", r.Shape.Stacks,
 				o.PullWeight, o.PushWeight, o.RegrWeight, r.Loss)
 		},
 		Done: func(a *App) bool {

@@ -191,7 +191,7 @@ var zh = map[string]string{
 	"tour.normalise.done":   "没有像素的 y = 1，num_pos = 0，参考实现直接取 −Σneg 而不做除法：不是 NaN，而是负样本的全部之和，是原来的好几倍。真实训练中一个批次有数百个正样本，一个没有正样本的批次就会在损失曲线上形成尖峰。",
 
 	"tour.pull.title":  "拉近：同一物体的两个关联嵌入",
-	"tour.pull.text":   "_ae_loss 读取每个角点预测的关联嵌入（tag）。对每个物体，取两个嵌入的均值 ē，加上 (e_t − ē)² + (e_b − ē)²，再除以该图像的物体个数。拉近项在批次的各图像上求和而不是取平均，所以它随批次增大，而焦点损失和偏移不会。",
+	"tour.pull.text":   "_ae_loss 读取每个角点预测的关联嵌入（tl_tags、br_tags）。对每个物体，取两个嵌入的均值 ē，加上 (e_t − ē)² + (e_b − ē)²，再除以该图像的物体个数。拉近项在批次的各图像上求和而不是取平均，所以它随批次增大，而焦点损失和偏移不会。",
 	"tour.pull.action": "让物体 0 的两个关联嵌入靠拢：在关联嵌入面板中把它的 br 标记拖到 tl 标记上，或把“关联嵌入 br”设为 0。",
 	"tour.pull.done":   "e_t = e_b 时均值与两者重合，这个物体的拉近项为 0：测试时它的两个角点因为嵌入一致而被组成同一个框。",
 
@@ -407,4 +407,24 @@ var zh = map[string]string{
 	"viz.by-pixels":         "掩码的像素数",
 	"viz.offset-sums":       "smooth-L1 Σ tl %s · br %s，尚未除以%s",
 	"viz.more":              "另有 %d 个",
+	// teach: the words between the names of loss.Formulas, keyed by the
+	// English words themselves (viz/app/mathml.go looks them up)
+	"formula.if":                              "若",
+	"formula.diagonal included":               "含对角线",
+	"formula.over valid corners and":          "遍历有效角点及",
+	"formula.where":                           "当",
+	"formula.for":                             "当",
+	"formula.no":                              "无",
+	"formula.each corner by its own":          "每个角点各除以其",
+	"formula.pixels of":                       "像素属于",
+	"formula.pixels where any class has":      "像素，其中任一类别有",
+	"formula.corners on one pixel count once": "同一像素上的角点只计一次",
+	"formula.the last box's offset":           "取最后一个框的偏移",
+	// teach: the bench mode's and the guard's status lines (wasm/bench.go,
+	// wasm/main.go)
+	"bench.mode":        "基准测试模式：COCO 形状，80 个类别，128×128",
+	"bench.full":        "基准测试：完整重算 %.2f ms（%.2f ns/像素）",
+	"bench.edit-failed": "基准测试：一次编辑失败：",
+	"status.internal":   "内部错误（页面仍在运行）：",
+	"status.stopped":    "页面已停止：",
 }
