@@ -19,6 +19,15 @@ import (
 // the push margin against the distance of two mean embeddings with every
 // pair on it.
 
+// Curve names one of the curves panel's plots.
+type Curve int
+
+const (
+	CurveFocal    Curve = iota // the focal term against p
+	CurveSmoothL1              // smooth-L1 against the offset error
+	CurveHinge                 // the push margin against the distance
+)
+
 // focalTop is the top of the focal plot's loss axis: −log(ε) for the
 // default ε is 9.2, but the curves' shapes are read below 4, as tutorials
 // plot them.
@@ -91,9 +100,17 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 		return image.Rect(c.Min.X+TextWidth("10")+6, c.Min.Y+LineHeight+3, c.Max.X-4, c.Max.Y-LineHeight-4)
 	}
 	if r := inner(cells[0]); r.Dx() < 60 || r.Dy() < 40 {
-		// Too small for three: the focal curves alone, the ones the walk
-		// and tutorials start from.
-		drawFocalCurves(dst, inner(body), f)
+		// Too small for three: the frame's curve alone (the focal curves,
+		// the ones tutorials start from, unless the walk's step is about
+		// another).
+		switch f.Curve {
+		case CurveSmoothL1:
+			drawSmoothL1(dst, inner(body), f)
+		case CurveHinge:
+			drawHinge(dst, inner(body), f)
+		default:
+			drawFocalCurves(dst, inner(body), f)
+		}
 		return
 	}
 	drawFocalCurves(dst, inner(cells[0]), f)

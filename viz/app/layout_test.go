@@ -37,3 +37,29 @@ func TestRunLayoutSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestTourCurve: the walk's push and offsets steps give the curves panel
+// their curve (where it has room for one), the free page the focal curves.
+func TestTourCurve(t *testing.T) {
+	a := New()
+	for n, st := range TourSteps() {
+		if err := a.StartTour(n + 1); err != nil {
+			t.Fatal(err)
+		}
+		want := viz.CurveFocal
+		switch st.ID {
+		case "push":
+			want = viz.CurveHinge
+		case "offsets":
+			want = viz.CurveSmoothL1
+		}
+		if got := a.Frame().Curve; got != want {
+			t.Errorf("step %s: curve %d, want %d", st.ID, got, want)
+		}
+	}
+	a.StartTour(7)
+	a.LeaveTour()
+	if got := a.Frame().Curve; got != viz.CurveFocal {
+		t.Errorf("after the walk: curve %d", got)
+	}
+}

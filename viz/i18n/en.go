@@ -424,4 +424,7 @@ var en = map[string]string{
 	"bench.edit-failed": "bench: an edit failed: ",
 	"status.internal":   "internal error (the page keeps running): ",
 	"status.stopped":    "the page stopped: ",
+	// teach: the colorbars' names of what a map shows (viz/mappanel.go)
+	"viz.bar.term":   "term",
+	"viz.bar.weight": "weight",
 }

@@ -115,7 +115,7 @@ var zh = map[string]string{
 	"panel.offsets":   "偏移",
 	"panel.curves":    "曲线",
 
-	"curves.focal":        "焦点损失 −term(p)，α = %g，β = %g",
+	"curves.focal":        "焦点损失 −项(p)，α = %g，β = %g",
 	"curves.focal-legend": "红 y = 1 · 蓝 y = 0, 0.5, 0.9",
 	"curves.smooth-l1":    "各角点偏移误差的 smooth-L1",
 	"curves.hinge":        "推远间隔 relu(1 − |ē_j − ē_k|)，每一对",
@@ -427,4 +427,7 @@ var zh = map[string]string{
 	"bench.edit-failed": "基准测试：一次编辑失败：",
 	"status.internal":   "内部错误（页面仍在运行）：",
 	"status.stopped":    "页面已停止：",
+	// teach: the colorbars' names of what a map shows (viz/mappanel.go)
+	"viz.bar.term":   "损失项",
+	"viz.bar.weight": "权重",
 }
