@@ -413,7 +413,7 @@ var zh = map[string]string{
 	"formula.diagonal included":               "含对角线",
 	"formula.over valid corners and":          "遍历有效角点及",
 	"formula.where":                           "当",
-	"formula.for":                             "当",
+	"formula.for":                             "对于",
 	"formula.no":                              "无",
 	"formula.each corner by its own":          "每个角点各除以其",
 	"formula.pixels of":                       "像素属于",
