@@ -150,7 +150,7 @@ var zh = map[string]string{
 	"chunks.chunk":   "部分",
 	"chunks.mean":    "均值",
 	"chunks.missing": "没有",
-	"chunks.note":    "训练中的 loss 是各部分 loss 的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于全部批次同时的 loss。",
+	"chunks.note":    "训练中打印的损失是各部分损失的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于整个批次一次算出的损失。",
 
 	// tour: the guided walk through the loss (viz/app/tour.go)
 	"tour.start":     "逐步讲解损失",
@@ -373,8 +373,8 @@ var zh = map[string]string{
 	"viz.clamp-key-short":   "低 p=ε · 高 p=1−ε",
 	"viz.clamp-zero":        "截断处梯度为零（ε = %s）",
 	"viz.clamp-zero-short":  "那里梯度为零",
-	"viz.grad-range":        "d loss/d logit：%s 到 %s",
-	"viz.symlog":            "symlog 刻度，±%s 内为线性",
+	"viz.grad-range":        "dL/dlogit：%s 到 %s",
+	"viz.symlog":            "对称对数刻度，±%s 内为线性",
 	"viz.tl.pos-share":      "正样本占比",
 	"viz.tl.clamped":        "截断 %",
 	"viz.tl.pred-true":      "预测/真实",
