@@ -73,7 +73,15 @@ func ln(x float64) float64 { return math.Log(x) }
 func TestCurvesOneOfThree(t *testing.T) {
 	f := sceneFrame(t, scene.Default(), 0, 0, 0, loss.TopLeft)
 	f.Selected = -1
-	r := image.Rect(0, 0, 290, 170)
+	// Tall, and wide (a tablet's page with a run: three plots side by side
+	// would be 70 pixels wide, too narrow for their titles and legend).
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 290, 170), image.Rect(0, 0, 296, 150)} {
+		curvesOneOfThree(t, f, r)
+	}
+}
+
+func curvesOneOfThree(t *testing.T, f *Frame, r image.Rectangle) {
+	t.Helper()
 	body := image.Rect(pad, pad+titleH, r.Max.X-pad, r.Max.Y-pad)
 	in := image.Rect(body.Min.X+TextWidth("10")+6, body.Min.Y+LineHeight+3, body.Max.X-4, body.Max.Y-LineHeight-4)
 	at := func(x0, x1, y0, y1, x, y float64) image.Point {
@@ -98,7 +106,7 @@ func TestCurvesOneOfThree(t *testing.T) {
 				}
 			}
 			if near != (k == c) {
-				t.Errorf("Curve %d: a dark curve at %v (on plot %d): %v", c, p, k, near)
+				t.Errorf("%v: Curve %d: a dark curve at %v (on plot %d): %v", r.Size(), c, p, k, near)
 			}
 		}
 	}
