@@ -28,8 +28,11 @@ func TestChineseEveryState(t *testing.T) {
 		b.waitFor(fmt.Sprintf(`document.body.dataset.tour === "%d"`, n), 10*time.Second)
 		checkTranslated(t, b, fmt.Sprintf("walk step %d", n))
 	}
-	b.exec(`document.getElementById("present").click()`)
-	b.waitFor(`document.body.classList.contains("present")`, 10*time.Second)
+	// Each part in a browser of its own: a session is bounded in time.
+	b.quit()
+	b = newBrowser(t)
+	b.open("?lang=zh&present=1#tour=7")
+	b.waitFor(`document.body.classList.contains("present") && document.body.dataset.tour === "7"`, 10*time.Second)
 	checkTranslated(t, b, "walk in presentation mode")
 	b.exec(`document.getElementById("present").click()`)
 	b.exec(`document.getElementById("tour-leave").click()`)
@@ -38,7 +41,8 @@ func TestChineseEveryState(t *testing.T) {
 	checkTranslated(t, b, "mmdet convention")
 
 	// A panic inside the page's work, caught by its guard.
-	b.do(chromedp.Navigate("about:blank"))
+	b.quit()
+	b = newBrowser(t)
 	b.open("?lang=zh&debug=1")
 	b.exec(`cornerlossPanic()`)
 	b.waitFor(`document.getElementById("status").textContent.includes("内部错误")`, 10*time.Second)
@@ -47,7 +51,8 @@ func TestChineseEveryState(t *testing.T) {
 		t.Errorf("the page is not ready after an internal error: %q", ready)
 	}
 
-	b.do(chromedp.Navigate("about:blank"))
+	b.quit()
+	b = newBrowser(t)
 	b.open("?lang=zh&bench=coco")
 	b.waitFor(`document.body.dataset.benchMs !== undefined`, 120*time.Second)
 	if s := eval[string](b, `document.getElementById("status").textContent`); !strings.Contains(s, "ms") {
