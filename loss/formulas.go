@@ -24,7 +24,7 @@ func (c Convention) Formulas() Formulas {
 			Pull: "Σ_b (1/N_b) Σ_k [(e_tk − ē_k)² + (e_bk − ē_k)²],  ē_k = (e_tk + e_bk)/2",
 			Push: "Σ_b Σ_{j≠k} relu(1 − |ē_j − ē_k|) / (N_b(N_b−1)),  0 for N_b < 2",
 			Regr: "off = (tl + br)/2,  tl = (1/max(1, M_tl)) Σ_{pixels of M_tl} SmoothL1(ô − o),  " +
-				"M = pixels where any class has y = 1 (corners sharing a pixel count once: the last box's offset)",
+				"M = pixels where any class has y = 1 (corners on one pixel count once: the last box's offset)",
 			Target: targetFormula,
 			Prob:   "p = σ(logit) = 1/(1 + exp(−logit)),  no clamp",
 		}

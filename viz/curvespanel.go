@@ -19,6 +19,19 @@ import (
 // the push margin against the distance of two mean embeddings with every
 // pair on it.
 
+// Curve names one of the curves panel's plots.
+type Curve int
+
+const (
+	CurveFocal    Curve = iota // the focal term against p
+	CurveSmoothL1              // smooth-L1 against the offset error
+	CurveHinge                 // the push margin against the distance
+)
+
+// curvesMinW is the narrowest plot the panel draws three of: below it (the
+// curves panel of a tablet's page with a run) one plot takes the panel.
+const curvesMinW = 120
+
 // focalTop is the top of the focal plot's loss axis: −log(ε) for the
 // default ε is 9.2, but the curves' shapes are read below 4, as tutorials
 // plot them.
@@ -90,10 +103,19 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 	inner := func(c image.Rectangle) image.Rectangle {
 		return image.Rect(c.Min.X+TextWidth("10")+6, c.Min.Y+LineHeight+3, c.Max.X-4, c.Max.Y-LineHeight-4)
 	}
-	if r := inner(cells[0]); r.Dx() < 60 || r.Dy() < 40 {
-		// Too small for three: the focal curves alone, the ones the walk
-		// and tutorials start from.
-		drawFocalCurves(dst, inner(body), f)
+	// A plot narrower than curvesMinW cannot hold its title and legend.
+	if r := inner(cells[0]); r.Dx() < curvesMinW || r.Dy() < 40 {
+		// Too small for three: the frame's curve alone (the focal curves,
+		// the ones tutorials start from, unless the walk's step is about
+		// another).
+		switch f.Curve {
+		case CurveSmoothL1:
+			drawSmoothL1(dst, inner(body), f)
+		case CurveHinge:
+			drawHinge(dst, inner(body), f)
+		default:
+			drawFocalCurves(dst, inner(body), f)
+		}
 		return
 	}
 	drawFocalCurves(dst, inner(cells[0]), f)
@@ -131,7 +153,7 @@ func drawFocalCurves(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		Disk(dst, cx, cy, 3, hoverCurve)
 		LabelAt(dst, r.Max.X, r.Min.Y+LineHeight, End, Start, fmt.Sprintf("y = %s · p = %s", Format(float64(y)), Format(pt.P)), hoverCurve)
 	}
-	LabelAt(dst, r.Max.X, r.Min.Y, End, Start, i18n.T("curves.focal-legend"), dimColor)
+	LabelAt(dst, r.Max.X, r.Min.Y, End, Start, fit(i18n.T("curves.focal-legend"), r.Dx()), dimColor)
 }
 
 // curvePixel is the pixel the focal plot marks: the hovered one, else the

@@ -65,3 +65,49 @@ func TestSnapshotCurves(t *testing.T) {
 }
 
 func ln(x float64) float64 { return math.Log(x) }
+
+// TestCurvesOneOfThree: a curves panel too small for three plots draws the
+// frame's Curve alone: smooth-L1 passes through (−1.5, 1) on its plot, the
+// push hinge through (0.5, 0.5) on its own, and the focal curves through
+// neither place.
+func TestCurvesOneOfThree(t *testing.T) {
+	f := sceneFrame(t, scene.Default(), 0, 0, 0, loss.TopLeft)
+	f.Selected = -1
+	// Tall, and wide (a tablet's page with a run: three plots side by side
+	// would be 70 pixels wide, too narrow for their titles and legend).
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 290, 170), image.Rect(0, 0, 296, 150)} {
+		curvesOneOfThree(t, f, r)
+	}
+}
+
+func curvesOneOfThree(t *testing.T, f *Frame, r image.Rectangle) {
+	t.Helper()
+	body := image.Rect(pad, pad+titleH, r.Max.X-pad, r.Max.Y-pad)
+	in := image.Rect(body.Min.X+TextWidth("10")+6, body.Min.Y+LineHeight+3, body.Max.X-4, body.Max.Y-LineHeight-4)
+	at := func(x0, x1, y0, y1, x, y float64) image.Point {
+		fx, fy := (x-x0)/(x1-x0), (y-y0)/(y1-y0)
+		return image.Pt(in.Min.X+int(fx*float64(in.Dx())), in.Max.Y-int(fy*float64(in.Dy())))
+	}
+	on := map[Curve]image.Point{
+		CurveSmoothL1: at(-2, 2, 0, 1.5, -1.5, 1),
+		CurveHinge:    at(0, 2, 0, 1, 0.5, 0.5),
+	}
+	for _, c := range []Curve{CurveFocal, CurveSmoothL1, CurveHinge} {
+		f.Curve = c
+		img := canvas(r.Dx(), r.Dy(), paper)
+		DrawPanel(img, r, PanelCurves, f)
+		for k, p := range on {
+			near := false
+			for dy := -2; dy <= 2; dy++ {
+				for dx := -2; dx <= 2; dx++ {
+					if px := img.RGBAAt(p.X+dx, p.Y+dy); px.R < 0x60 && px.G < 0x60 && px.B < 0x60 {
+						near = true
+					}
+				}
+			}
+			if near != (k == c) {
+				t.Errorf("%v: Curve %d: a dark curve at %v (on plot %d): %v", r.Size(), c, p, k, near)
+			}
+		}
+	}
+}

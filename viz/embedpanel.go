@@ -313,7 +313,7 @@ func drawPush(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	}
 	side := n * cs
 	bar := image.Rect(x0+side+barGap, y0, x0+side+barGap+barW, y0+max(side, min(minBarH, r.Max.Y-under-y0)))
-	DrawColorbar(dst, bar, CoolWarm, s, "term")
+	DrawColorbar(dst, bar, CoolWarm, s, i18n.T("viz.bar.term"))
 
 	y := max(y0+side, bar.Max.Y) + 4
 	if ref && n == 1 {

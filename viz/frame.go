@@ -52,6 +52,9 @@ type Frame struct {
 	// Base, when set, is the same plane of another step (A of a
 	// comparison): the map panels show Maps − Base. Set it with SetBase.
 	Base *loss.PixelMaps
+	// Curve is the plot the curves panel draws when it has room for one
+	// only. Reset keeps it.
+	Curve Curve
 
 	d derived // what the panels compute once per frame (see Refresh)
 }

@@ -98,6 +98,23 @@ func Grid(size image.Point, h, w int) [NumPanels]image.Rectangle {
 	return uniformGrid(size)
 }
 
+// MapsUsable reports whether grid g shows every h×w map whole (the map,
+// its colorbar and its footer inside the panel) at mapSide/2 pixels or more
+// on its longer side: what Grid gives the maps whenever the canvas has
+// room. The page asks it to size the timeline under the panels.
+func MapsUsable(g [NumPanels]image.Rectangle, h, w int) bool {
+	for _, p := range MapPanels {
+		if g[p].Empty() {
+			continue
+		}
+		l := layoutHeat(g[p], h, w)
+		if l.zoom*max(h, w) < mapSide/2 || !l.plane.In(g[p]) || !l.bar.In(g[p]) || !l.foot.In(g[p]) {
+			return false
+		}
+	}
+	return true
+}
+
 // stackedGrid puts the maps at zoom 1 in rows across the top (their cells
 // spread over the width) and the other panels in a 2×2 block under them:
 // what a tablet's 1024×768 page has room for, where the strips of gridAt

@@ -234,3 +234,23 @@ func TestGridOf(t *testing.T) {
 		t.Errorf("target map at zoom %d, want 2", z)
 	}
 }
+
+// TestTimelineShort: at every height from the page's shortest timeline
+// strip up, the timeline's rows and chart end above its legend, and the
+// legend inside the panel: a short strip drops the lower rows instead of
+// drawing them over the legend (as it did under 275 pixels).
+func TestTimelineShort(t *testing.T) {
+	for _, w := range []int{704, 900, 1540} {
+		for h := 150; h <= 420; h++ {
+			r := image.Rect(0, 1000, w, 1000+h)
+			l := layoutTimeline(r)
+			bottom := l.plot.Max.Y
+			if len(l.rows) > 0 {
+				bottom = l.rows[len(l.rows)-1].Max.Y
+			}
+			if bottom > l.legend.Min.Y || !l.legend.In(r) || l.plot.Dy() < 3*LineHeight {
+				t.Fatalf("%dx%d: chart %v, rows end at %d, legend %v", w, h, l.plot, bottom, l.legend)
+			}
+		}
+	}
+}

@@ -48,9 +48,9 @@ func mapPlane(p Panel, f *Frame) ([]float32, *Colormap, Scale, string) {
 	case PanelProb:
 		return f.Maps.Prob, Viridis, Linear(0, 1), "p"
 	case PanelFocal:
-		return d.focal, Magma, d.focalScale, "term"
+		return d.focal, Magma, d.focalScale, i18n.T("viz.bar.term")
 	case PanelWeight:
-		return d.weight, Viridis, d.weightScale, "weight"
+		return d.weight, Viridis, d.weightScale, i18n.T("viz.bar.weight")
 	case PanelClamped:
 		return d.clamped, clampMap, clampScale, ""
 	}

@@ -101,7 +101,12 @@ func layoutTimeline(r image.Rectangle) timelineLayout {
 	l.legend = image.Rect(in.Min.X, in.Max.Y-rows*LineHeight, in.Max.X, in.Max.Y)
 	rest := image.Rect(x0, l.markers.Max.Y+tlRowGap, x1, l.legend.Min.Y-tlRowGap)
 	n := len(strips) + 1
-	rowH := max(tlMinRow, rest.Dy()*45/100/n)
+	if rest.Dy() < n*(tlMinRow+tlRowGap)+3*LineHeight {
+		// A short panel (under the maps of a tablet's or a projector's
+		// page): the terms chart alone, not rows drawn over the legend.
+		n = 0
+	}
+	rowH := max(tlMinRow, rest.Dy()*45/100/max(n, 1))
 	chartH := max(rest.Dy()-n*(rowH+tlRowGap), 3*LineHeight)
 	l.plot = image.Rect(x0, rest.Min.Y, x1, rest.Min.Y+chartH)
 	y := l.plot.Max.Y + tlRowGap
@@ -180,7 +185,10 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 	}
 	// Columns behind everything: unread steps hatched grey, the open step
 	// and the compared one shaded, the hovered one outlined.
-	all := image.Rect(l.plot.Min.X, l.markers.Min.Y, l.plot.Max.X, l.rows[len(l.rows)-1].Max.Y)
+	all := image.Rect(l.plot.Min.X, l.markers.Min.Y, l.plot.Max.X, l.plot.Max.Y)
+	if len(l.rows) > 0 {
+		all.Max.Y = l.rows[len(l.rows)-1].Max.Y
+	}
 	colW := min(max(2, int(float64(l.plot.Dx())/float64(t.slots())*0.6)), 14)
 	column := func(i int, c color.Color) {
 		x := int(math.Round(t.stepX(l.plot, i)))
@@ -200,10 +208,12 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 
 	t.drawMarkers(dst, l)
 	t.drawTerms(dst, l)
-	for k, s := range strips {
-		t.drawStrip(dst, l.rows[k], s)
+	if len(l.rows) > 0 {
+		for k, s := range strips {
+			t.drawStrip(dst, l.rows[k], s)
+		}
+		t.drawClasses(dst, l.rows[len(strips)])
 	}
-	t.drawClasses(dst, l.rows[len(strips)])
 	t.drawLegend(dst, l.legend)
 
 	if t.Hover >= 0 && t.Hover < len(t.Steps) {

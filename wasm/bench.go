@@ -3,12 +3,12 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"syscall/js"
 
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // benchRun is the page's bench mode (?bench=coco): the COCO-shaped scene of
@@ -51,7 +51,7 @@ func newBench(g *game) *benchRun {
 		g.page.setStatus(err.Error(), true)
 		return nil
 	}
-	g.page.setStatus("bench mode: COCO shape, 80 classes, 128×128", false)
+	g.page.setStatus(i18n.M("bench.mode"), false)
 	return &benchRun{}
 }
 
@@ -164,7 +164,7 @@ func (b *benchRun) step(g *game) {
 			}
 		}
 		g.benchAttr("ns-per-px", ms*1e6/px)
-		g.page.setStatus(fmt.Sprintf("bench: full recompute %.2f ms (%.2f ns/px)", ms, ms*1e6/px), false)
+		g.page.setStatus(i18n.M("bench.full", ms, ms*1e6/px), false)
 	case b.phase <= len(edits):
 		e := edits[b.phase-1]
 		ms, ok := time(func(i int) {
@@ -176,7 +176,7 @@ func (b *benchRun) step(g *game) {
 			return
 		}
 		if b.err != nil {
-			g.page.setStatus("bench: "+e.Name+": "+b.err.Error(), true)
+			g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("bench.edit-failed"), Detail: e.Name + ": " + b.err.Error()}, true)
 			b.err = nil
 		}
 		g.benchAttr("edit-"+e.Name+"-ms", ms)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/cornerloss/cornerloss/viz"
 	"github.com/cornerloss/cornerloss/viz/app"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetWindowTitle("cornerloss")
 	if err := ebiten.RunGame(g); err != nil {
-		g.page.setStatus("stopped: "+err.Error(), true)
+		g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.stopped"), Detail: err.Error()}, true)
 	}
 }
 
@@ -116,9 +117,10 @@ func (q *queue) take() []func() {
 // guard turns a panic into a status message: the page keeps running.
 func (g *game) guard(where string) {
 	if p := recover(); p != nil {
-		msg := fmt.Sprintf("internal error in %s: %v", where, p)
-		consoleWarn(msg + "\n" + string(debug.Stack()))
-		g.page.setStatus(msg, true)
+		// The lead in the page's language; where and what, as Go says it.
+		detail := fmt.Sprintf("%s: %v", where, p)
+		consoleWarn("internal error in " + detail + "\n" + string(debug.Stack()))
+		g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.internal"), Detail: detail}, true)
 	}
 }
 

@@ -26,6 +26,11 @@ func (g *game) startup() {
 		js.Global().Set("cornerlossStop", js.FuncOf(func(js.Value, []js.Value) any {
 			panic("stopped by cornerlossStop (debug=1)")
 		}))
+		// And a panic in the page's own work, which its guard catches.
+		js.Global().Set("cornerlossPanic", js.FuncOf(func(js.Value, []js.Value) any {
+			g.queue.push(func() { panic("raised by cornerlossPanic (debug=1)") })
+			return nil
+		}))
 	}
 	if param("bench") == "coco" {
 		g.bench = newBench(g)

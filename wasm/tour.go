@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"strconv"
+	"strings"
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -54,6 +55,41 @@ func (p *page) bindTour(g *game) {
 	p.tourButton(byID("tour-prev").v, func() error { return g.app.StartTour(g.app.Tour() - 1) })
 	p.tourButton(byID("tour-next").v, func() error { return g.app.StartTour(g.app.Tour() + 1) })
 	p.tourButton(byID("tour-leave").v, func() error { g.app.LeaveTour(); return nil })
+	p.on(js.Global(), "hashchange", func(js.Value) { g.followHash() })
+}
+
+// followHash follows an edit of the link's fragment in an open page: a
+// link to "#tour=N" clicked (after leaving the walk, too) or the number
+// typed over. A fragment with a scene other than the one on screen shows
+// that scene at step N, as a fresh link does; otherwise the walk goes to
+// step N as its button does (the step's preset), or leaves the walk when
+// the fragment names no step. syncURL's replaceState fires no hashchange,
+// so only a person's edit lands here; a run's link is the run's own.
+func (g *game) followHash() {
+	if g.app.Run != nil || g.bench != nil {
+		return
+	}
+	frag := strings.TrimPrefix(js.Global().Get("location").Get("hash").String(), "#")
+	if frag == g.page.lastURL {
+		return
+	}
+	state, step := app.SplitTourFragment(frag)
+	shown, _ := app.SplitTourFragment(g.page.lastURL)
+	switch {
+	case state != "" && state != shown:
+		if err := g.app.RestoreURLState(state); err != nil {
+			g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("status.bad-link"), Detail: err.Error()}, true)
+			return
+		}
+		g.app.LeaveTour()
+		g.app.ResumeTour(step)
+	case step == 0:
+		g.app.LeaveTour()
+	case step != g.app.Tour():
+		if err := g.app.StartTour(step); err != nil {
+			g.page.setStatus(err.Error(), true)
+		}
+	}
 }
 
 // tourGroups finds the control groups the walk dims: again whenever the

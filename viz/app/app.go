@@ -296,6 +296,7 @@ func (a *App) rebuildFrame() {
 		a.frame.Reset(a.result, v.Stack, v.Image, v.Class, v.Corner, a.objects())
 	}
 	a.frame.Selected = a.Selected
+	a.frame.Curve = a.tourCurve()
 	a.frame.SetBase(a.baseMaps())
 	a.version++
 }

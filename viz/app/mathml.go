@@ -3,6 +3,8 @@ package app
 import (
 	"strings"
 	"unicode"
+
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // MathML typesets one of loss.Formulas' linear formulas as a MathML <math>
@@ -159,7 +161,7 @@ func mrow(s string) string {
 	var prose []string // consecutive words, set as one <mtext>
 	flush := func() {
 		if len(prose) > 0 {
-			items = append(items, `<mspace width="0.4em"></mspace><mtext>`+esc(strings.Join(prose, " "))+`</mtext><mspace width="0.4em"></mspace>`)
+			items = append(items, `<mspace width="0.4em"></mspace><mtext>`+esc(phrase(strings.Join(prose, " ")))+`</mtext><mspace width="0.4em"></mspace>`)
 			prose = nil
 		}
 	}
@@ -216,6 +218,16 @@ func mrow(s string) string {
 	}
 	flush()
 	return strings.Join(items, "")
+}
+
+// phrase returns words of a formula's text in the page's language: the
+// catalogues hold them under "formula." and the English words, which
+// loss.Formulas writes once; words they lack stay as written.
+func phrase(words string) string {
+	if k := "formula." + words; i18n.Has(k) {
+		return i18n.T(k)
+	}
+	return words
 }
 
 // script reads a sub- or superscript: {…} (typeset itself), or one name or

@@ -5,8 +5,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 )
 
 // TestMathML: every formula of both conventions becomes well-formed XML
@@ -92,5 +94,39 @@ func TestMathMLBreaks(t *testing.T) {
 	long := strings.Repeat("x", 2*maxLine)
 	if got := breakLines(long, maxLine); len(got) != 1 || got[0] != long {
 		t.Errorf("an unbreakable clause: %q", got)
+	}
+}
+
+// TestMathMLWordsInChinese: in Chinese, the words between a formula's
+// names (its <mtext>) hold no Latin letter, under both conventions: every
+// phrase loss.Formulas writes has its "formula." entry in the catalogues.
+func TestMathMLWordsInChinese(t *testing.T) {
+	defer i18n.Set(i18n.Current())
+	i18n.Set(i18n.ZH)
+	for _, c := range []loss.Convention{loss.Reference, loss.MMDet} {
+		f := c.Formulas()
+		for _, s := range []string{f.Total, f.Focal, f.Pull, f.Push, f.Regr, f.Target, f.Prob} {
+			d := xml.NewDecoder(strings.NewReader(MathML(s)))
+			in := false
+			for {
+				tok, err := d.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", s, err)
+				}
+				switch tok := tok.(type) {
+				case xml.StartElement:
+					in = tok.Name.Local == "mtext"
+				case xml.EndElement:
+					in = false
+				case xml.CharData:
+					if in && strings.ContainsFunc(string(tok), func(r rune) bool { return r < 128 && unicode.IsLetter(r) }) {
+						t.Errorf("%s: %q: English words in Chinese (add a \"formula.\" entry to the catalogues)", c, tok)
+					}
+				}
+			}
+		}
 	}
 }

@@ -52,7 +52,7 @@ func (a *App) layout() {
 	size := a.size
 	a.tlRect = image.Rectangle{}
 	if a.Run != nil {
-		h := timelineHeight(size)
+		h := a.timelineFor(size)
 		size.Y -= h
 		a.tlRect = image.Rect(0, size.Y, a.size.X, a.size.Y)
 	}

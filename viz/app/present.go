@@ -56,9 +56,12 @@ func (a *App) Panels() []viz.Panel {
 	return a.present.panels
 }
 
-// tourMoved lays the canvas out again when the walk changes step in
-// presentation mode, which shows the step's panels.
+// tourMoved follows the walk to another step: the curves panel's plot, and
+// in presentation mode, which shows the step's panels, the layout.
 func (a *App) tourMoved() {
+	if a.frame != nil {
+		a.frame.Curve = a.tourCurve()
+	}
 	if a.present.on {
 		a.layout()
 	}

@@ -442,6 +442,30 @@ func timelineHeight(size image.Point) int {
 	return min(max(size.Y*34/100, 250), 400, size.Y/2)
 }
 
+// timelineLeast is the shortest timeline strip: its title, markers, a terms
+// chart of a few lines and a legend of three lines (viz.DrawTimeline leaves
+// out its lower rows when they do not fit).
+const timelineLeast = 160
+
+// timelineFor returns the height of the timeline strip on a canvas of the
+// given size: timelineHeight, or less (down to timelineLeast) when that
+// is what leaves the maps above it usable (viz.MapsUsable), as on a
+// tablet's 1024×768 page or a projector's 1280×720, where the maps would
+// otherwise drop to a third of their size. When not even that helps, the
+// strip keeps its height.
+func (a *App) timelineFor(size image.Point) int {
+	want := timelineHeight(size)
+	if a.present.on {
+		return want
+	}
+	for h := want; h >= timelineLeast; h -= 4 {
+		if viz.MapsUsable(a.gridFor(image.Pt(size.X, size.Y-h)), a.in.Height, a.in.Width) {
+			return h
+		}
+	}
+	return want
+}
+
 // timelineHover updates the hover for a pointer over the timeline.
 func (a *App) timelineHover(p image.Point) bool {
 	tl := a.Timeline()

@@ -31,6 +31,7 @@ type TourStep struct {
 	Preset  func() *scene.Scene
 	Options func(o *loss.Options) // changes to the default options; nil for none
 	Select  int                   // object of image 0 selected after the preset, -1 for none
+	Curve   viz.Curve             // the curves panel's plot where it has room for one
 	Live    func(a *App) string   // the formula's values now: symbols and numbers, the same in every language
 	Done    func(a *App) bool
 }
@@ -119,7 +120,7 @@ var tourSteps = []TourStep{
 			if a.Scene != nil {
 				bg = fmt.Sprintf(",  logit_bg = %g", a.Scene.Background)
 			}
-			return fmt.Sprintf("ε = %g,  log((1−ε)/ε) = %.4g,  clamped = %d%s", r.Options.Eps,
+			return fmt.Sprintf("ε = %g,  log((1−ε)/ε) = %.4g,  N_clamp = %d%s", r.Options.Eps,
 				math.Log((1-r.Options.Eps)/r.Options.Eps), r.Clamped[0]+r.Clamped[1], bg)
 		},
 		Done: func(a *App) bool { return a.result.Clamped[0]+a.result.Clamped[1] > 0 },
@@ -214,6 +215,7 @@ var tourSteps = []TourStep{
 		Formula: func(f loss.Formulas) string { return f.Push },
 		Preset:  tourDefault,
 		Select:  1,
+		Curve:   viz.CurveHinge,
 		Live: func(a *App) string {
 			e := a.result.Embedding(a.View.Stack, a.View.Image)
 			if len(e.Mean) < 2 {
@@ -258,6 +260,7 @@ var tourSteps = []TourStep{
 		Formula: func(f loss.Formulas) string { return f.Regr },
 		Preset:  tourDefault,
 		Select:  0,
+		Curve:   viz.CurveSmoothL1,
 		Live: func(a *App) string {
 			o := a.result.Offsets(a.View.Stack, a.View.Image, loss.TopLeft)
 			if len(o.Pred) == 0 {
@@ -288,7 +291,7 @@ var tourSteps = []TourStep{
 		Select:  -1,
 		Live: func(a *App) string {
 			o, r := a.Options, a.result
-			return fmt.Sprintf("nstack = %d,  w_pull = %g,  w_push = %g,  w_regr = %g,  loss = %.6g", r.Shape.Stacks,
+			return fmt.Sprintf("nstack = %d,  w_pull = %g,  w_push = %g,  w_regr = %g,  L = %.6g", r.Shape.Stacks,
 				o.PullWeight, o.PushWeight, o.RegrWeight, r.Loss)
 		},
 		Done: func(a *App) bool {
@@ -298,6 +301,13 @@ var tourSteps = []TourStep{
 				a.in.Stacks != 2
 		},
 	},
+}
+
+// tourCurve is the curves panel's plot where it has room for one: the
+// walk's step's, the focal curves outside the walk.
+func (a *App) tourCurve() viz.Curve {
+	st, _ := a.TourStep()
+	return st.Curve
 }
 
 // tourObject returns object k of the viewed image of the scene.

@@ -404,4 +404,27 @@ var en = map[string]string{
 	"viz.by-pixels":         "the mask's pixels",
 	"viz.offset-sums":       "smooth-L1 Σ tl %s · br %s, before dividing by %s",
 	"viz.more":              "+%d more",
+	// teach: the words between the names of loss.Formulas, keyed by the
+	// English words themselves (viz/app/mathml.go looks them up)
+	"formula.if":                              "if",
+	"formula.diagonal included":               "diagonal included",
+	"formula.over valid corners and":          "over valid corners and",
+	"formula.where":                           "where",
+	"formula.for":                             "for",
+	"formula.no":                              "no",
+	"formula.each corner by its own":          "each corner by its own",
+	"formula.pixels of":                       "pixels of",
+	"formula.pixels where any class has":      "pixels where any class has",
+	"formula.corners on one pixel count once": "corners on one pixel count once",
+	"formula.the last box's offset":           "the last box's offset",
+	// teach: the bench mode's and the guard's status lines (wasm/bench.go,
+	// wasm/main.go)
+	"bench.mode":        "bench mode: COCO shape, 80 classes, 128×128",
+	"bench.full":        "bench: full recompute %.2f ms (%.2f ns/px)",
+	"bench.edit-failed": "bench: an edit failed: ",
+	"status.internal":   "internal error (the page keeps running): ",
+	"status.stopped":    "the page stopped: ",
+	// teach: the colorbars' names of what a map shows (viz/mappanel.go)
+	"viz.bar.term":   "term",
+	"viz.bar.weight": "weight",
 }

@@ -115,7 +115,7 @@ var zh = map[string]string{
 	"panel.offsets":   "偏移",
 	"panel.curves":    "曲线",
 
-	"curves.focal":        "焦点损失 −term(p)，α = %g，β = %g",
+	"curves.focal":        "焦点损失 −项(p)，α = %g，β = %g",
 	"curves.focal-legend": "红 y = 1 · 蓝 y = 0, 0.5, 0.9",
 	"curves.smooth-l1":    "各角点偏移误差的 smooth-L1",
 	"curves.hinge":        "推远间隔 relu(1 − |ē_j − ē_k|)，每一对",
@@ -150,7 +150,7 @@ var zh = map[string]string{
 	"chunks.chunk":   "部分",
 	"chunks.mean":    "均值",
 	"chunks.missing": "没有",
-	"chunks.note":    "训练中的 loss 是各部分 loss 的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于全部批次同时的 loss。",
+	"chunks.note":    "训练中打印的损失是各部分损失的均值（nnet/py_factory.py: loss.mean()）。每个部分按本部分的 num_pos 与目标数除，所以均值不同于整个批次一次算出的损失。",
 
 	// tour: the guided walk through the loss (viz/app/tour.go)
 	"tour.start":     "逐步讲解损失",
@@ -191,7 +191,7 @@ var zh = map[string]string{
 	"tour.normalise.done":   "没有像素的 y = 1，num_pos = 0，参考实现直接取 −Σneg 而不做除法：不是 NaN，而是负样本的全部之和，是原来的好几倍。真实训练中一个批次有数百个正样本，一个没有正样本的批次就会在损失曲线上形成尖峰。",
 
 	"tour.pull.title":  "拉近：同一物体的两个关联嵌入",
-	"tour.pull.text":   "_ae_loss 读取每个角点预测的关联嵌入（tag）。对每个物体，取两个嵌入的均值 ē，加上 (e_t − ē)² + (e_b − ē)²，再除以该图像的物体个数。拉近项在批次的各图像上求和而不是取平均，所以它随批次增大，而焦点损失和偏移不会。",
+	"tour.pull.text":   "_ae_loss 读取每个角点预测的关联嵌入（tl_tags、br_tags）。对每个物体，取两个嵌入的均值 ē，加上 (e_t − ē)² + (e_b − ē)²，再除以该图像的物体个数。拉近项在批次的各图像上求和而不是取平均，所以它随批次增大，而焦点损失和偏移不会。",
 	"tour.pull.action": "让物体 0 的两个关联嵌入靠拢：在关联嵌入面板中把它的 br 标记拖到 tl 标记上，或把“关联嵌入 br”设为 0。",
 	"tour.pull.done":   "e_t = e_b 时均值与两者重合，这个物体的拉近项为 0：测试时它的两个角点因为嵌入一致而被组成同一个框。",
 
@@ -373,8 +373,8 @@ var zh = map[string]string{
 	"viz.clamp-key-short":   "低 p=ε · 高 p=1−ε",
 	"viz.clamp-zero":        "截断处梯度为零（ε = %s）",
 	"viz.clamp-zero-short":  "那里梯度为零",
-	"viz.grad-range":        "d loss/d logit：%s 到 %s",
-	"viz.symlog":            "symlog 刻度，±%s 内为线性",
+	"viz.grad-range":        "dL/dlogit：%s 到 %s",
+	"viz.symlog":            "对称对数刻度，±%s 内为线性",
 	"viz.tl.pos-share":      "正样本占比",
 	"viz.tl.clamped":        "截断 %",
 	"viz.tl.pred-true":      "预测/真实",
@@ -407,4 +407,27 @@ var zh = map[string]string{
 	"viz.by-pixels":         "掩码的像素数",
 	"viz.offset-sums":       "smooth-L1 Σ tl %s · br %s，尚未除以%s",
 	"viz.more":              "另有 %d 个",
+	// teach: the words between the names of loss.Formulas, keyed by the
+	// English words themselves (viz/app/mathml.go looks them up)
+	"formula.if":                              "若",
+	"formula.diagonal included":               "含对角线",
+	"formula.over valid corners and":          "遍历有效角点及",
+	"formula.where":                           "当",
+	"formula.for":                             "对于",
+	"formula.no":                              "无",
+	"formula.each corner by its own":          "每个角点各除以其",
+	"formula.pixels of":                       "像素属于",
+	"formula.pixels where any class has":      "像素，其中任一类别有",
+	"formula.corners on one pixel count once": "同一像素上的角点只计一次",
+	"formula.the last box's offset":           "取最后一个框的偏移",
+	// teach: the bench mode's and the guard's status lines (wasm/bench.go,
+	// wasm/main.go)
+	"bench.mode":        "基准测试模式：COCO 形状，80 个类别，128×128",
+	"bench.full":        "基准测试：完整重算 %.2f ms（%.2f ns/像素）",
+	"bench.edit-failed": "基准测试：一次编辑失败：",
+	"status.internal":   "内部错误（页面仍在运行）：",
+	"status.stopped":    "页面已停止：",
+	// teach: the colorbars' names of what a map shows (viz/mappanel.go)
+	"viz.bar.term":   "损失项",
+	"viz.bar.weight": "权重",
 }

@@ -20,28 +20,45 @@ import (
 )
 
 // untranslatedJS lists the visible text of the page (and of what opens on
-// demand: the explanations, the key help, the hover box) that holds a run
-// of three or more ASCII letters outside the allow-list: names that stay
-// as they are in Chinese text (cornerloss, CornerNet, mmdetection, the
-// conventions' and radius formulas' identifiers, NaN, PNG, logit), variable
-// names (anything with an underscore), file names, units and keycaps.
-// Formulas (<math>) are the same in both languages, and elements marked
-// lang="en" hold a technical detail quoted as the reader wrote it (see
-// page.setStatus).
+// demand: the explanations, the key help, the hover box, the tooltips and
+// labels of elements) that holds a run of three or more ASCII letters
+// outside the allow-list: names that stay as they are in Chinese text
+// (cornerloss, CornerNet, mmdetection, the conventions' and radius
+// formulas' identifiers, NaN, PNG, COCO, GPU, logit, the functions of the
+// formulas, the reference's squeeze() and mmdetection's CornerHead),
+// variable names (anything with an underscore), file names, units and
+// keycaps (Delete: the key's label); and in the live values of a formula
+// (#tour-live, .live) the formulas' own names of the terms, as
+// loss.Formulas writes them in every language (focal, pull, push, regr,
+// nstack, det, off). In formulas (<math>) the names, numbers and operators
+// are the same in both languages, and only the words between them
+// (<mtext>) are read; elements marked lang="en" hold a technical detail
+// quoted as the reader wrote it (see page.setStatus).
 const untranslatedJS = `(() => {
 	const allow = new Set(["cornerloss", "CornerNet", "CenterNet", "mmdetection", "mmdet", "reference", "fixed", "buggy",
-		"PyTorch", "torch.save", "NaN", "PNG", "logit", "dL/dlogit", "Worker", "Tab", "Esc", "Del", "SmoothL1", "smooth-L1", "sigmoid",
-		"max", "log", "relu", "clamp", "Fortran"]);
+		"PyTorch", "torch.save", "NaN", "PNG", "COCO", "logit", "dL/dlogit", "Worker", "Tab", "Esc", "Del", "SmoothL1", "smooth-L1", "sigmoid",
+		"max", "log", "relu", "clamp", "Fortran", "Delete", "Sigmoid", "GPU", "CornerHead", "squeeze"]);
+	const names = new Set(["focal", "pull", "push", "regr", "nstack", "det", "off"]);
 	const bad = [];
+	const check = (text, e, where) => {
+		for (const tok of text.split(/[\s,;:()（）：；，、。\[\]{}=<>|·…"'“”+×−*]+/)) {
+			if (!/[A-Za-z]{3,}/.test(tok)) continue;
+			if (allow.has(tok) || names.has(tok) && e.closest("#tour-live, .live") || /^(b?float|u?int)\d+$/.test(tok) || tok.includes("_") || /\.(npz|npy|pt|pth|png)$/.test(tok) || /^\.(npz|npy|pt|pth)$/.test(tok)) continue;
+			bad.push(tok + "  in  " + (e.id ? "#" + e.id : e.tagName) + where + ": " + text.trim().slice(0, 80));
+		}
+	};
 	const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 	for (let n = walk.nextNode(); n; n = walk.nextNode()) {
 		const e = n.parentElement;
-		if (!e || e.closest("math, script, style, [lang=en], #drop-hint, #banner")) continue;
+		if (!e || e.closest("script, style, [lang=en], #drop-hint, #banner")) continue;
+		if (e.closest("math") && !e.closest("mtext")) continue;
 		if (e.closest("[hidden]") && !e.closest("#hover")) continue;
-		for (const tok of n.textContent.split(/[\s,;:()（）：；，、。\[\]{}=<>|·…"'“”+×−*]+/)) {
-			if (!/[A-Za-z]{3,}/.test(tok)) continue;
-			if (allow.has(tok) || /^(b?float|u?int)\d+$/.test(tok) || tok.includes("_") || /\.(npz|npy|pt|pth|png)$/.test(tok) || /^\.(npz|npy|pt|pth)$/.test(tok)) continue;
-			bad.push(tok + "  in  " + (e.id ? "#" + e.id : e.tagName) + ": " + n.textContent.trim().slice(0, 80));
+		check(n.textContent, e, "");
+	}
+	for (const e of document.body.querySelectorAll("[title], [aria-label], [placeholder]")) {
+		if (e.closest("[lang=en], #drop-hint, #banner") || e.closest("[hidden]")) continue;
+		for (const a of ["title", "aria-label", "placeholder"]) {
+			if (e.hasAttribute(a)) check(e.getAttribute(a), e, " [" + a + "]");
 		}
 	}
 	return bad;

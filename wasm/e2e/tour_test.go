@@ -364,3 +364,52 @@ func checkDimmed(t *testing.T, shot string, b *browser, n int) {
 		}
 	}
 }
+
+// TestTourHashEdits edits only the link's fragment of an open page (a
+// same-document navigation, no reload): "#tour=N" moves the walk to step
+// N with its preset scene, as the step's button does; typing another
+// number over the page's own link moves it again; after leaving the walk,
+// the link brings it back.
+func TestTourHashEdits(t *testing.T) {
+	b := newBrowser(t)
+	b.open("?lang=en#tour=2")
+	b.exec(`window.cornerlossNoReload = 1`)
+	at := func(n int) {
+		t.Helper()
+		b.waitFor(fmt.Sprintf(`document.body.dataset.tour === "%d" && %s && %s.dataset.step === "%d"`, n, tourCurrent, tourCurrent, n), 10*time.Second)
+		b.settle()
+		if got, want := eval[string](b, `document.getElementById("tour-title").textContent`), i18n.In(i18n.EN, "tour."+app.TourSteps()[n-1].ID+".title"); got != want {
+			t.Errorf("step %d: title %q, want %q", n, got, want)
+		}
+		// The step's preset is on screen: the total of a page that
+		// started the walk at step n.
+		mirror := app.New()
+		if err := mirror.StartTour(n); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := b.value("loss-total"), mirror.Totals().Loss; !closeEnough(got, want) {
+			t.Errorf("step %d: total %v, want the preset's %v", n, got, want)
+		}
+	}
+	hash := func(h string) {
+		t.Helper()
+		b.do(chromedp.Navigate(siteURL + "/?lang=en#" + h))
+	}
+	at(2)
+	hash("tour=5")
+	at(5)
+	// The page's own link, "#<scene>&tour=5", with the number typed over.
+	b.waitFor(`location.hash.endsWith("&tour=5")`, 10*time.Second)
+	hash(strings.Replace(strings.TrimPrefix(eval[string](b, `location.hash`), "#"), "&tour=5", "&tour=7", 1))
+	at(7)
+	b.do(chromedp.Click(chromedp.CSS("#tour-leave")))
+	b.waitFor(`document.body.dataset.tour === undefined && document.getElementById("tour-box").hidden && !location.hash.includes("tour=")`, 10*time.Second)
+	hash("tour=3")
+	at(3)
+	if eval[bool](b, `window.cornerlossNoReload !== 1`) {
+		t.Error("a fragment edit reloaded the page")
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
