@@ -21,7 +21,7 @@ import (
 //	data-bench-workers                     the step's workers (0: the page alone)
 //
 // On the page alone each run is timed in one go. With the step's workers
-// (?workers=N, N ≥ 2) a change is sent in one frame and answered in a later
+// (?step-workers=N, N ≥ 2) a change is sent in one frame and answered in a later
 // one: a run is timed from the change to the last worker's answer arriving,
 // plus the page's assembly of the result; one run per frame.
 type benchRun struct {

@@ -81,9 +81,16 @@ func (p *pool) start() {
 }
 
 // askedWorkers returns the link's ?workers=N, 0 when it has none.
-func askedWorkers() int {
+func askedWorkers() int { return askedCount("workers") }
+
+// askedStepWorkers returns the step workers the link asks for
+// (?step-workers=N), or 0.
+func askedStepWorkers() int { return askedCount("step-workers") }
+
+// askedCount returns the link's parameter key as a count ≥ 1, or 0.
+func askedCount(key string) int {
 	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
-	if n, err := strconv.Atoi(q.Get("workers")); err == nil && n >= 1 {
+	if n, err := strconv.Atoi(q.Get(key)); err == nil && n >= 1 {
 		return n
 	}
 	return 0

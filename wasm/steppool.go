@@ -18,8 +18,8 @@ import (
 // every change through app.Pool and shows their assembled sums when all
 // have answered the latest one. They are their own workers, not the run's:
 // a run's dump must never hold up an edit. Started after the first frame
-// (start-up stays as it was), with two workers or more (?workers=1 keeps
-// the single thread); the app evaluates on its own until every worker has
+// (start-up stays as it was), when the link asks for two or more
+// (?step-workers=N); the app evaluates on its own until every worker has
 // answered a first ping, and again for good if one fails.
 type stepPool struct {
 	g       *game
@@ -73,7 +73,9 @@ func (p *stepPool) whenIdle(g *game, f func()) {
 }
 
 // start spawns the workers once. Only when the link asks for them
-// (?workers=N, N ≥ 2): measured on a quiet 2-core machine, a change's
+// (?step-workers=N, N ≥ 2; ?workers=N sizes the run's pool, which a
+// measurement of runs must not share its cores with): measured on a quiet
+// 2-core machine, a change's
 // round trip through two workers took 75–90 ms against 3–6 ms on the
 // page's thread (README, Speed), so the page keeps the step to itself by
 // default.
@@ -82,7 +84,7 @@ func (p *stepPool) start(g *game) {
 		return
 	}
 	n := 1
-	if asked := askedWorkers(); asked > 0 {
+	if asked := askedStepWorkers(); asked > 0 {
 		n = min(asked, maxWorkers)
 	}
 	if n < 2 {

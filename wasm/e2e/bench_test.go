@@ -27,8 +27,8 @@ func kebab(s string) string {
 
 // BenchmarkPage opens the page's bench mode (?bench=coco: one image, one
 // stack, 80 classes, 128×128) in headless Chromium and reports the medians
-// the page measured itself, on the page alone (?workers=1: ms/recompute,
-// ...) and on two step workers (?workers=2: ms/recompute-2w, ...), the two
+// the page measured itself, on the page alone (?step-workers=1: ms/recompute,
+// ...) and on two step workers (?step-workers=2: ms/recompute-2w, ...), the two
 // loads alternating. Run with -benchtime 1x: each iteration loads the page
 // twice.
 func BenchmarkPage(b *testing.B) {
@@ -39,11 +39,11 @@ func BenchmarkPage(b *testing.B) {
 	for b.Loop() {
 		for _, workers := range []int{1, 2} {
 			br := newBrowser(b)
-			br.open("?bench=coco&workers=" + strconv.Itoa(workers))
+			br.open("?bench=coco&step-workers=" + strconv.Itoa(workers))
 			br.waitFor(`document.body.dataset.benchDone === "1"`, 5*time.Minute)
 			attrs := eval[map[string]string](br, `Object.fromEntries(Object.entries(document.body.dataset).filter(([k]) => k.startsWith("bench") && k !== "benchDone"))`)
 			if got := attrs["benchWorkers"]; got != strconv.Itoa(map[bool]int{true: workers}[workers > 1]) {
-				b.Fatalf("?workers=%d: the bench ran on %q step workers", workers, got)
+				b.Fatalf("?step-workers=%d: the bench ran on %q step workers", workers, got)
 			}
 			suffix := ""
 			if workers > 1 {

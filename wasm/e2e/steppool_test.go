@@ -19,14 +19,14 @@ import (
 // TestStepPoolMatchesOneThread makes the same bursts of edits (a drag of a
 // corner, α and β changed three times in one go, the convention switched,
 // then more) on the page evaluating on two step workers and on the page
-// alone (?workers=1), and checks after each burst that the totals shown are
+// alone (?step-workers=1), and checks after each burst that the totals shown are
 // the same to the bit (data-value holds every digit): the pool's assembled
 // sums are the single thread's, and a burst ends showing its last edit.
 func TestStepPoolMatchesOneThread(t *testing.T) {
 	var runs [2][]string
 	for k, workers := range []string{"2", "1"} {
 		b := newBrowser(t)
-		b.open("?workers=" + workers)
+		b.open("?step-workers=" + workers)
 		if workers == "2" {
 			b.waitFor(`document.body.dataset.stepWorkers === "2"`, 60*time.Second)
 		}
@@ -77,7 +77,7 @@ func TestStepPoolMatchesOneThread(t *testing.T) {
 			t.Fatalf("the step's workers stopped: console %v", b.messages())
 		}
 		if errs := b.errors(); len(errs) > 0 {
-			t.Errorf("?workers=%s: console errors: %v", workers, errs)
+			t.Errorf("?step-workers=%s: console errors: %v", workers, errs)
 		}
 		b.quit()
 	}
