@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"syscall/js"
 )
 
@@ -17,6 +19,13 @@ import (
 type el struct{ v js.Value }
 
 var document = js.Global().Get("document")
+
+// linkQuery returns the query of the page's link as it is now (?lang=zh,
+// ?workers=2, ...).
+func linkQuery() url.Values {
+	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
+	return q
+}
 
 func byID(id string) el             { return el{document.Call("getElementById", id)} }
 func query(sel string) el           { return el{document.Call("querySelector", sel)} }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"net/url"
 	"strings"
 	"syscall/js"
 
@@ -14,9 +13,7 @@ import (
 // URL first, then the browser's languages, then English. It sets <html lang>,
 // translates the static text of index.html and fills the language picker.
 func pickLang() {
-	loc := js.Global().Get("location")
-	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
-	l, ok := i18n.Parse(q.Get("lang"))
+	l, ok := i18n.Parse(linkQuery().Get("lang"))
 	if !ok {
 		l = browserLang()
 	}
@@ -63,8 +60,7 @@ func (p *page) bindLang(g *game) {
 			return
 		}
 		g.relabel(l)
-		loc := js.Global().Get("location")
-		q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+		loc, q := js.Global().Get("location"), linkQuery()
 		q.Set("lang", string(l))
 		js.Global().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+"?"+q.Encode()+loc.Get("hash").String())
 	})

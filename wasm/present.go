@@ -3,8 +3,6 @@
 package main
 
 import (
-	"net/url"
-	"strings"
 	"syscall/js"
 )
 
@@ -14,12 +12,11 @@ import (
 // current step (app.SetPanels; the default set otherwise).
 func (p *page) bindPresent(g *game) {
 	loc := js.Global().Get("location")
-	q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
-	g.setPresenting(q.Get("present") == "1")
+	g.setPresenting(linkQuery().Get("present") == "1")
 	p.on(byID("present").v, "click", func(js.Value) {
 		byID("present").v.Call("blur") // the page's keys go to the page
 		g.setPresenting(!g.app.Presenting())
-		q, _ := url.ParseQuery(strings.TrimPrefix(loc.Get("search").String(), "?"))
+		q := linkQuery()
 		if g.app.Presenting() {
 			q.Set("present", "1")
 		} else {

@@ -89,8 +89,7 @@ func askedStepWorkers() int { return askedCount("step-workers") }
 
 // askedCount returns the link's parameter key as a count ≥ 1, or 0.
 func askedCount(key string) int {
-	q, _ := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
-	if n, err := strconv.Atoi(q.Get(key)); err == nil && n >= 1 {
+	if n, err := strconv.Atoi(linkQuery().Get(key)); err == nil && n >= 1 {
 		return n
 	}
 	return 0

@@ -13,14 +13,8 @@ import (
 // startup restores the scene from the link, or enters the bench mode.
 func (g *game) startup() {
 	loc := js.Global().Get("location")
-	q := js.Global().Get("URLSearchParams").New(loc.Get("search"))
-	param := func(k string) string {
-		if v := q.Call("get", k); v.Type() == js.TypeString {
-			return v.String()
-		}
-		return ""
-	}
-	if param("debug") == "1" {
+	q := linkQuery()
+	if q.Get("debug") == "1" {
 		// A way to stop the Go runtime as an escaped panic would, so that a
 		// test can check the page says so (the reload banner).
 		js.Global().Set("cornerlossStop", js.FuncOf(func(js.Value, []js.Value) any {
@@ -32,11 +26,11 @@ func (g *game) startup() {
 			return nil
 		}))
 	}
-	if param("bench") == "coco" {
+	if q.Get("bench") == "coco" {
 		g.bench = newBench(g)
 		return
 	}
-	if q.Call("has", "dumps").Bool() {
+	if q.Has("dumps") {
 		g.followRun(strings.TrimPrefix(loc.Get("hash").String(), "#"))
 		return
 	}

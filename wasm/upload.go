@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"syscall/js"
 	"time"
 
@@ -433,19 +434,16 @@ func fileNames(files js.Value) []string {
 }
 
 // inWorkerAsked says the link asks for uploads read by a worker
-// (?upload=worker). Measured on a quiet 2-core machine (README, Speed), a
-// worker read the 54 MB dump in 4.8 s against 2.8 s on the page's thread
-// (its longest frame 316 ms against 595), so the page reads uploads itself
-// unless asked.
-func inWorkerAsked() bool {
-	return js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search")).Call("get", "upload").String() == "worker"
-}
+// (?upload=worker), read once: uploadTick asks every frame. Measured on a
+// quiet 2-core machine (README, Speed), a worker read the 54 MB dump in
+// 5.15 s against 2.56 s on the page's thread (its longest frame 364 ms
+// against 761), so the page reads uploads itself unless asked.
+var inWorkerAsked = sync.OnceValue(func() bool { return linkQuery().Get("upload") == "worker" })
 
 // inflater is the browser's inflater for uploads (?inflate=go: Go's
 // compress/flate, to compare the two).
 func inflater() dump.Inflater {
-	if js.Global().Get("location").Get("search").String() != "" &&
-		js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search")).Call("get", "inflate").String() == "go" {
+	if linkQuery().Get("inflate") == "go" {
 		return nil
 	}
 	if f := jsio.Inflater(); f != nil {
