@@ -12,7 +12,8 @@ import (
 // x_{jk} become subscripts, x^α superscripts, names italic identifiers,
 // numbers and operators themselves, and the words between them text. The
 // formulas stay written once, in loss; this is only their typesetting.
-// The plain text goes in alttext, for screen readers and copying.
+// The plain text goes in alttext, for screen readers and copying, with
+// the words in the page's language as the typeset text has them.
 // A formula's clauses (separated by ",  " or ";  ", two spaces) go in
 // one <math> each, since browsers do not break MathML lines and the side
 // panel is narrow; a clause longer than maxLine characters is broken
@@ -21,7 +22,7 @@ import (
 func MathML(s string) string {
 	var b strings.Builder
 	for _, clause := range clauses(s) {
-		b.WriteString(`<math display="block" alttext="` + esc(clause) + `">`)
+		b.WriteString(`<math display="block" alttext="` + esc(altText(clause)) + `">`)
 		lines := breakLines(clause, maxLine)
 		if len(lines) == 1 {
 			b.WriteString(`<mrow>` + mrow(clause) + `</mrow>`)
@@ -156,12 +157,27 @@ func clauses(s string) []string {
 }
 
 // mrow typesets s as the content of an <mrow>.
-func mrow(s string) string {
+func mrow(s string) string { return typeset(s, nil) }
+
+// proseRuns are the runs of words of s that mrow sets as one <mtext> each,
+// in English, in order.
+func proseRuns(s string) []string {
+	var runs []string
+	typeset(s, func(run string) { runs = append(runs, run) })
+	return runs
+}
+
+// typeset is mrow, telling onProse (when not nil) each run of words.
+func typeset(s string, onProse func(run string)) string {
 	var items []string // typeset pieces; a sub- or superscript wraps the last
 	var prose []string // consecutive words, set as one <mtext>
 	flush := func() {
 		if len(prose) > 0 {
-			items = append(items, `<mspace width="0.4em"></mspace><mtext>`+esc(phrase(strings.Join(prose, " ")))+`</mtext><mspace width="0.4em"></mspace>`)
+			run := strings.Join(prose, " ")
+			if onProse != nil {
+				onProse(run)
+			}
+			items = append(items, `<mspace width="0.4em"></mspace><mtext>`+esc(phrase(run))+`</mtext><mspace width="0.4em"></mspace>`)
 			prose = nil
 		}
 	}
@@ -173,7 +189,7 @@ func mrow(s string) string {
 			i++
 		case r == '_' || r == '^':
 			flush()
-			arg, n := script(rs[i+1:])
+			arg, n := script(rs[i+1:], onProse)
 			i += 1 + n
 			tag := "msub"
 			if r == '^' {
@@ -220,6 +236,22 @@ func mrow(s string) string {
 	return strings.Join(items, "")
 }
 
+// altText is a clause as plain text with its words (the runs mrow sets as
+// <mtext>) in the page's language; the names and operators stay as written.
+func altText(clause string) string {
+	var b strings.Builder
+	rest := clause
+	for _, run := range proseRuns(clause) {
+		i := strings.Index(rest, run)
+		if i < 0 { // the run's words stood apart in the formula: keep them
+			continue
+		}
+		b.WriteString(rest[:i] + phrase(run))
+		rest = rest[i+len(run):]
+	}
+	return b.String() + rest
+}
+
 // phrase returns words of a formula's text in the page's language: the
 // catalogues hold them under "formula." and the English words, which
 // loss.Formulas writes once; words they lack stay as written.
@@ -232,7 +264,7 @@ func phrase(words string) string {
 
 // script reads a sub- or superscript: {…} (typeset itself), or one name or
 // number, possibly with a comma and a second one (N_pos,tl).
-func script(rs []rune) (string, int) {
+func script(rs []rune, onProse func(run string)) (string, int) {
 	if len(rs) > 0 && rs[0] == '{' {
 		depth := 0
 		for j, r := range rs {
@@ -242,7 +274,7 @@ func script(rs []rune) (string, int) {
 			case '}':
 				depth--
 				if depth == 0 {
-					return mrow(string(rs[1:j])), j + 1
+					return typeset(string(rs[1:j]), onProse), j + 1
 				}
 			}
 		}

@@ -130,3 +130,50 @@ func TestMathMLWordsInChinese(t *testing.T) {
 		}
 	}
 }
+
+// TestMathMLAltTextInChinese: a formula's alttext (what a screen reader
+// says, and what is copied) holds the words its typeset text shows, in the
+// page's language: in Chinese, each <mtext> of a <math> is in its alttext.
+func TestMathMLAltTextInChinese(t *testing.T) {
+	defer i18n.Set(i18n.Current())
+	i18n.Set(i18n.ZH)
+	for _, c := range []loss.Convention{loss.Reference, loss.MMDet} {
+		f := c.Formulas()
+		for _, s := range []string{f.Total, f.Focal, f.Pull, f.Push, f.Regr, f.Target, f.Prob} {
+			d := xml.NewDecoder(strings.NewReader(MathML(s)))
+			alt, in, words := "", false, 0
+			for {
+				tok, err := d.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", s, err)
+				}
+				switch tok := tok.(type) {
+				case xml.StartElement:
+					in = tok.Name.Local == "mtext"
+					if tok.Name.Local == "math" {
+						for _, a := range tok.Attr {
+							if a.Name.Local == "alttext" {
+								alt = a.Value
+							}
+						}
+					}
+				case xml.EndElement:
+					in = false
+				case xml.CharData:
+					if in {
+						words++
+						if !strings.Contains(alt, string(tok)) {
+							t.Errorf("%s: alttext %q lacks the words %q the formula shows", c, alt, tok)
+						}
+					}
+				}
+			}
+			if c == loss.Reference && s == f.Push && words == 0 {
+				t.Errorf("%s: the push formula has no words: the test checks nothing", c)
+			}
+		}
+	}
+}
