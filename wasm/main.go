@@ -27,6 +27,7 @@ import (
 
 func main() {
 	mark("main")
+	holdGC()
 	g := newGame()
 	ebiten.SetScreenClearedEveryFrame(false)
 	ebiten.SetRunnableOnUnfocused(true)
@@ -319,6 +320,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if !g.ready && g.rendered >= 0 {
 		g.ready = true
 		g.page.firstFrame()
+		resumeGC()
 		g.queue.push(func() { g.page.setReady(g.app) })
 	}
 }

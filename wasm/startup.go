@@ -3,6 +3,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"strings"
 	"syscall/js"
 
@@ -25,6 +26,11 @@ func (g *game) startup() {
 			g.queue.push(func() { panic("raised by cornerlossPanic (debug=1)") })
 			return nil
 		}))
+	}
+	if q.Get("bench") == "coco" || q.Has("dumps") || loc.Get("hash").String() != "" {
+		// Not the default scene: what comes may be large (a link's scene
+		// up to scene.MaxBytes), collected as usual.
+		resumeGC()
 	}
 	if q.Get("bench") == "coco" {
 		g.bench = newBench(g)
@@ -50,4 +56,23 @@ func (g *game) startup() {
 		}
 	}
 	g.page.setStatus(i18n.M("page.ready"), false)
+}
+
+// gcPercent is the collector's setting while holdGC holds it; 0 when it
+// does not.
+var gcPercent int
+
+// holdGC stops the garbage collector until the first frame (resumeGC). The
+// start-up on the default scene allocates about 10 MB, a few cycles'
+// worth; on a first visit each function of the collector would then be
+// compiled by V8 on the page's thread as it first runs (about 170 in a
+// trace), with the cycles' own work, all before the first frame.
+func holdGC() { gcPercent = debug.SetGCPercent(-1) }
+
+// resumeGC lets the collector run again, once.
+func resumeGC() {
+	if gcPercent != 0 {
+		debug.SetGCPercent(gcPercent)
+		gcPercent = 0
+	}
 }

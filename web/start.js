@@ -1,21 +1,16 @@
-// start.js instantiates the page's WebAssembly and runs it. It is a file of
-// its own, not an inline script, so that the Content-Security-Policy of
-// index.html can allow scripts from the page's own origin only.
+// start.js instantiates the page's WebAssembly (compile.js compiles it) and
+// runs it. It is a file of its own, not an inline script, so that the
+// Content-Security-Policy of index.html can allow scripts from the page's own
+// origin only.
 (async () => {
   const go = new Go();
   try {
-    let result;
-    try {
-      result = await WebAssembly.instantiateStreaming(fetch("cornerloss.wasm"), go.importObject);
-    } catch (e) {
-      // Hosts that do not serve application/wasm: fall back to bytes.
-      const bytes = await (await fetch("cornerloss.wasm")).arrayBuffer();
-      result = await WebAssembly.instantiate(bytes, go.importObject);
-    }
+    // compile.js (in <head>) started compiling it.
+    const instance = await WebAssembly.instantiate(await window.cornerlossModule, go.importObject);
     document.body.dataset.tWasmMs = performance.now().toFixed(1); // compiled
     // The Go side reads its memory size from here (bench figures).
-    window.cornerlossMemory = result.instance.exports.mem;
-    await go.run(result.instance);
+    window.cornerlossMemory = instance.exports.mem;
+    await go.run(instance);
   } catch (e) {
     console.warn("cornerloss stopped:", e);
   }

@@ -272,3 +272,42 @@ func reportUpload(b *testing.B, fig map[string][]float64, size float64) {
 		}
 	}
 }
+
+// BenchmarkPageLoadAgainst compares first visits of the page against
+// another build of the site, CORNERLOSS_BASE_SITE (a folder `make site`
+// wrote, from another commit, say), and the minimal page: seven rounds of
+// the three, alternating their order, in fresh browsers. On a shared
+// machine one load varies by a few hundred ms; A and B in one run see the
+// same load. Run with -benchtime 1x.
+func BenchmarkPageLoadAgainst(b *testing.B) {
+	base := os.Getenv("CORNERLOSS_BASE_SITE")
+	if base == "" {
+		b.Skip("CORNERLOSS_BASE_SITE names the site folder to compare with")
+	}
+	if err := os.CopyFS(filepath.Join(siteDir, "base"), os.DirFS(base)); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		marks := map[string]map[string][]float64{"base/": {}, "": {}, "minimal/": {}}
+		for i := range 7 {
+			order := []string{"base/", "", "minimal/"}
+			if i%2 == 1 {
+				order = []string{"", "minimal/", "base/"}
+			}
+			for _, p := range order {
+				m := loadMarks(b, p, 1)
+				for _, k := range startupMarks {
+					marks[p][k] = append(marks[p][k], m[k])
+				}
+			}
+		}
+		page, old, min := marks[""], marks["base/"], marks["minimal/"]
+		b.Logf("first frames: base %v; page %v; minimal %v", old["firstFrameMs"], page["firstFrameMs"], min["firstFrameMs"])
+		for _, k := range startupMarks {
+			b.Logf("%-13s median: base %6.0f page %6.0f minimal %6.0f", k, median(old[k]), median(page[k]), median(min[k]))
+		}
+		b.ReportMetric(median(page["firstFrameMs"])-median(old["firstFrameMs"]), "ms/page-minus-base")
+		b.ReportMetric(median(page["firstFrameMs"])-median(min["firstFrameMs"]), "ms/over-minimal")
+		b.ReportMetric(median(old["firstFrameMs"])-median(min["firstFrameMs"]), "ms/base-over-minimal")
+	}
+}

@@ -43,6 +43,14 @@ func TestPageLoadsAndDraws(t *testing.T) {
 		}
 	}()
 	b.open("")
+	// The start-up marks (load_test.go's startupMarks), in order.
+	marks := eval[[]float64](b, `["tWasmMs", "tMainMs", "tSceneMs", "tDomMs", "firstFrameMs"].map(k => +(document.body.dataset[k] || NaN))`)
+	for i, m := range marks {
+		if !(m > 0) || i > 0 && m < marks[i-1] {
+			t.Errorf("start-up marks (wasm, main, scene, dom, first frame) %v: not positive and in order", marks)
+			break
+		}
+	}
 	total := b.value("loss-total")
 	if !(total > 0) {
 		t.Errorf("loss-total %v, want a positive number", total)
