@@ -20,8 +20,8 @@ import (
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
-// drawShare bounds the share of a run's load the timeline's redraws take:
-// one redraw at most every drawShare times what one costs.
+// drawShare bounds the share of a run's load the timeline's paints take:
+// one paint at most every drawShare times what one costs.
 const drawShare = 10
 
 // maxWorkers caps the pool: more workers than cores only share them, and
@@ -237,8 +237,9 @@ type runLoad struct {
 	// drawMs is the longest frame that drew the canvas while loading: in
 	// headless Chromium the compositor reads a WebGL canvas back each
 	// frame it changes, waiting for the software GL, whose process then
-	// takes a core from the workers; the timeline redraws less often as
-	// it grows (timelineDue). drew says the frame now ending draws.
+	// takes a core from the workers; so the timeline is painted on a
+	// canvas of its own (timelineCanvas). drew says the frame now ending
+	// drew.
 	drawMs float64
 	drew   bool
 	// pagePeak is the page's own memory at its peak, bytes: peak less
