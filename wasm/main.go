@@ -130,7 +130,8 @@ func (g *game) guard(where string) {
 // change; drawing all panels takes a few ms; idle frames draw nothing).
 func (g *game) Update() error {
 	defer g.guard("update")
-	defer g.workDone(now())
+	start := now()
+	defer g.workDone(start)
 	for _, f := range g.queue.take() {
 		g.run(f)
 	}
@@ -143,17 +144,23 @@ func (g *game) Update() error {
 		g.page.refresh(g.app)
 		g.rendered = v
 	}
-	if v := g.app.TimelineVersion(); v != g.tlDrawn && g.timelineDue() {
-		start := now()
+	// While a run loads, what can wait for a later frame does when this
+	// one already took its budget (a worker's reply, the panels).
+	if v := g.app.TimelineVersion(); v != g.tlDrawn && !g.busy(start) && g.timelineDue() {
+		at := now()
 		g.timeline.paint(g.app.Timeline(), g.app.TimelineRect(), g.offset)
-		g.tlMs = now() - start
+		g.tlMs = now() - at
 		g.page.refreshRun(g.app)
 		g.tlDrawn = v
 	}
 	g.timeline.follow(g.app.TimelineRect(), g.offset)
+	g.startJobs()
+	if g.loading() && !g.busy(start) {
+		warmRun()
+	}
 	// The link follows the app and the run, and changes only with them:
 	// building it encodes and compresses the scene, too much for every frame.
-	if at := [2]int{g.app.Version(), g.app.TimelineVersion()}; g.ready && at != g.synced {
+	if at := [2]int{g.app.Version(), g.app.TimelineVersion()}; g.ready && at != g.synced && !g.busy(start) {
 		g.page.syncURL(g.app)
 		g.synced = at
 	}
@@ -237,6 +244,10 @@ const frameBudget = 8
 // timeline while a run loads, ms: a reply from a worker comes every few
 // hundred ms, and each paint draws the whole timeline.
 const timelineEvery = 250
+
+// busy reports whether this frame, begun at start, has taken its budget
+// while a run loads.
+func (g *game) busy(start float64) bool { return g.loading() && now()-start > frameBudget }
 
 // loading reports whether a run is being summarised.
 func (g *game) loading() bool { return g.load != nil && !g.load.done }
