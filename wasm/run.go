@@ -247,7 +247,8 @@ type runLoad struct {
 	// the workers', to tell which side grows over a long run.
 	pagePeak float64
 	// held are the run's jobs until the canvas has settled (startJobs);
-	// draws and quiet count the frames since the canvas last drew.
+	// draws and quiet count the frames since the canvas last drew, then
+	// draws is the canvas's draws when the jobs went out.
 	held         []job
 	draws, quiet int
 }
@@ -277,6 +278,7 @@ func (g *game) startJobs() {
 	jobs := l.held
 	l.held = nil
 	g.pool.add(jobs...)
+	l.draws = g.draws
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -385,6 +387,9 @@ func (g *game) runProgress() {
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
 		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
 		body.attr("data-run-draw-ms", strconv.FormatFloat(l.drawMs, 'f', 1, 64))
+		// The canvas's draws while the workers summarised: 0 unless
+		// something on it changed (a hover, a resize).
+		body.attr("data-run-draws", strconv.Itoa(g.draws-l.draws))
 		g.page.setProgress("", -1)
 		steps := r.Steps()
 		msg := i18n.M("run.done", len(steps))
