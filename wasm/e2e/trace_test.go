@@ -64,20 +64,15 @@ func TestTraceRun(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	call := func(f func(ctx context.Context, t *chromedp.Target) error) {
-		if _, err := chromedp.Run(b.ctx, chromedp.Func(f)); err != nil {
-			t.Fatal(err)
-		}
-	}
 	categories := []string{"devtools.timeline", "toplevel", "gpu", "cc", "viz", "v8", "blink", "benchmark",
 		"disabled-by-default-devtools.timeline", "v8.wasm", "disabled-by-default-v8.wasm.detailed"}
-	call(func(ctx context.Context, tg *chromedp.Target) error {
+	b.target(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: categories}})
 		return err
 	})
 	b.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), []string{dir}))
 	b.waitFor(`document.body.dataset.runState === "ok"`, 30*time.Minute)
-	call(func(ctx context.Context, tg *chromedp.Target) error {
+	b.target(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, tracing.End, cdp.Empty{})
 		return err
 	})
@@ -96,4 +91,13 @@ func TestTraceRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("marks %v", eval[map[string]string](b, `Object.assign({}, document.body.dataset)`))
+}
+
+// target runs f, which calls the DevTools protocol, on the page's target,
+// failing the test on error.
+func (b *browser) target(f func(ctx context.Context, t *chromedp.Target) error) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Func(f)); err != nil {
+		b.t.Fatal(err)
+	}
 }
