@@ -63,12 +63,13 @@ type game struct {
 	bench *benchRun
 
 	pool     pool
-	steps    stepPool   // the step on screen's workers
-	load     *runLoad   // the run's loading figures; nil without a run
-	timeline panelImage // the run's timeline, under the panels
-	tlDrawn  int        // the app's timeline version it holds
-	tlAt     float64    // now() when it was last drawn
-	synced   [2]int     // the app and timeline versions the link was last built at
+	steps    stepPool       // the step on screen's workers
+	load     *runLoad       // the run's loading figures; nil without a run
+	timeline timelineCanvas // the run's timeline, over the panels' canvas
+	tlDrawn  int            // the app's timeline version it holds
+	tlAt     float64        // now() when it was last painted
+	tlMs     float64        // how long that paint took, ms
+	synced   [2]int         // the app and timeline versions the link was last built at
 }
 
 // panelImage is one panel: its place on the canvas, its pixels in Go and on
@@ -130,7 +131,8 @@ func (g *game) guard(where string) {
 // change; drawing all panels takes a few ms; idle frames draw nothing).
 func (g *game) Update() error {
 	defer g.guard("update")
-	defer g.workDone(now())
+	start := now()
+	defer g.workDone(start)
 	for _, f := range g.queue.take() {
 		g.run(f)
 	}
@@ -143,15 +145,23 @@ func (g *game) Update() error {
 		g.page.refresh(g.app)
 		g.rendered = v
 	}
-	if v := g.app.TimelineVersion(); v != g.tlDrawn && g.timelineDue() {
-		g.renderTimeline()
+	// While a run loads, what can wait for a later frame does when this
+	// one already took its budget (a worker's reply, the panels).
+	if v := g.app.TimelineVersion(); v != g.tlDrawn && !g.busy(start) && g.timelineDue() {
+		at := now()
+		g.timeline.paint(g.app.Timeline(), g.app.TimelineRect(), g.offset)
+		g.tlMs = now() - at
 		g.page.refreshRun(g.app)
 		g.tlDrawn = v
-		g.redraw = true
+	}
+	g.timeline.follow(g.app.TimelineRect(), g.offset)
+	g.startJobs()
+	if g.loading() && !g.busy(start) {
+		warmRun()
 	}
 	// The link follows the app and the run, and changes only with them:
 	// building it encodes and compresses the scene, too much for every frame.
-	if at := [2]int{g.app.Version(), g.app.TimelineVersion()}; g.ready && at != g.synced {
+	if at := [2]int{g.app.Version(), g.app.TimelineVersion()}; g.ready && at != g.synced && !g.busy(start) {
 		g.page.syncURL(g.app)
 		g.synced = at
 	}
@@ -231,25 +241,24 @@ func (g *game) renderSome(v int) bool {
 // with the workers on every core, the frame takes a few times that.
 const frameBudget = 8
 
-// timelineEvery is the shortest interval between two redraws of the
+// timelineEvery is the shortest interval between two paints of the
 // timeline while a run loads, ms: a reply from a worker comes every few
-// hundred ms, and each redraw draws and uploads the whole timeline.
+// hundred ms, and each paint draws the whole timeline.
 const timelineEvery = 250
+
+// busy reports whether this frame, begun at start, has taken its budget
+// while a run loads.
+func (g *game) busy(start float64) bool { return g.loading() && now()-start > frameBudget }
 
 // loading reports whether a run is being summarised.
 func (g *game) loading() bool { return g.load != nil && !g.load.done }
 
-// timelineDue reports whether the timeline may be redrawn now: while a run
-// loads, at most every timelineEvery ms and every drawShare times what a
-// canvas frame was seen to cost (runLoad.drawMs); at once otherwise.
+// timelineDue reports whether the timeline may be painted now: while a run
+// loads, at most every timelineEvery ms and every drawShare times what the
+// last paint took (a long run's timeline takes longer); at once otherwise.
 func (g *game) timelineDue() bool {
-	if !g.loading() {
+	if !g.loading() || now()-g.tlAt >= max(timelineEvery, drawShare*g.tlMs) {
 		g.tlAt = now()
-		return true
-	}
-	if now()-g.tlAt >= max(timelineEvery, drawShare*g.load.drawMs) {
-		g.tlAt = now()
-		g.load.drew = true
 		return true
 	}
 	return false
@@ -274,25 +283,6 @@ func (g *game) renderPanel(p viz.Panel) {
 	pi.img.WritePixels(pi.rgba.Pix)
 }
 
-// renderTimeline draws the run's timeline into its buffer and uploads it.
-func (g *game) renderTimeline() {
-	pi := &g.timeline
-	r := g.app.TimelineRect()
-	pi.rect = r
-	if r.Empty() {
-		return
-	}
-	if pi.rgba == nil || pi.rgba.Rect.Size() != r.Size() {
-		if pi.img != nil {
-			pi.img.Deallocate()
-		}
-		pi.rgba = image.NewRGBA(image.Rectangle{Max: r.Size()})
-		pi.img = ebiten.NewImage(r.Dx(), r.Dy())
-	}
-	viz.DrawTimeline(pi.rgba, pi.rgba.Bounds(), g.app.Timeline())
-	pi.img.WritePixels(pi.rgba.Pix)
-}
-
 // Draw puts the panels on screen; a frame where nothing changed draws
 // nothing.
 func (g *game) Draw(screen *ebiten.Image) {
@@ -301,15 +291,13 @@ func (g *game) Draw(screen *ebiten.Image) {
 		return
 	}
 	screen.Fill(background)
-	for i, pi := range append(g.panels[:], g.timeline) {
+	for i, pi := range g.panels {
 		if pi.img == nil || pi.rect.Empty() {
 			continue
 		}
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Translate(float64(pi.rect.Min.X), float64(pi.rect.Min.Y))
-		if i < len(g.panels) {
-			tourDim(g.app, viz.Panel(i), op)
-		}
+		tourDim(g.app, viz.Panel(i), op)
 		screen.DrawImage(pi.img, op)
 	}
 	g.tourOutline(screen)
@@ -317,6 +305,9 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.drawn, g.redraw = g.rendered, false
 	g.draws++
 	g.page.body.attr("data-draws", strconv.Itoa(g.draws))
+	if g.loading() {
+		g.load.drew = true
+	}
 	if !g.ready && g.rendered >= 0 {
 		g.ready = true
 		g.page.firstFrame()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
@@ -20,8 +21,8 @@ import (
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
 
-// drawShare bounds the share of a run's load the timeline's redraws take:
-// one redraw at most every drawShare times what one costs.
+// drawShare bounds the share of a run's load the timeline's paints take:
+// one paint at most every drawShare times what one costs.
 const drawShare = 10
 
 // maxWorkers caps the pool: more workers than cores only share them, and
@@ -237,13 +238,47 @@ type runLoad struct {
 	// drawMs is the longest frame that drew the canvas while loading: in
 	// headless Chromium the compositor reads a WebGL canvas back each
 	// frame it changes, waiting for the software GL, whose process then
-	// takes a core from the workers; the timeline redraws less often as
-	// it grows (timelineDue). drew says the frame now ending draws.
+	// takes a core from the workers; so the timeline is painted on a
+	// canvas of its own (timelineCanvas). drew says the frame now ending
+	// drew.
 	drawMs float64
 	drew   bool
 	// pagePeak is the page's own memory at its peak, bytes: peak less
 	// the workers', to tell which side grows over a long run.
 	pagePeak float64
+	// held are the run's jobs until the canvas has settled (startJobs);
+	// draws and quiet count the frames since the canvas last drew, then
+	// draws is the canvas's draws when the jobs went out.
+	held         []job
+	draws, quiet int
+}
+
+// settleFrames is how many frames Ebitengine goes on presenting the canvas
+// after it last drew (its maxSkipCount is 4), and one more.
+const settleFrames = 5
+
+// startJobs hands the run's jobs to the workers (starting them) once the
+// canvas shows the run's layout and has stopped presenting it: each frame
+// that presents a WebGL canvas costs headless Chromium a readback of it
+// (see runLoad.drawMs), slow while the workers start up on every core,
+// and at a run's start the timeline's strip changes every panel's size.
+// The canvas is then left alone until the run is summarised.
+func (g *game) startJobs() {
+	l := g.load
+	if l == nil || l.held == nil {
+		return
+	}
+	if g.rendered != g.app.Version() || g.drawn != g.rendered || g.draws != l.draws {
+		l.draws, l.quiet = g.draws, 0
+		return
+	}
+	if l.quiet++; l.quiet < settleFrames {
+		return
+	}
+	jobs := l.held
+	l.held = nil
+	g.pool.add(jobs...)
+	l.draws = g.draws
 }
 
 // listed is one entry of a server's listing: a file whose size or time
@@ -277,8 +312,27 @@ func (g *game) startRun(src app.RunSource, names []string, data []js.Value, samp
 		jobs = append(jobs, j)
 	}
 	g.page.setStatus(i18n.M("run.summarising", len(names), poolSize()), false)
-	g.pool.add(jobs...)
+	g.load.held = jobs
 	g.runProgress()
+}
+
+// warmed says warmRun ran.
+var warmed bool
+
+// warmRun decodes and encodes an empty summary, once per page, in a frame
+// of its own while a run's workers start up: the browser compiles the
+// page's WebAssembly lazily, function by function, at first use, so the
+// first reply's frame would otherwise also compile encoding/json's code
+// for a summary (tens of ms, more while the workers take both cores).
+func warmRun() {
+	if warmed {
+		return
+	}
+	warmed = true
+	r, err := timeline.DecodeReply(timeline.Reply{Step: timeline.Step{Summary: &loss.Summary{}}}.Encode())
+	if err == nil {
+		_, _ = json.Marshal([]timeline.Step{r.Step})
+	}
 }
 
 // runReply records a summary in the app and the page.
@@ -333,6 +387,9 @@ func (g *game) runProgress() {
 		body.attr("data-run-max-work-ms", strconv.FormatFloat(l.maxWork, 'f', 1, 64))
 		body.attr("data-run-worker-ms", strconv.FormatFloat(l.workerMs, 'f', 1, 64))
 		body.attr("data-run-draw-ms", strconv.FormatFloat(l.drawMs, 'f', 1, 64))
+		// The canvas's draws while the workers summarised: 0 unless
+		// something on it changed (a hover, a resize).
+		body.attr("data-run-draws", strconv.Itoa(g.draws-l.draws))
 		g.page.setProgress("", -1)
 		steps := r.Steps()
 		msg := i18n.M("run.done", len(steps))

@@ -39,12 +39,7 @@ func TestProfilePage(t *testing.T) {
 		// the renderer the profiler is attached to.
 		b.do(chromedp.Navigate(siteURL + "/wasm_exec.js"))
 	}
-	call := func(f func(ctx context.Context, t *chromedp.Target) error) {
-		if _, err := chromedp.Run(b.ctx, chromedp.Func(f)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	call(func(ctx context.Context, tg *chromedp.Target) error {
+	b.target(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, profiler.Enable, cdp.Empty{}); err != nil {
 			return err
 		}
@@ -61,7 +56,7 @@ func TestProfilePage(t *testing.T) {
 	}
 	b.waitFor(until, 30*time.Minute)
 	var res profiler.StopResult
-	call(func(ctx context.Context, tg *chromedp.Target) (err error) {
+	b.target(func(ctx context.Context, tg *chromedp.Target) (err error) {
 		res, err = cdp.Call(ctx, tg, profiler.Stop, cdp.Empty{})
 		return err
 	})
