@@ -57,3 +57,42 @@ func TestEvaluatorFromRows(t *testing.T) {
 		}
 	}
 }
+
+// TestRowStateByParts: the RowStates of evaluators of consecutive plane
+// ranges (how the page computes a dump's rows a few planes at a time,
+// pausing between) are, end to end, the RowState of one evaluator of all
+// planes, to the bit, under both conventions and for ranges that do not
+// divide the planes evenly.
+func TestRowStateByParts(t *testing.T) {
+	sh := Shape{Stacks: 2, Batch: 2, Classes: 3, Height: 12, Width: 10, Slots: 6}
+	n := PlaneCount(sh)
+	for _, conv := range []Convention{Reference, MMDet} {
+		in := randomInput(11, sh, []int{3, 1})
+		o := DefaultOptions()
+		o.Convention = conv
+		whole, err := NewEvaluator(in, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, per := range []int{1, 5, n} {
+			var rows []float64
+			for first := 0; first < n; first += per {
+				e, err := NewPartEvaluator(in, o, first, min(first+per, n))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows = append(rows, e.RowState()...)
+			}
+			if !reflect.DeepEqual(rows, whole.RowState()) {
+				t.Errorf("%s, %d planes a part: the parts' rows differ from the whole's", conv, per)
+			}
+			e, err := NewEvaluatorFromRows(in, o, rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := e.Result(), whole.Result(); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, %d planes a part: loss %v from the parts' rows, %v computed", conv, per, got.Loss, want.Loss)
+			}
+		}
+	}
+}

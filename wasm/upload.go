@@ -34,11 +34,8 @@ type upload struct {
 	memory float64 // wasmMemory() then
 	name   string
 	total  float64
-	loaded []float64
-	arrays []js.Value // each file's bytes, still in the browser
+	arrays []js.Value // the files, still in the browser
 	names  []string
-	left   int
-	funcs  []js.Func
 	// maxFrame is the longest interval between two frames from the pick
 	// to the dump shown, ms: the page keeps drawing meanwhile.
 	maxFrame, lastTick float64
@@ -97,8 +94,8 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 		return
 	}
 	uploads++
-	u := &upload{gen: uploads, run: run, start: now(), memory: wasmMemory(), loaded: make([]float64, n),
-		arrays: make([]js.Value, n), names: make([]string, n), left: n}
+	u := &upload{gen: uploads, run: run, start: now(), memory: wasmMemory(),
+		arrays: make([]js.Value, n), names: make([]string, n)}
 	u.lastTick = u.start
 	inFlight = u
 	g.page.body.removeAttr("data-progress-seen")
@@ -124,11 +121,16 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 }
 
 // readOnPage reads the files on the page's thread: with no worker, or
-// when the upload's worker stopped (out of memory).
+// when the upload's worker stopped (out of memory). An .npz or .pt is
+// read from the file a slice at a time as it is decoded (jsio.Blob), not
+// copied whole into the browser's memory first.
 func (g *game) readOnPage(u *upload, files js.Value) {
 	for i := range files.Length() {
-		g.readFile(u, i, files.Index(i))
+		u.arrays[i] = files.Index(i)
+		u.names[i] = u.arrays[i].Get("name").String()
 	}
+	u.read = now() // read as it is checked: no phase of its own
+	go g.parse(u)
 }
 
 // readInWorker has worker w read and check the files (wasm/worker's
@@ -274,52 +276,11 @@ func (g *game) receive(u *upload, names []string, msg js.Value) {
 	g.parsed(u, ds, names, nil)
 }
 
-// readFile starts one FileReader.
-func (g *game) readFile(u *upload, i int, f js.Value) {
-	name := f.Get("name").String()
-	fr := js.Global().Get("FileReader").New()
-	callback := func(h func(args []js.Value)) js.Func {
-		fn := js.FuncOf(func(this js.Value, args []js.Value) any {
-			defer func() {
-				if r := recover(); r != nil {
-					consoleWarn(fmt.Sprint("cornerloss: reading: ", r))
-				}
-			}()
-			h(args)
-			return nil
-		})
-		u.funcs = append(u.funcs, fn)
-		return fn
-	}
-	fr.Set("onprogress", callback(func(args []js.Value) {
-		u.loaded[i] = args[0].Get("loaded").Float()
-		var sum float64
-		for _, l := range u.loaded {
-			sum += l
-		}
-		g.page.setProgress(i18n.F("status.reading-mb", u.name, sum/1e6, u.total/1e6), sum/u.total/2)
-	}))
-	fr.Set("onerror", callback(func([]js.Value) {
-		g.queue.push(func() { g.uploadFailed(u, i18n.M("status.unreadable", name)) })
-	}))
-	fr.Set("onload", callback(func([]js.Value) {
-		u.arrays[i] = js.Global().Get("Uint8Array").New(fr.Get("result"))
-		u.names[i] = name
-		u.left--
-		if u.left == 0 {
-			u.read = now()
-			for _, fn := range u.funcs {
-				fn.Release()
-			}
-			go g.parse(u)
-		}
-	}))
-	fr.Call("readAsArrayBuffer", f)
-}
-
-// parse reads the dump off the browser's event loop: it sleeps a moment
-// every 100 ms of work so progress shows and the page stays responsive
-// (each pause lets the browser draw a frame first: more often costs time).
+// parse reads the dump off the browser's event loop, pausing every
+// slice of work for the browser to draw a frame (pause), then computes its
+// rows' sums the same way, a few planes at a time, for the page to start
+// its evaluator from (App.SeedRows) instead of reading every pixel in one
+// long frame.
 func (g *game) parse(u *upload) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -327,17 +288,68 @@ func (g *game) parse(u *upload) {
 			g.queue.push(func() { g.uploadFailed(u, msg) })
 		}
 	}()
-	last := time.Now()
+	p := pauser{}
 	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Progress: func(done, total int64) {
-		if time.Since(last) > 100*time.Millisecond && total > 0 {
+		if p.due() && total > 0 {
 			g.page.setProgress(i18n.F("status.checking", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
-			time.Sleep(time.Millisecond)
-			last = time.Now()
+			p.pause()
 		}
 	}}
 	ds, names, err := parseFiles(u, opt)
 	u.arrays = nil
+	if err == nil && len(ds) == 1 {
+		u.seedOpt = g.app.Options
+		u.seed = rowsBySlices(ds[0].Input, u.seedOpt, &p)
+	}
 	g.parsed(u, ds, names, err)
+}
+
+// pauser lets the browser draw between slices of a goroutine's work:
+// sleeping returns to the event loop, which draws a frame when one is
+// due. Slices of 20 ms keep the page's frames under 50 ms; each pause
+// costs a little, so not after every piece.
+type pauser struct{ last time.Time }
+
+const slice = 20 * time.Millisecond
+
+func (p *pauser) due() bool {
+	if p.last.IsZero() {
+		p.last = time.Now()
+	}
+	return time.Since(p.last) > slice
+}
+
+func (p *pauser) pause() {
+	time.Sleep(time.Millisecond)
+	p.last = time.Now()
+}
+
+// rowsBySlices returns the rows' sums of an evaluator of in under opt
+// (loss.Evaluator.RowState), computed a few planes at a time with a pause
+// between: the same numbers, to the bit, as one evaluator of all planes.
+// Nil where there are none to seed from.
+func rowsBySlices(in *loss.Input, opt loss.Options, p *pauser) []float64 {
+	n := loss.PlaneCount(in.Shape)
+	per := max(1, (1<<19)/max(1, in.Shape.Pixels())) // ~5 ms of work each
+	var rows []float64
+	for first := 0; first < n; first += per {
+		e, err := loss.NewPartEvaluator(in, opt, first, min(first+per, n))
+		if err != nil {
+			return nil
+		}
+		r := e.RowState()
+		if r == nil {
+			return nil
+		}
+		if rows == nil {
+			rows = make([]float64, 0, len(r)*((n+per-1)/per))
+		}
+		rows = append(rows, r...)
+		if p.due() {
+			p.pause()
+		}
+	}
+	return rows
 }
 
 // parsed shows the dumps read (or the reader's error) in the next Update.
@@ -440,14 +452,17 @@ func fileNames(files js.Value) []string {
 // against 761), so the page reads uploads itself unless asked.
 var inWorkerAsked = sync.OnceValue(func() bool { return linkQuery().Get("upload") == "worker" })
 
-// inflater is the browser's inflater for uploads (?inflate=go: Go's
-// compress/flate, to compare the two).
+// inflater is the browser's inflater for uploads, on the page's thread
+// (?inflate=worker: on another, ?inflate=go: Go's compress/flate, to
+// compare them). Measured A/B on the loaded 2-core machine (README,
+// Speed), the worker kept frames no shorter and the upload slower.
 func inflater() dump.Inflater {
-	if linkQuery().Get("inflate") == "go" {
+	q := linkQuery().Get("inflate")
+	if q == "go" || jsio.Inflater() == nil {
 		return nil
 	}
-	if f := jsio.Inflater(); f != nil {
-		return f
+	if q == "worker" {
+		return jsio.InflateElsewhere
 	}
-	return nil
+	return jsio.Inflate
 }

@@ -31,10 +31,11 @@ type Options struct {
 	// instead of compress/flate: the page hands it to the browser's own
 	// inflater, several times faster than compress/flate compiled to
 	// WebAssembly. It gets the compressed bytes and a limit, and returns
-	// the inflated bytes (at most limit of them: it stops there) and how
-	// many. The reader still checks the sizes and the CRC as archive/zip
-	// does, and reads headers through compress/flate (a few bytes each),
-	// so nothing is inflated before the budget is checked.
+	// a reader of the inflated bytes as they come (it may stop after
+	// limit of them), which the reader closes. The reader still checks
+	// the sizes and the CRC as archive/zip does, and reads headers
+	// through compress/flate (a few bytes each), so nothing is inflated
+	// before the budget is checked.
 	Inflate Inflater
 	// HeatPlane, if set, takes the heat logits plane by plane as they are
 	// decoded (tl_heats, then br_heats, each in its order; x the plane's
@@ -46,7 +47,7 @@ type Options struct {
 }
 
 // Inflater inflates raw deflate data: see Options.Inflate.
-type Inflater func(compressed *io.SectionReader, limit int64) (data io.ReaderAt, n int64, err error)
+type Inflater func(compressed *io.SectionReader, limit int64) (io.ReadCloser, error)
 
 // Dump is a dump read and checked.
 type Dump struct {

@@ -3,7 +3,6 @@ package dump
 import (
 	"archive/zip"
 	"errors"
-	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -22,19 +21,18 @@ func inflatedPayload(r io.ReaderAt, f *zip.File, inflate Inflater) func(limit in
 		}
 		declared := int64(f.UncompressedSize64)
 		limit = min(limit, declared+1) // one past the declared size tells a bomb
-		data, n, err := inflate(io.NewSectionReader(r, off, int64(f.CompressedSize64)), limit)
+		src, err := inflate(io.NewSectionReader(r, off, int64(f.CompressedSize64)), limit)
 		if err != nil {
-			return nil, fmt.Errorf("corrupt deflated data: %v", err)
+			return nil, err
 		}
-		return &inflatedReader{data: data, n: n, whole: n < limit, declared: declared, want: f.CRC32, crc: crc32.NewIEEE()}, nil
+		return &inflatedReader{src: src, limit: limit, declared: declared, want: f.CRC32, crc: crc32.NewIEEE()}, nil
 	}
 }
 
-// inflatedReader reads an entry inflated whole (or up to a limit).
+// inflatedReader reads an entry as it is inflated, up to a limit.
 type inflatedReader struct {
-	data     io.ReaderAt
-	n        int64 // bytes inflated
-	whole    bool  // n is the entry's whole length, not a limit reached
+	src      io.ReadCloser
+	limit    int64 // src stops after this many bytes
 	declared int64
 	off      int64
 	want     uint32
@@ -42,27 +40,35 @@ type inflatedReader struct {
 }
 
 func (r *inflatedReader) Read(p []byte) (int, error) {
-	if r.off >= min(r.n, r.declared) {
+	if r.off >= r.declared {
+		// One byte more means an entry longer than it says.
+		var one [1]byte
+		n, err := io.ReadFull(r.src, one[:])
 		switch {
-		case r.n > r.declared:
+		case n > 0:
 			return 0, zip.ErrFormat
-		case r.n < r.declared && r.whole:
-			return 0, io.ErrUnexpectedEOF
-		case r.n < r.declared:
-			return 0, errors.New("read past the limit asked for")
+		case err != io.EOF && err != io.ErrUnexpectedEOF:
+			return 0, err
 		case r.crc.Sum32() != r.want:
 			return 0, zip.ErrChecksum
 		}
 		return 0, io.EOF
 	}
-	p = p[:min(int64(len(p)), min(r.n, r.declared)-r.off)]
-	n, err := r.data.ReadAt(p, r.off)
+	p = p[:min(int64(len(p)), r.declared-r.off)]
+	n, err := r.src.Read(p)
 	r.crc.Write(p[:n])
 	r.off += int64(n)
-	if err == io.EOF && n == len(p) {
-		err = nil
+	if err == io.EOF {
+		switch {
+		case r.off >= r.declared:
+			err = nil // the CRC is checked on the next read
+		case r.off >= r.limit:
+			err = errors.New("read past the limit asked for")
+		default:
+			err = io.ErrUnexpectedEOF
+		}
 	}
 	return n, err
 }
 
-func (r *inflatedReader) Close() error { return nil }
+func (r *inflatedReader) Close() error { return r.src.Close() }

@@ -16,6 +16,9 @@ type reading struct {
 	opt     Options
 	entries map[string]entry
 	hdr     map[string]header
+	// opened holds the payloads opened ahead through Options.Inflate
+	// (openAhead), by array name, until read.
+	opened map[string]io.ReadCloser
 }
 
 // maxExtras is how many arrays outside the schema get a warning each.
@@ -73,6 +76,8 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 		return nil, err
 	}
 	d.TagsFromMaps, d.RegrsFromMaps = l.tagMaps, l.regrMaps
+	rd.openAhead(l)
+	defer rd.closeAhead()
 	p := newPayload(total+rd.optionalSize(), opt.Progress)
 	if d.Input, err = rd.decode(l, p); err != nil {
 		return nil, err
@@ -229,13 +234,53 @@ func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T,
 	return v, rd.wrap(name, err)
 }
 
+// openAhead opens every inflated payload, in the order decode reads
+// them, once every header and the budget passed: an Options.Inflate that
+// inflates on another thread then works ahead, an entry or more, while
+// this one decodes (one that inflates when read costs nothing here).
+func (rd *reading) openAhead(l layout) {
+	if rd.opt.Inflate == nil {
+		return
+	}
+	rd.opened = map[string]io.ReadCloser{}
+	names := []string{"tl_inds", "br_inds", "gt_mask"}
+	for _, c := range loss.Corners {
+		pre := c.String()
+		names = append(names, "gt_"+pre+"_heat", pre+"_heats", "gt_"+pre+"_regr", pre+"_tags", pre+"_regrs")
+	}
+	for _, name := range names {
+		if rd.entries[name].inflated == nil {
+			continue // stored
+		}
+		if r, err := rd.openInflated(name); err == nil {
+			rd.opened[name] = r // an error comes again when decode opens it
+		}
+	}
+}
+
+// closeAhead closes the payloads opened ahead and never read.
+func (rd *reading) closeAhead() {
+	for _, r := range rd.opened {
+		r.Close()
+	}
+}
+
+// openInflated opens an inflated entry up to one byte past its payload:
+// enough to see an entry too long.
+func (rd *reading) openInflated(name string) (io.ReadCloser, error) {
+	h := rd.hdr[name]
+	return rd.entries[name].inflated(h.offset + h.count*int64(h.dtype.size) + 1)
+}
+
 // openPayload opens one array's entry at its payload.
 func (rd *reading) openPayload(p *payload, name string) (io.ReadCloser, error) {
-	e, h := rd.entries[name], rd.hdr[name]
+	e := rd.entries[name]
 	open := e.open
-	if e.inflated != nil {
-		// One byte past the payload: enough to see an entry too long.
-		open = func() (io.ReadCloser, error) { return e.inflated(h.offset + h.count*int64(h.dtype.size) + 1) }
+	if r, ok := rd.opened[name]; ok {
+		delete(rd.opened, name)
+		open = func() (io.ReadCloser, error) { return r, nil }
+	} else if e.inflated != nil {
+		open = func() (io.ReadCloser, error) { return rd.openInflated(name) }
 	}
 	r, err := open()
 	if err != nil {
@@ -243,6 +288,7 @@ func (rd *reading) openPayload(p *payload, name string) (io.ReadCloser, error) {
 	}
 	// Skip the header: it was checked already, and the payload is read
 	// here, not by npyio (see chunkBytes).
+	h := rd.hdr[name]
 	if _, err := io.CopyN(io.Discard, r, h.offset); err != nil {
 		r.Close()
 		return nil, rd.wrap(name, truncated(err, "header"))

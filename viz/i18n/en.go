@@ -233,7 +233,6 @@ var en = map[string]string{
 	"status.local-run":          "%s; a run of local files cannot travel in a link",
 	"status.too-large":          "%.0f MB is more than this page reads (%d MB)",
 	"status.reading":            "reading %s",
-	"status.reading-mb":         "reading %s: %.1f of %.1f MB",
 	"status.unreadable":         "%s: the browser could not read the file",
 	"status.checking":           "checking %s: %d%%",
 	"status.bad-link":           "the link's scene was refused, showing the default scene: ",

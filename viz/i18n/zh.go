@@ -236,7 +236,6 @@ var zh = map[string]string{
 	"status.local-run":          "%s；本地文件组成的训练过程无法放进链接",
 	"status.too-large":          "%.0f MB 超过了本页面能读取的上限（%d MB）",
 	"status.reading":            "正在读取 %s",
-	"status.reading-mb":         "正在读取 %s：%.1f / %.1f MB",
 	"status.unreadable":         "%s：浏览器无法读取该文件",
 	"status.checking":           "正在检查 %s：%d%%",
 	"status.bad-link":           "链接中的场景被拒绝，显示默认场景：",

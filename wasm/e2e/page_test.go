@@ -169,7 +169,6 @@ func TestBadUploadKeepsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
 	bad := map[string][]byte{
 		"truncated.npz": src[:len(src)/2],
 		"garbage.npz":   []byte("not a zip"),
@@ -183,8 +182,18 @@ func TestBadUploadKeepsPage(t *testing.T) {
 		// bomb, in small): refused at the declared size.
 		"bomb.npz": bombEntry(t, src, "tl_heats.npy", 64<<20),
 	}
+	// The page's thread inflates, or inflate-worker.js (?inflate=worker):
+	// the same messages.
+	for _, query := range []string{"", "?inflate=worker"} {
+		badUploads(t, query, good, bad)
+	}
+}
+
+// badUploads opens the page at query, picks each bad file, then a good one.
+func badUploads(t *testing.T, query string, good golden.Case, bad map[string][]byte) {
+	dir := t.TempDir()
 	b := newBrowser(t)
-	b.open("")
+	b.open(query)
 	before := b.value("loss-total")
 	for name, data := range bad {
 		p := filepath.Join(dir, name)
@@ -206,7 +215,9 @@ func TestBadUploadKeepsPage(t *testing.T) {
 			t.Errorf("%s: total changed from %v to %v after a failed upload", name, before, got)
 		}
 	}
-	b.screenshot("bad-upload")
+	if query == "" {
+		b.screenshot("bad-upload")
+	}
 	b.setNumber("pull-weight", good.Weights.Pull)
 	b.upload(good.NPZ(), "ok")
 	if got := b.value("loss-total"); !golden.Close(got, good.Loss) {

@@ -16,7 +16,8 @@ import (
 type Bytes struct {
 	Array js.Value
 	N     int64
-	win   *window // nil: every read is copied on its own
+	File  js.Value // the File the bytes were read from, if set
+	win   *window  // nil: every read is copied on its own
 }
 
 // window is the part of a Bytes last copied in.

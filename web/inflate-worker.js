@@ -1,0 +1,99 @@
+// inflate-worker.js inflates the deflated entries of a file picked in the
+// page, off the page's thread (web/inflate.js's cornerlossInflateFile):
+// the page asks for {id, file, off, n, limit}, the worker reads those n
+// bytes of the file, inflates them with the browser's DecompressionStream
+// and sends the output back in 1 MiB pieces, transferred, then {id, done}
+// or {id, error}. It stops after limit bytes, so a zip bomb costs no more
+// than the entry it claims to be. The page's WebAssembly checks the sizes
+// and the CRC as the pieces arrive.
+// Entries are inflated one after another, in the order asked: the page
+// asks for all of a dump's at once and reads them in that order, so the
+// worker works ahead of it. The file is read 1 MiB at a time as the
+// inflater needs it, so the first piece comes back soon.
+const cancelled = new Set();
+const piece = 1 << 20;
+const spare = [];
+// At most ahead pieces are out with the page: the worker waits for one
+// back rather than touch fresh memory for more.
+const ahead = 8;
+let out = 0, wake = null;
+const fresh = async () => {
+  while (out >= ahead && spare.length === 0) await new Promise((r) => { wake = r; });
+  out++;
+  return spare.pop() || new Uint8Array(piece);
+};
+let queue = Promise.resolve();
+self.onmessage = (e) => {
+  const m = e.data;
+  if (m.cancel !== undefined) {
+    cancelled.add(m.cancel);
+    return;
+  }
+  if (m.give) {
+    // A piece the page has read, back for reuse: fresh memory is slow to
+    // touch (see inflate.js).
+    if (m.give.byteLength === piece) spare.push(new Uint8Array(m.give));
+    out--;
+    if (wake) {
+      wake();
+      wake = null;
+    }
+    return;
+  }
+  queue = queue.then(() => inflate(m));
+};
+
+async function inflate({id, file, off, n, limit}) {
+  if (cancelled.delete(id)) return; // closed before its turn
+  let buf = null;
+  try {
+    let at = 0;
+    const input = new ReadableStream({
+      async pull(c) {
+        if (at >= n) {
+          c.close();
+          return;
+        }
+        const end = Math.min(at + piece, n);
+        c.enqueue(new Uint8Array(await file.slice(off + at, off + end).arrayBuffer()));
+        at = end;
+      },
+    }, {highWaterMark: 0});
+    const reader = input.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+    buf = await fresh();
+    let filled = 0, total = 0;
+    const send = async () => {
+      self.postMessage({id, chunk: buf.subarray(0, filled)}, [buf.buffer]);
+      buf = await fresh();
+      filled = 0;
+    };
+    for (;;) {
+      if (cancelled.delete(id)) {
+        reader.cancel().catch(() => {});
+        return;
+      }
+      const {done, value} = await reader.read();
+      if (done) break;
+      let v = value.subarray(0, Math.min(value.length, limit - total));
+      total += v.length;
+      while (v.length > 0) {
+        const k = Math.min(v.length, buf.length - filled);
+        buf.set(v.subarray(0, k), filled);
+        filled += k;
+        v = v.subarray(k);
+        if (filled === buf.length) await send();
+      }
+      if (total >= limit) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+    }
+    if (filled > 0) await send();
+    self.postMessage({id, done: true});
+  } catch (err) {
+    self.postMessage({id, error: String(err)});
+  } finally {
+    spare.push(buf); // the piece not sent
+    out--;
+  }
+}
