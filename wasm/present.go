@@ -42,4 +42,7 @@ func (g *game) setPresenting(on bool) {
 	}
 	byID("present").attr("aria-pressed", map[bool]string{true: "true", false: "false"}[on])
 	g.redraw = true
+	// The body's margin changed, not the window: Ebitengine sizes its
+	// canvas from the body only on a window resize, so it is told of one.
+	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("resize"))
 }

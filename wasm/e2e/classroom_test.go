@@ -272,3 +272,30 @@ func TestClassroomScreens(t *testing.T) {
 		b.quit()
 	}
 }
+
+// TestPresentResizesCanvas: turning presentation mode on and off with its
+// button (the side panel grows and shrinks, the window stays) gives the
+// canvas the body's new width each time, with a run open too (its timeline
+// canvas then lies over the strip at the new width).
+func TestPresentResizesCanvas(t *testing.T) {
+	b := newBrowser(t)
+	b.open("")
+	b.exec(`document.getElementById("sample-run").click()`)
+	b.waitFor(`document.body.dataset.runState === "ok"`, 2*time.Minute)
+	for i, want := range []bool{true, false, true, false} {
+		b.exec(`document.getElementById("present").click()`)
+		b.settle()
+		b.settle()
+		if got := eval[bool](b, `document.body.classList.contains("present")`); got != want {
+			t.Fatalf("click %d: body.present is %v", i+1, got)
+		}
+		sizes := eval[[]float64](b, `(() => { const c = document.querySelector("canvas"), tl = document.getElementById("timeline");
+			return [c.width, document.body.clientWidth, tl && !tl.hidden ? tl.getBoundingClientRect().right : 0, c.getBoundingClientRect().right] })()`)
+		if sizes[0] != sizes[1] {
+			t.Errorf("click %d (present %v): canvas %v px wide, body %v", i+1, want, sizes[0], sizes[1])
+		}
+		if sizes[2] > sizes[3]+1 {
+			t.Errorf("click %d (present %v): the timeline ends at %v px, past the canvas's %v", i+1, want, sizes[2], sizes[3])
+		}
+	}
+}
