@@ -124,8 +124,7 @@ func TestChineseHasNoEnglish(t *testing.T) {
 	b.quit()
 	b = newBrowser(t)
 	b.open("?lang=zh")
-	b.do(chromedp.Click(chromedp.CSS("#sample-run")))
-	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 150*time.Second)
+	b.sampleRun()
 	nan, _ := scene.SampleRunBroken(scene.RunSteps)
 	hoverTimeline(t, b, nan)
 	checkTranslated(t, b, "sample run")
@@ -280,8 +279,7 @@ func TestClassroomScreens(t *testing.T) {
 func TestPresentResizesCanvas(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")
-	b.exec(`document.getElementById("sample-run").click()`)
-	b.waitFor(`document.body.dataset.runState === "ok"`, 2*time.Minute)
+	b.sampleRun()
 	for i, want := range []bool{true, false, true, false} {
 		b.exec(`document.getElementById("present").click()`)
 		b.settle()

@@ -64,6 +64,14 @@ func writeSampleRun(t testing.TB, n, truncate int) (string, []string) {
 	return dir, paths
 }
 
+// sampleRun clicks "sample run" and waits until the run is summarised and
+// its last step shown.
+func (b *browser) sampleRun() {
+	b.t.Helper()
+	b.do(chromedp.Click(chromedp.CSS("#sample-run")))
+	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 150*time.Second)
+}
+
 // summaries reads #run[data-summary].
 func (b *browser) summaries() []runSummary {
 	b.t.Helper()
@@ -176,8 +184,7 @@ func TestSampleRunMarkers(t *testing.T) {
 	b := newBrowser(t)
 	b.do(chromedp.EmulateViewport(1280, 800))
 	b.open("")
-	b.do(chromedp.Click(chromedp.CSS("#sample-run")))
-	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 120*time.Second)
+	b.sampleRun()
 	got := b.summaries()
 	if len(got) != scene.RunSteps {
 		t.Fatalf("%d steps, want %d", len(got), scene.RunSteps)

@@ -6,7 +6,6 @@ import (
 	"image"
 	"math"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -20,8 +19,7 @@ func TestRunLeavesCanvasAlone(t *testing.T) {
 	b := newBrowser(t)
 	b.do(chromedp.EmulateViewport(1280, 800))
 	b.open("?workers=2")
-	b.do(chromedp.Click(chromedp.CSS("#sample-run")))
-	b.waitFor(`document.body.dataset.runState === "ok" && document.body.dataset.state === "ok"`, 120*time.Second)
+	b.sampleRun()
 	if n := eval[string](b, `document.body.dataset.runDraws`); n != "0" {
 		t.Errorf("the canvas drew %s times while the run was summarised, want 0", n)
 	}
