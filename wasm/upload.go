@@ -125,9 +125,13 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 // read as they are parsed (jsio.ReadDumps), each whole: read a slice at a
 // time they came 3× slower.
 func (g *game) readOnPage(u *upload, files js.Value) {
+	elsewhere := linkQuery().Get("inflate") == "worker"
 	for i := range files.Length() {
 		u.arrays[i] = files.Index(i)
 		u.names[i] = u.arrays[i].Get("name").String()
+		if elsewhere && !dump.IsNPY(u.names[i]) {
+			jsio.ReadElsewhere(u.arrays[i])
+		}
 	}
 	u.read = now() // read as it is checked: no phase of its own
 	go g.parse(u)

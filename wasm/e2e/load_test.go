@@ -224,7 +224,9 @@ func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]
 // too. Sizes: B=2 S=2 (36 MB deflated, the "42 MB" dump of issue 7 when
 // its logits compressed less), B=5 S=1 (45 MB, over the issue's 42 MB) and
 // B=2 S=3 (54 MB); metrics of the 54 MB dump carry no suffix, the others
-// -36MB and -45MB. Run with -benchtime 1x.
+// -36MB and -45MB. Run with -benchtime 1x. CORNERLOSS_UPLOAD_SIZES=4,5
+// keeps the dumps of those B·S (4: 36 MB, 5: 45 MB, 6: 54 MB), and
+// CORNERLOSS_UPLOAD_QUERIES=,?inflate=worker the links compared.
 func BenchmarkPageUpload(b *testing.B) {
 	type size struct {
 		batch, stacks int
@@ -254,6 +256,12 @@ func BenchmarkPageUpload(b *testing.B) {
 			queries := []string{"", "?inflate=worker"}
 			if sz.suffix == "" {
 				queries = append(queries, "?upload=worker", "?inflate=go")
+			}
+			if q, ok := os.LookupEnv("CORNERLOSS_UPLOAD_QUERIES"); ok {
+				queries = strings.Split(q, ",") // to compare builds or links quickly
+			}
+			if only := os.Getenv("CORNERLOSS_UPLOAD_SIZES"); only != "" && !slices.Contains(strings.Split(only, ","), fmt.Sprintf("%d", sz.batch*sz.stacks)) {
+				continue
 			}
 			for range 3 {
 				for _, q := range queries {

@@ -21,13 +21,9 @@ func ReadDumps(names []string, files []js.Value, opt dump.Options) ([]*dump.Dump
 	if !dump.IsNPY(names[0]) {
 		ds := make([]*dump.Dump, len(files))
 		for i, f := range files {
-			arr, err := fileBytes(names[i], f)
-			if err != nil {
-				return nil, err
-			}
-			r := NewBytes(arr)
-			if !f.InstanceOf(js.Global().Get("Uint8Array")) {
-				r.File = f // its entries are inflated by a worker (Inflate)
+			r := NewFileBytes(f) // read whole only if needed on this thread
+			if f.InstanceOf(js.Global().Get("Uint8Array")) {
+				r = NewBytes(f)
 			}
 			d, err := dump.ReadNPZAt(names[i], r, r.N, opt)
 			if err != nil {
