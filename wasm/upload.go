@@ -125,7 +125,7 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 // read as they are parsed (jsio.ReadDumps), each whole: read a slice at a
 // time they came 3× slower.
 func (g *game) readOnPage(u *upload, files js.Value) {
-	elsewhere := linkQuery().Get("inflate") == "worker"
+	elsewhere := linkQuery().Get("inflate") == ""
 	for i := range files.Length() {
 		u.arrays[i] = files.Index(i)
 		u.names[i] = u.arrays[i].Get("name").String()
@@ -456,17 +456,18 @@ func fileNames(files js.Value) []string {
 // against 761), so the page reads uploads itself unless asked.
 var inWorkerAsked = sync.OnceValue(func() bool { return linkQuery().Get("upload") == "worker" })
 
-// inflater is the browser's inflater for uploads, on the page's thread
-// (?inflate=worker: on another, ?inflate=go: Go's compress/flate, to
-// compare them). Measured A/B on the loaded 2-core machine (README,
-// Speed), the worker kept frames no shorter and the upload slower.
+// inflater is the browser's inflater for uploads, on another thread
+// (inflate-worker.js; ?inflate=page: on the page's, ?inflate=go: Go's
+// compress/flate, to compare them). Measured A/B on the 2-core machine
+// (README, Speed), the worker halved the longest frame and the page's
+// thread no longer reads the whole file.
 func inflater() dump.Inflater {
 	q := linkQuery().Get("inflate")
 	if q == "go" || jsio.Inflater() == nil {
 		return nil
 	}
-	if q == "worker" {
-		return jsio.InflateElsewhere
+	if q == "page" {
+		return jsio.Inflate
 	}
-	return jsio.Inflate
+	return jsio.InflateElsewhere
 }
