@@ -31,7 +31,7 @@ func TestProfilePage(t *testing.T) {
 		until = `document.body.dataset.ready === "1"`
 	}
 	b := newBrowser(t)
-	run := os.Getenv("CORNERLOSS_PROFILE_RUN") // a folder to open as a run, once the page is up
+	run := os.Getenv("CORNERLOSS_PROFILE_RUN")       // a folder to open as a run, once the page is up
 	upload := os.Getenv("CORNERLOSS_PROFILE_UPLOAD") // a dump to pick, once the page is up ("coco": the 36 MB one)
 	if upload == "coco" {
 		upload = cocoDump(t)
