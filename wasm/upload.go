@@ -123,8 +123,9 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 
 // readOnPage reads the files on the page's thread: with no worker, or
 // when the upload's worker stopped (out of memory). The files' bytes are
-// read as they are parsed (jsio.ReadDumps), each whole: read a slice at a
-// time they came 3× slower.
+// read as they are parsed (jsio.ReadDumps): by default inflate-worker.js
+// reads and inflates an archive's entries (jsio.InflateElsewhere), started
+// on it here, and the page reads its headers only.
 func (g *game) readOnPage(u *upload, files js.Value) {
 	elsewhere := linkQuery().Get("inflate") == ""
 	for i := range files.Length() {
