@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall/js"
@@ -122,12 +123,17 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 
 // readOnPage reads the files on the page's thread: with no worker, or
 // when the upload's worker stopped (out of memory). The files' bytes are
-// read as they are parsed (jsio.ReadDumps), each whole: read a slice at a
-// time they came 3× slower.
+// read as they are parsed (jsio.ReadDumps): by default inflate-worker.js
+// reads and inflates an archive's entries (jsio.InflateElsewhere), started
+// on it here, and the page reads its headers only.
 func (g *game) readOnPage(u *upload, files js.Value) {
+	elsewhere := linkQuery().Get("inflate") == ""
 	for i := range files.Length() {
 		u.arrays[i] = files.Index(i)
 		u.names[i] = u.arrays[i].Get("name").String()
+		if elsewhere && !dump.IsNPY(u.names[i]) {
+			jsio.ReadElsewhere(u.arrays[i])
+		}
 	}
 	u.read = now() // read as it is checked: no phase of its own
 	go g.parse(u)
@@ -301,6 +307,11 @@ func (g *game) parse(u *upload) {
 		u.seedOpt = g.app.Options
 		u.seed = rowsBySlices(ds[0].Input, u.seedOpt, &p)
 	}
+	// The part evaluators' garbage, collected now, is the memory the
+	// frame that shows the dump allocates its evaluator in, instead of
+	// growing the page's memory further (the 45 MB dump grew it by 3.04×
+	// its size, over 3×).
+	runtime.GC()
 	g.parsed(u, ds, names, err)
 }
 
@@ -452,17 +463,18 @@ func fileNames(files js.Value) []string {
 // against 761), so the page reads uploads itself unless asked.
 var inWorkerAsked = sync.OnceValue(func() bool { return linkQuery().Get("upload") == "worker" })
 
-// inflater is the browser's inflater for uploads, on the page's thread
-// (?inflate=worker: on another, ?inflate=go: Go's compress/flate, to
-// compare them). Measured A/B on the loaded 2-core machine (README,
-// Speed), the worker kept frames no shorter and the upload slower.
+// inflater is the browser's inflater for uploads, on another thread
+// (inflate-worker.js; ?inflate=page: on the page's, ?inflate=go: Go's
+// compress/flate, to compare them). Measured A/B on the 2-core machine
+// (README, Speed), the worker halved the longest frame and the page's
+// thread no longer reads the whole file.
 func inflater() dump.Inflater {
 	q := linkQuery().Get("inflate")
 	if q == "go" || jsio.Inflater() == nil {
 		return nil
 	}
-	if q == "worker" {
-		return jsio.InflateElsewhere
+	if q == "page" {
+		return jsio.Inflate
 	}
-	return jsio.Inflate
+	return jsio.InflateElsewhere
 }

@@ -8,8 +8,8 @@
 // and the CRC as the pieces arrive.
 // Entries are inflated one after another, in the order asked: the page
 // asks for all of a dump's at once and reads them in that order, so the
-// worker works ahead of it. The file is read 1 MiB at a time as the
-// inflater needs it, so the first piece comes back soon.
+// worker works ahead of it. The file is read whole, once (bytesOf), and
+// fed to the inflater 1 MiB at a time.
 const cancelled = new Set();
 const piece = 1 << 20;
 const spare = [];
@@ -29,6 +29,12 @@ self.onmessage = (e) => {
     cancelled.add(m.cancel);
     return;
   }
+  if (m.read) {
+    // Picked: read it while the page reads its headers (an error comes
+    // again with the entries asked for).
+    bytesOf(m.file, m.key).catch(() => {});
+    return;
+  }
   if (m.give) {
     // A piece the page has read, back for reuse: fresh memory is slow to
     // touch (see inflate.js).
@@ -43,19 +49,28 @@ self.onmessage = (e) => {
   queue = queue.then(() => inflate(m));
 };
 
-async function inflate({id, file, off, n, limit}) {
+// The file's bytes, read whole once for all its entries (key: the page's
+// name for the File): the last file only.
+let whole = {key: -1, bytes: null};
+const bytesOf = (file, key) => {
+  if (whole.key !== key) whole = {key, bytes: file.arrayBuffer().then((b) => new Uint8Array(b))};
+  return whole.bytes;
+};
+
+async function inflate({id, file, key, off, n, limit}) {
   if (cancelled.delete(id)) return; // closed before its turn
   let buf = null;
   try {
+    const bytes = (await bytesOf(file, key)).subarray(off, off + n);
     let at = 0;
     const input = new ReadableStream({
-      async pull(c) {
+      pull(c) {
         if (at >= n) {
           c.close();
           return;
         }
         const end = Math.min(at + piece, n);
-        c.enqueue(new Uint8Array(await file.slice(off + at, off + end).arrayBuffer()));
+        c.enqueue(bytes.subarray(at, end));
         at = end;
       },
     }, {highWaterMark: 0});

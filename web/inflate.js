@@ -72,7 +72,8 @@ self.cornerlossInflate = (bytes, limit) => {
 // to the worker's pieces as they come. On the page only (a worker inflates
 // on its own thread); undefined elsewhere.
 if (self.document) {
-  let worker = null, nextID = 0;
+  let worker = null, nextID = 0, nextFile = 0;
+  const fileKeys = new WeakMap();
   const streams = new Map();
   // give sends a piece read back to the worker, for reuse.
   const give = (chunk) => {
@@ -93,6 +94,13 @@ if (self.document) {
     };
     return worker;
   };
+  const keyOf = (file) => {
+    let key = fileKeys.get(file);
+    if (key === undefined) fileKeys.set(file, key = nextFile++);
+    return key;
+  };
+  // cornerlossInflateFile.read(file) has the worker read the file now, as
+  // soon as it is picked, while the page reads the archive's headers.
   self.cornerlossInflateFile = (file, off, n, limit) => {
     const id = nextID++;
     const queue = [];
@@ -104,7 +112,10 @@ if (self.document) {
         wake = null;
       }
     }});
-    start().postMessage({id, file, off, n, limit});
+    // The worker reads the file whole once, for all its entries: a slice
+    // read at a time, each a request to the browser's process, was slower
+    // than the inflating.
+    start().postMessage({id, file, key: keyOf(file), off, n, limit});
     let last = null; // the piece given last: read by now
     const end = () => {
       give(last);
@@ -142,5 +153,8 @@ if (self.document) {
         }
       },
     };
+  };
+  self.cornerlossInflateFile.read = (file) => {
+    start().postMessage({read: true, file, key: keyOf(file)});
   };
 }

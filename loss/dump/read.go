@@ -214,13 +214,40 @@ func (rd *reading) decode(l layout, p *payload) (*loss.Input, error) {
 }
 
 // values reads a value array and refuses NaN and infinities, naming the
-// position as stored (Input.Validate would name the gathered one).
+// position as stored (Input.Validate would name the gathered one). A
+// C-order array is scanned a piece at a time as it is decoded, between
+// Options.Progress calls, where the page pauses to draw (a 21 MB array
+// scanned whole held a frame for 30 ms more); the first NaN is reported
+// once the payload was read to its end, as for the whole array.
 func (rd *reading) values(p *payload, name string) ([]float32, error) {
-	v, err := read1(rd, p, name, toFloat32)
+	h := rd.hdr[name]
+	if h.fortran { // its pieces come in disk order
+		v, err := read1(rd, p, name, toFloat32)
+		if err != nil {
+			return nil, err
+		}
+		return v, rd.wrap(name, checkFinite(v, h.shape))
+	}
+	at, bad := 0, -1
+	var badV float32
+	scan := func(dst []float32, src []byte, d dtype) int {
+		k := toFloat32(dst, src, d)
+		if k < 0 && bad < 0 {
+			if j, ok := loss.FirstNonFinite(dst); ok {
+				bad, badV = at+j, dst[j]
+			}
+		}
+		at += len(dst)
+		return k
+	}
+	v, err := read1(rd, p, name, scan)
 	if err != nil {
 		return nil, err
 	}
-	return v, rd.wrap(name, checkFinite(v, rd.hdr[name].shape))
+	if bad >= 0 {
+		return v, rd.wrap(name, finiteError(badV, bad, h.shape))
+	}
+	return v, nil
 }
 
 // read1 decodes the payload of one array.

@@ -3,6 +3,7 @@ package dump
 import (
 	"bytes"
 	"io"
+	"math"
 	"runtime"
 	"testing"
 
@@ -92,5 +93,38 @@ func TestAllocations(t *testing.T) {
 	decoded := decodedBytes(arrays)
 	if got := int64(after.TotalAlloc - before.TotalAlloc); got > decoded+decoded/20+1<<20 {
 		t.Errorf("allocated %d bytes for %d decoded", got, decoded)
+	}
+}
+
+// TestNonFinitePastFirstPiece: value arrays are scanned for NaN a piece
+// (chunkBytes) at a time as they decode; the first one is named at its
+// place in the whole array, not in its piece.
+func TestNonFinitePastFirstPiece(t *testing.T) {
+	sh := loss.Shape{Stacks: 2, Batch: 1, Classes: 20, Height: 64, Width: 64, Slots: 16}
+	if n := sh.Stacks * sh.Batch * sh.Classes * sh.Pixels() * 4; n < 2*chunkBytes {
+		t.Fatalf("tl_heats is %d bytes: want several pieces of %d", n, chunkBytes)
+	}
+	for _, tc := range []struct {
+		name string
+		bad  map[int]float32
+		want string
+	}{
+		// [1 0 4 26 32] = 1·81920 + 4·4096 + 26·64 + 32, in the second
+		// piece; [1 0 16 39 48] = 150000, in the third.
+		{"NaN then Inf", map[int]float32{100000: float32(math.NaN()), 150000: float32(math.Inf(1))}, "NaN at [1 0 4 26 32]"},
+		{"Inf", map[int]float32{150000: float32(math.Inf(1))}, "+Inf at [1 0 16 39 48]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arrays := synthetic(sh, 4)
+			for _, a := range arrays {
+				if a.Name == "tl_heats" {
+					for i, v := range tc.bad {
+						a.Data.([]float32)[i] = v
+					}
+				}
+			}
+			_, err := ReadNPZ("x.npz", npzOf(t, arrays), Options{})
+			checkError(t, err, "tl_heats", tc.want)
+		})
 	}
 }

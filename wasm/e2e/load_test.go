@@ -224,7 +224,9 @@ func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]
 // too. Sizes: B=2 S=2 (36 MB deflated, the "42 MB" dump of issue 7 when
 // its logits compressed less), B=5 S=1 (45 MB, over the issue's 42 MB) and
 // B=2 S=3 (54 MB); metrics of the 54 MB dump carry no suffix, the others
-// -36MB and -45MB. Run with -benchtime 1x.
+// -36MB and -45MB. Run with -benchtime 1x. CORNERLOSS_UPLOAD_SIZES=4,5
+// keeps the dumps of those B·S (4: 36 MB, 5: 45 MB, 6: 54 MB), and
+// CORNERLOSS_UPLOAD_QUERIES=,?inflate=page the links compared.
 func BenchmarkPageUpload(b *testing.B) {
 	type size struct {
 		batch, stacks int
@@ -244,16 +246,22 @@ func BenchmarkPageUpload(b *testing.B) {
 		}
 	}
 	for b.Loop() {
-		// The page reading the file on its own thread (the default),
-		// alternating with inflate-worker.js inflating its entries
-		// (?inflate=worker) and, for the largest, with a worker reading it
+		// inflate-worker.js inflating the entries the page decodes (the
+		// default), alternating with the page's thread inflating them
+		// (?inflate=page) and, for the largest, with a worker reading it
 		// whole (?upload=worker) and with compress/flate (?inflate=go), for
 		// comparisons under the same load.
 		for _, sz := range sizes {
 			figs := map[string]map[string][]float64{}
-			queries := []string{"", "?inflate=worker"}
+			queries := []string{"", "?inflate=page"}
 			if sz.suffix == "" {
 				queries = append(queries, "?upload=worker", "?inflate=go")
+			}
+			if q, ok := os.LookupEnv("CORNERLOSS_UPLOAD_QUERIES"); ok {
+				queries = strings.Split(q, ",") // to compare builds or links quickly
+			}
+			if only := os.Getenv("CORNERLOSS_UPLOAD_SIZES"); only != "" && !slices.Contains(strings.Split(only, ","), fmt.Sprintf("%d", sz.batch*sz.stacks)) {
+				continue
 			}
 			for range 3 {
 				for _, q := range queries {
@@ -265,8 +273,10 @@ func BenchmarkPageUpload(b *testing.B) {
 					}
 				}
 			}
-			reportUpload(b, figs[""], sz.bytes, sz.suffix)
-			for _, v := range []struct{ query, name string }{{"?inflate=worker", "inflate-worker"}, {"?upload=worker", "in-worker"}, {"?inflate=go", "flate"}} {
+			if figs[""] != nil {
+				reportUpload(b, figs[""], sz.bytes, sz.suffix)
+			}
+			for _, v := range []struct{ query, name string }{{"?inflate=page", "inflate-page"}, {"?upload=worker", "in-worker"}, {"?inflate=go", "flate"}} {
 				fig := figs[v.query]
 				if fig == nil {
 					continue
@@ -274,6 +284,12 @@ func BenchmarkPageUpload(b *testing.B) {
 				b.Logf("%.0f MB, %s: change to ok: %v ms, longest frames %v ms", sz.bytes/1e6, v.query, fig["ok"], fig["uploadMaxFrameMs"])
 				b.ReportMetric(median(fig["ok"]), "ms/upload-"+v.name+sz.suffix)
 				b.ReportMetric(median(fig["uploadMaxFrameMs"]), "ms/page-upload-max-frame-"+v.name+sz.suffix)
+			}
+			for q, fig := range figs { // other links CORNERLOSS_UPLOAD_QUERIES asked for
+				if slices.Contains([]string{"", "?inflate=page", "?upload=worker", "?inflate=go"}, q) {
+					continue
+				}
+				b.Logf("%.0f MB, %q: change to ok: %v ms, longest frames %v ms", sz.bytes/1e6, q, fig["ok"], fig["uploadMaxFrameMs"])
 			}
 			if got := figs["?upload=worker"]["uploadInWorker"]; slices.Contains(got, 0) {
 				b.Errorf("?upload=worker: an upload was read on the page, not in the worker: %v", got)

@@ -182,9 +182,9 @@ func TestBadUploadKeepsPage(t *testing.T) {
 		// bomb, in small): refused at the declared size.
 		"bomb.npz": bombEntry(t, src, "tl_heats.npy", 64<<20),
 	}
-	// The page's thread inflates, or inflate-worker.js (?inflate=worker):
+	// inflate-worker.js inflates, or the page's thread (?inflate=page):
 	// the same messages.
-	for _, query := range []string{"", "?inflate=worker"} {
+	for _, query := range []string{"", "?inflate=page"} {
 		badUploads(t, query, good, bad)
 	}
 }

@@ -19,6 +19,8 @@ import (
 // does until CORNERLOSS_PROFILE_UNTIL holds), into the .cpuprofile named by
 // CORNERLOSS_PROFILE (open it in Chromium's DevTools). It skips without it.
 // For function names, build the site unstripped: CORNERLOSS_UNSTRIPPED=1.
+// CORNERLOSS_PROFILE_UPLOAD=FILE profiles picking FILE in the loaded page
+// ("coco": the 36 MB COCO-shaped dump) until it is shown.
 func TestProfilePage(t *testing.T) {
 	out := os.Getenv("CORNERLOSS_PROFILE")
 	if out == "" {
@@ -29,12 +31,18 @@ func TestProfilePage(t *testing.T) {
 		until = `document.body.dataset.ready === "1"`
 	}
 	b := newBrowser(t)
-	run := os.Getenv("CORNERLOSS_PROFILE_RUN") // a folder to open as a run, once the page is up
-	if run != "" {
+	run := os.Getenv("CORNERLOSS_PROFILE_RUN")       // a folder to open as a run, once the page is up
+	upload := os.Getenv("CORNERLOSS_PROFILE_UPLOAD") // a dump to pick, once the page is up ("coco": the 36 MB one)
+	if upload == "coco" {
+		upload = cocoDump(t)
+	}
+	if run != "" || upload != "" {
 		b.open(os.Getenv("CORNERLOSS_PROFILE_QUERY"))
 		until = `document.body.dataset.runState === "ok"`
-	}
-	if run == "" {
+		if upload != "" {
+			until = `document.body.dataset.uploadMs !== undefined`
+		}
+	} else {
 		// A page of the same origin first, so that the navigation stays in
 		// the renderer the profiler is attached to.
 		b.do(chromedp.Navigate(siteURL + "/wasm_exec.js"))
@@ -49,9 +57,12 @@ func TestProfilePage(t *testing.T) {
 		_, err := cdp.Call(ctx, tg, profiler.Start, cdp.Empty{})
 		return err
 	})
-	if run != "" {
+	switch {
+	case run != "":
 		b.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), []string{run}))
-	} else {
+	case upload != "":
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), []string{upload}))
+	default:
 		b.do(chromedp.Navigate(siteURL + "/" + os.Getenv("CORNERLOSS_PROFILE_QUERY")))
 	}
 	b.waitFor(until, 30*time.Minute)

@@ -24,7 +24,8 @@ import (
 // dumps loads, into the JSON file named by CORNERLOSS_TRACE (open it in
 // chrome://tracing or Perfetto); it skips without it. CORNERLOSS_TRACE_DUMPS
 // sets the run's size (4), CORNERLOSS_TRACE_QUERY the page's query
-// (?workers=2). What it showed is in the README ("Where a run's time
+// (?workers=2); CORNERLOSS_TRACE_UPLOAD=1 has it pick one dump in the
+// file input instead, until it is shown. What it showed is in the README ("Where a run's time
 // goes"): the compositor's readbacks of the WebGL canvas (GLES2 ReadPixels)
 // and the WebAssembly tier-up on the renderer's thread pool
 // (wasm.TopTierCompilation).
@@ -70,8 +71,13 @@ func TestTraceRun(t *testing.T) {
 		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: categories}})
 		return err
 	})
-	b.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), []string{dir}))
-	b.waitFor(`document.body.dataset.runState === "ok"`, 30*time.Minute)
+	if os.Getenv("CORNERLOSS_TRACE_UPLOAD") != "" {
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), []string{src}))
+		b.waitFor(`document.body.dataset.uploadMs !== undefined`, 30*time.Minute)
+	} else {
+		b.do(chromedp.SetUploadFiles(chromedp.CSS("#run-input"), []string{dir}))
+		b.waitFor(`document.body.dataset.runState === "ok"`, 30*time.Minute)
+	}
 	b.target(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, tracing.End, cdp.Empty{})
 		return err

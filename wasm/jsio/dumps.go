@@ -21,13 +21,11 @@ func ReadDumps(names []string, files []js.Value, opt dump.Options) ([]*dump.Dump
 	if !dump.IsNPY(names[0]) {
 		ds := make([]*dump.Dump, len(files))
 		for i, f := range files {
-			arr, err := fileBytes(names[i], f)
-			if err != nil {
-				return nil, err
-			}
-			r := NewBytes(arr)
-			if !f.InstanceOf(js.Global().Get("Uint8Array")) {
-				r.File = f // its entries are inflated by a worker (Inflate)
+			var r Bytes
+			if f.InstanceOf(js.Global().Get("Uint8Array")) {
+				r = NewBytes(f)
+			} else {
+				r = NewFileBytes(f) // read whole only if this thread inflates
 			}
 			d, err := dump.ReadNPZAt(names[i], r, r.N, opt)
 			if err != nil {

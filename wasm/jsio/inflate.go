@@ -27,6 +27,14 @@ func InflateElsewhere(compressed *io.SectionReader, limit int64) (io.ReadCloser,
 	return inflate(compressed, limit, true)
 }
 
+// ReadElsewhere has inflate-worker.js start reading the File f, whose
+// entries InflateElsewhere will ask for, while the page reads its headers.
+func ReadElsewhere(f js.Value) {
+	if inFile := js.Global().Get("cornerlossInflateFile"); inFile.Type() == js.TypeFunction && !f.InstanceOf(js.Global().Get("Uint8Array")) {
+		inFile.Call("read", f)
+	}
+}
+
 func inflate(compressed *io.SectionReader, limit int64, elsewhere bool) (io.ReadCloser, error) {
 	outer, off, n := compressed.Outer()
 	b, ok := outer.(Bytes)
@@ -41,7 +49,11 @@ func inflate(compressed *io.SectionReader, limit int64, elsewhere bool) (io.Read
 	if inflate.Type() != js.TypeFunction {
 		return nil, errors.New("the browser's inflater is not there")
 	}
-	src := b.Array.Call("subarray", off, off+n)
+	arr, err := b.array()
+	if err != nil {
+		return nil, err
+	}
+	src := arr.Call("subarray", off, off+n)
 	return &inflated{reader: inflate.Invoke(src, float64(limit)), buf: staging()}, nil
 }
 
