@@ -37,11 +37,11 @@ type benchRun struct {
 	// workerMs is the last pooled phase's median of the slowest worker's
 	// own time: the rest of a pooled run is messages and the page's work.
 	workerMs float64
-	hopMs    [5]float64 // the last pooled phase's median of each hop
+	hopMs    [6]float64 // the last pooled phase's median of each hop
 }
 
 // hopNames name stepPool.hops on <body data-bench-hop-NAME-ms>.
-var hopNames = [5]string{"to-worker", "apply", "eval", "to-page", "to-update"}
+var hopNames = [6]string{"to-worker", "apply", "eval", "to-page", "to-update", "assemble"}
 
 // benchRuns is how many runs each median is taken over.
 const benchRuns = 25
@@ -94,7 +94,7 @@ const pooledTimeout = 30 * time.Second
 // worker's answer (maps included), back to back in this Update.
 func (b *benchRun) pooled(g *game, f func(i int)) float64 {
 	var runs, inside []float64
-	var hops [5][]float64
+	var hops [6][]float64
 	for i := -pooledWarmup; i < benchRuns; i++ {
 		t0 := now()
 		f(i + pooledWarmup - 1) // -1, 0, 1, ...: as median, each a real change

@@ -33,16 +33,14 @@ type stepPool struct {
 	wake    chan struct{} // a worker's message is queued (see wait)
 	ms      []float64     // each worker's own time for its last answer
 	slowest float64       // the slowest worker's own time for the last complete answer
-	// The round trip's hops on jsio.Clock: the last message sent, and per
-	// worker its answer's arrival on the page and its reply's own marks.
-	sent    float64
-	got     []float64
-	replies []steppool.Reply
-	// hops of the last complete answer, ms: page → worker (the message
-	// queued behind the worker's work included), applying, evaluating,
-	// worker → page, and waiting on the page for the next Update; each the
-	// slowest worker's.
-	hops [5]float64
+	// sent is when the last message was posted, on jsio.Clock.
+	sent float64
+	// hops of the last complete answer, ms, along the answer that came
+	// last: page → worker (the message queued behind the worker's work
+	// included), applying, evaluating, worker → page, waiting on the page
+	// for the queued answer to run, and the page's assembly of the result
+	// (maps included).
+	hops [6]float64
 }
 
 // frame starts the pool after the first frame (start-up stays as it was)
@@ -93,7 +91,6 @@ func (p *stepPool) start(g *game) {
 		return
 	}
 	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
-	p.got, p.replies = make([]float64, n), make([]steppool.Reply, n)
 	p.wake = make(chan struct{}, 1)
 	for i := range n {
 		w := js.Global().Get("Worker").New("worker.js")
@@ -177,24 +174,22 @@ func (p *stepPool) answer(i int, s string, sums []float64, got float64) {
 		p.fail(err.Error())
 		return
 	}
-	p.ms[i], p.got[i], p.replies[i] = r.Ms, got, r
+	p.ms[i] = r.Ms
 	all, done, err := p.col.Add(i, r, ps)
 	if err != nil {
 		p.fail(err.Error())
 		return
 	}
 	if done {
+		// The hops of the answer that completed the set (worker i's): the
+		// round trip's critical path, each the page's clock or the worker's.
 		p.slowest = slices.Max(p.ms)
-		p.hops = [5]float64{}
 		applied := jsio.Clock()
-		for w, r := range p.replies {
-			for k, v := range []float64{r.Recv - p.sent, r.Start - r.Recv, r.End - r.Start, p.got[w] - r.End, applied - p.got[w]} {
-				p.hops[k] = max(p.hops[k], v)
-			}
-		}
+		p.hops = [6]float64{r.Recv - p.sent, r.Start - r.Recv, r.End - r.Start, got - r.End, applied - got}
 		if err := p.g.app.PoolDone(r.Gen, all); err != nil {
 			p.fail(err.Error())
 		}
+		p.hops[5] = jsio.Clock() - applied
 	}
 }
 

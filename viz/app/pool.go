@@ -83,6 +83,23 @@ func (a *App) poolLoad() {
 	a.wait(false)
 }
 
+// prepare has the frame compute the viewed maps while the pool evaluates
+// a change (viz.Frame.Prepare): all but their normalisation, which needs
+// the pool's sums. Not when the frame will keep its maps (the viewed
+// plane's logits and the options they read unchanged), nor for the
+// summary of every class.
+func (a *App) prepare(sameLogits bool) {
+	f, v := a.frame, a.View
+	if f == nil || v.Class < 0 {
+		return
+	}
+	if sameLogits && a.result != nil && a.result.Options.Alpha == a.Options.Alpha && a.result.Options.Beta == a.Options.Beta &&
+		a.result.Options.Eps == a.Options.Eps && a.result.Options.Convention == a.Options.Convention {
+		return
+	}
+	f.Prepare(a.in, a.Options, v.Stack, v.Image, v.Class, v.Corner)
+}
+
 // wait marks a change sent to the pool; sameLogits as for update.
 func (a *App) wait(sameLogits bool) {
 	if !a.waiting {
@@ -158,6 +175,9 @@ func (a *App) changedAll() {
 // planes' sums are the last answer's and the result is assembled here.
 func (a *App) poolUpdate(sameLogits bool) {
 	if a.sent || a.waiting || a.sums == nil {
+		if a.sent || a.sums == nil {
+			a.prepare(sameLogits)
+		}
 		a.sent = false
 		a.wait(sameLogits) // PoolDone shows it
 		return

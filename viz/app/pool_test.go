@@ -158,6 +158,11 @@ func TestPoolShowsWhatOneThreadShows(t *testing.T) {
 				if pooled.Frame().Result != pooled.Result() {
 					t.Fatalf("round %d: the frame shows another result than the totals", i)
 				}
+				// The maps, computed while the pool evaluated and scaled
+				// once it answered, are the single thread's.
+				if err := sameMaps(pooled.Frame().Maps, one.Frame().Maps); err != nil {
+					t.Fatalf("round %d: pooled maps: %v", i, err)
+				}
 				// Tags and weights reach no plane: assembled on the page from
 				// the last answer, at once.
 				for _, e := range BenchEdits()[2:5] {
@@ -176,6 +181,30 @@ func TestPoolShowsWhatOneThreadShows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameMaps compares two planes' maps to the bit.
+func sameMaps(got, want *loss.PixelMaps) error {
+	if got == nil || want == nil {
+		return fmt.Errorf("maps %v, want %v", got != nil, want != nil)
+	}
+	for name, p := range map[string][2][]float64{"pos": {got.Pos, want.Pos}, "neg": {got.Neg, want.Neg}, "grad": {got.Grad, want.Grad}, "weight": {got.Weight, want.Weight}} {
+		if len(p[0]) != len(p[1]) {
+			return fmt.Errorf("%s: %d pixels, want %d", name, len(p[0]), len(p[1]))
+		}
+		for i := range p[0] {
+			if math.Float64bits(p[0][i]) != math.Float64bits(p[1][i]) {
+				return fmt.Errorf("%s[%d] = %v, want %v", name, i, p[0][i], p[1][i])
+			}
+		}
+	}
+	if math.Float64bits(got.PosSum) != math.Float64bits(want.PosSum) || math.Float64bits(got.NegSum) != math.Float64bits(want.NegSum) {
+		return fmt.Errorf("sums %v %v, want %v %v", got.PosSum, got.NegSum, want.PosSum, want.NegSum)
+	}
+	if !reflect.DeepEqual(got.Prob, want.Prob) || !reflect.DeepEqual(got.Clamped, want.Clamped) || !reflect.DeepEqual(got.Target, want.Target) {
+		return fmt.Errorf("probabilities, clamps or targets differ")
+	}
+	return nil
 }
 
 // TestSeedRows: a dump shown with the rows' sums its reader computed under
