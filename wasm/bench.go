@@ -77,13 +77,15 @@ func (g *game) benchAttr(name string, ms float64) {
 	g.page.body.attr("data-bench-"+name, strconv.FormatFloat(ms, 'f', 3, 64))
 }
 
-// pooledWarmup is how many runs of a pooled phase are not timed: V8
+// pooledWarmup is how many runs of a pooled phase are not timed. V8
 // compiles a worker's hot functions with its optimising tier in the
 // background, after they have run a while, and a function already running
 // keeps its first code until its next call (no on-stack replacement for
-// WebAssembly), so a worker needs a few runs to reach the speed the page's
-// thread has after its first.
-const pooledWarmup = 5
+// WebAssembly): a worker's own time for its half of a recompute fell from
+// 30–50 ms over the first 14 runs to 11–17 ms from then on (one bench on
+// this 2-core machine, 2026-12-02), where the page's thread, tiered up by
+// its start-up, is at its speed from its first run.
+const pooledWarmup = 20
 
 // pooledTimeout bounds the wait for the workers' answer to one run: a
 // worker that never answers fails the bench instead of freezing the page.
