@@ -72,11 +72,10 @@ func (p *stepPool) whenIdle(g *game, f func()) {
 
 // start spawns the workers once. Only when the link asks for them
 // (?step-workers=N, N ≥ 2; ?workers=N sizes the run's pool, which a
-// measurement of runs must not share its cores with): measured on a quiet
-// 2-core machine, a change's
-// round trip through two workers took 75–90 ms against 3–6 ms on the
-// page's thread (README, Speed), so the page keeps the step to itself by
-// default.
+// measurement of runs must not share its cores with): on this 2-core
+// machine two workers gave a full recompute in 15–21 ms against 16–17 on
+// the page's thread, and every edit within ±2 ms of the page's (README,
+// Speed), so the page keeps the step to itself by default.
 func (p *stepPool) start(g *game) {
 	if p.state != "" {
 		return
