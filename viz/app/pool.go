@@ -54,6 +54,12 @@ func (a *App) PoolDone(gen int, sums []loss.PlaneSums) error {
 	}
 	a.waiting, a.sums = false, sums
 	a.show(r, a.waitSame && a.resultIn == a.in && !a.frameWanted)
+	// The hover box read the maps shown when the pointer last moved: it
+	// reads the new ones, as on the page alone, where a change's maps are
+	// there before the pointer moves again.
+	if h := a.hover; h != nil && h.Text == "" {
+		a.hover = a.hoverAt(h.Panel, h.X, h.Y)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"reflect"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/loss/steppool"
+	"github.com/cornerloss/cornerloss/viz"
 )
 
 // fakePool is the page's worker pool in-process: each worker a
@@ -271,5 +273,42 @@ func TestSeedRows(t *testing.T) {
 	}
 	if !reflect.DeepEqual(other.Result(), want) {
 		t.Errorf("a seed for another input was used: loss %v, want %v", other.Result().Loss, want.Loss)
+	}
+}
+
+// TestPoolRenewsHover: with a pool, a change's maps arrive after the
+// pointer last moved; the hover box then reads them, as it does on the
+// page alone (where they are there before the pointer moves again).
+func TestPoolRenewsHover(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	p := newFakePool(t, 2)
+	if err := a.AttachPool(p); err != nil {
+		t.Fatal(err)
+	}
+	p.answer(a)
+	r, zoom := viz.MapRect(a.Grid()[viz.PanelFocal], a.in.Height, a.in.Width)
+	x, y := 17, 33
+	if err := a.PointerMove(image.Pt(r.Min.X+x*zoom+1, r.Min.Y+y*zoom+1)); err != nil {
+		t.Fatal(err)
+	}
+	before := a.Hover()
+	if before == nil {
+		t.Fatal("no hover")
+	}
+	if err := a.Apply("alpha", "3"); err != nil {
+		t.Fatal(err)
+	}
+	if a.Hover() != before {
+		t.Fatal("the hover changed before the pool answered")
+	}
+	p.answer(a)
+	h, m := a.Hover(), a.Frame().Maps
+	i := y*m.Width + x
+	if h == nil || h.X != x || h.Y != y || h.Weight != m.Weight[i] || h.Neg != m.Neg[i] || h.Grad != m.Grad[i] {
+		t.Fatalf("hover %+v after the answer, the maps hold weight %v neg %v grad %v", h, m.Weight[i], m.Neg[i], m.Grad[i])
+	}
+	if h.Weight == before.Weight {
+		t.Fatal("α changed and the weight at the pixel did not")
 	}
 }
