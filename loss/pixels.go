@@ -38,17 +38,30 @@ func grow[T any](s []T, n int) []T {
 // Pixels fills dst with the per-pixel focal maps of one plane and returns it;
 // dst may be nil, and is reused when it is not (no allocation per call).
 func (r *Result) Pixels(dst *PixelMaps, stack, image, class int, c Corner) *PixelMaps {
+	dst = pixelTerms(dst, r.in, r.kernel, stack, image, class, c)
+	r.ScalePixels(dst, c)
+	return dst
+}
+
+// PixelTerms is the part of Result.Pixels that needs no sums of the step:
+// dst holds the maps of plane (stack, image, class, c) of in under opt,
+// with Pos, Neg and Grad not yet normalised (ScalePixels does that, with
+// the Result of the same in and opt), so that the page computes them while
+// its workers evaluate the step.
+func PixelTerms(dst *PixelMaps, in *Input, opt Options, stack, image, class int, c Corner) *PixelMaps {
+	return pixelTerms(dst, in, newKernel(opt), stack, image, class, c)
+}
+
+func pixelTerms(dst *PixelMaps, in *Input, k *kernel, stack, image, class int, c Corner) *PixelMaps {
 	if dst == nil {
 		dst = new(PixelMaps)
 	}
-	sh, in := r.Shape, r.in
+	sh := in.Shape
 	n := sh.Pixels()
 	dst.resize(sh.Height, sh.Width)
 	// Copies, not views: dst is the caller's to keep and reuse.
 	copy(dst.Logit, in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n])
 	copy(dst.Target, in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n])
-	scale := 1 / (r.focalNorm(c) * r.div)
-	k := r.kernel
 	for i := range n {
 		var pt focalPoint
 		if x, y := dst.Logit[i], dst.Target[i]; k.fast && plainPixel(x, y) {
@@ -59,17 +72,30 @@ func (r *Result) Pixels(dst *PixelMaps, stack, image, class int, c Corner) *Pixe
 		dst.Prob[i] = pt.prob
 		dst.Weight[i] = pt.weight
 		dst.Clamped[i] = pt.clamped
-		dst.Grad[i] = -pt.dterm * scale
+		dst.Grad[i] = -pt.dterm
 		dst.Pos[i], dst.Neg[i] = 0, 0
 		if pt.pos {
-			dst.Pos[i] = -pt.term * scale
-			dst.PosSum += dst.Pos[i]
+			dst.Pos[i] = -pt.term
 		} else {
-			dst.Neg[i] = -pt.term * scale
-			dst.NegSum += dst.Neg[i]
+			dst.Neg[i] = -pt.term
 		}
 	}
 	return dst
+}
+
+// ScalePixels normalises maps that PixelTerms filled for the input and
+// options of r, at corner c: Pos, Neg and Grad divided by the focal
+// normaliser and the stack divisor, and PosSum, NegSum summed.
+func (r *Result) ScalePixels(m *PixelMaps, c Corner) {
+	scale := 1 / (r.focalNorm(c) * r.div)
+	m.PosSum, m.NegSum = 0, 0
+	for i := range m.Height * m.Width {
+		m.Grad[i] *= scale
+		m.Pos[i] *= scale
+		m.Neg[i] *= scale
+		m.PosSum += m.Pos[i]
+		m.NegSum += m.Neg[i]
+	}
 }
 
 // TagGrad returns d Loss / d tag for one corner, laid out like Input.Tag

@@ -89,6 +89,9 @@ type Result struct {
 	offPix [][2][]int32
 }
 
+// Input is the input r is the loss of.
+func (r *Result) Input() *Input { return r.in }
+
 // Evaluate computes the loss of in under opt. It reads in but never writes
 // to it. Values are not checked for NaN here (Input.Validate does that when a
 // dump is read); a NaN logit gives a NaN loss, as in the reference.

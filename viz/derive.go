@@ -32,19 +32,75 @@ func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, ob
 		f.Selected = -1
 	}
 	f.Maps, f.Embedding, f.Offsets = nil, loss.Embedding{}, [2]loss.Offsets{}
+	pre := f.pre
+	f.pre = nil // used once, or never: the input may change after
+	fixed := false
 	if f.check() == "" {
-		if class < 0 {
+		switch {
+		case pre != nil && pre.in == r.Input() && sameKernel(pre.opt, r.Options) && pre.view == [3]int{stack, image, class} && pre.c == c:
+			// Swap buffers: the frame's become the next Prepare's.
+			f.d, pre.d = pre.d, f.d
+			r.ScalePixels(f.d.maps, c)
+			f.spare, fixed = pre, true
+		case class < 0:
 			if f.d.scratch == nil {
 				f.d.scratch = new(loss.PixelMaps)
 			}
 			f.d.maps = r.PixelsAllClasses(f.d.maps, f.d.scratch, stack, image, c)
-		} else {
+		default:
 			f.d.maps = r.Pixels(f.d.maps, stack, image, class, c)
 		}
 		f.Maps = f.d.maps
 		f.terms()
 	}
-	f.Refresh()
+	if pre != nil && !fixed {
+		f.spare = pre
+	}
+	f.refresh(fixed)
+}
+
+// prepared is what Prepare computed of a view ahead of its loss.
+type prepared struct {
+	d    derived // its maps before normalisation, and fixedPlanes of them
+	in   *loss.Input
+	opt  loss.Options
+	view [3]int // stack, image, class
+	c    loss.Corner
+}
+
+// Prepare computes ahead what the next Reset of this view of in under opt
+// needs that does not depend on the loss's sums: the pixel maps before
+// normalisation (loss.PixelTerms) and what the panels derive from them
+// alone. The page calls it while its workers evaluate the step, then Reset
+// with their result only scales the maps (the same maps, to the bit, as
+// without Prepare). The next Reset uses it if its result is of the same in,
+// options (weights aside) and view, and drops it otherwise; in must not
+// change in between. Not for the summary of every class (class < 0).
+func (f *Frame) Prepare(in *loss.Input, opt loss.Options, stack, image, class int, c loss.Corner) {
+	sh := in.Shape
+	if class < 0 || stack < 0 || stack >= sh.Stacks || image < 0 || image >= sh.Batch || class >= sh.Classes || c != loss.TopLeft && c != loss.BottomRight {
+		f.pre = nil
+		return
+	}
+	p := f.pre // a burst of changes: the last one's replaces it
+	if p == nil {
+		p, f.spare = f.spare, nil
+	}
+	if p == nil {
+		p = new(prepared)
+	}
+	p.d.maps = loss.PixelTerms(p.d.maps, in, opt, stack, image, class, c)
+	p.d.fixedPlanes(p.d.maps)
+	p.in, p.opt, p.view, p.c = in, opt, [3]int{stack, image, class}, c
+	f.pre = p
+}
+
+// sameKernel reports whether a and b give the same pixel maps before
+// normalisation: the same options, weights aside.
+func sameKernel(a, b loss.Options) bool {
+	a.PullWeight, a.PushWeight, a.RegrWeight = 0, 0, 0
+	b.PullWeight, b.PushWeight, b.RegrWeight = 0, 0, 0
+	return a == b
 }
 
 // ResetTerms makes f show r in the same view, recomputing the embedding and
@@ -64,6 +120,9 @@ func (f *Frame) ResetTerms(r *loss.Result, objects []Object) {
 		return
 	}
 	f.Result, f.Objects = r, objects
+	if f.pre != nil { // the maps stay: what Prepare made is of no use now
+		f.spare, f.pre = f.pre, nil
+	}
 	if f.Selected >= len(objects) || f.Selected < -1 {
 		f.Selected = -1
 	}
@@ -80,10 +139,7 @@ func (f *Frame) sameMaps(r *loss.Result) bool {
 	if r == nil || old == nil || f.Maps == nil || f.d.of != f.Maps || !f.d.done || f.check() != "" {
 		return false
 	}
-	a, b := old.Options, r.Options
-	a.PullWeight, a.PushWeight, a.RegrWeight = 0, 0, 0
-	b.PullWeight, b.PushWeight, b.RegrWeight = 0, 0, 0
-	return a == b && old.Shape == r.Shape && old.NumPos[f.Corner] == r.NumPos[f.Corner]
+	return sameKernel(old.Options, r.Options) && old.Shape == r.Shape && old.NumPos[f.Corner] == r.NumPos[f.Corner]
 }
 
 // terms takes the embedding and offset terms of the view from f.Result.
@@ -168,7 +224,11 @@ const (
 // fields in place (DrawPanel notices a new Maps pointer, not new values
 // behind the same pointer). Objects and Selected are read at drawing time
 // and need no refresh.
-func (f *Frame) Refresh() {
+func (f *Frame) Refresh() { f.refresh(false) }
+
+// refresh is Refresh; fixed says fixedPlanes is already done for f.Maps
+// (they came from Prepare).
+func (f *Frame) refresh(fixed bool) {
 	d := &f.d
 	d.of, d.done = f.Maps, true
 	d.problem = f.check()
@@ -176,6 +236,8 @@ func (f *Frame) Refresh() {
 	case d.problem != "":
 	case f.Maps == nil:
 		d.problem = "no maps"
+	case fixed:
+		d.scaledPlanes(f.Maps)
 	default:
 		d.mapPlanes(f.Maps)
 	}
@@ -199,26 +261,25 @@ func (f *Frame) ready() {
 }
 
 func (d *derived) mapPlanes(m *loss.PixelMaps) {
+	d.fixedPlanes(m)
+	d.scaledPlanes(m)
+}
+
+// fixedPlanes derives what does not depend on the loss's normalisation:
+// weights, clamps, positives, probabilities and peaks (Prepare computes
+// them while the page's workers evaluate the step).
+func (d *derived) fixedPlanes(m *loss.PixelMaps) {
 	n := m.Height * m.Width
-	d.focal, d.weight = grow(d.focal, n), grow(d.weight, n)
-	d.grad, d.clamped = grow(d.grad, n), grow(d.clamped, n)
+	d.weight, d.clamped = grow(d.weight, n), grow(d.clamped, n)
 	d.positives, d.low, d.high, d.maxProb = d.positives[:0], 0, 0, 0
-	var focalHi float64
-	d.gradLo, d.gradHi = 0, 0
 	d.weightLo, d.weightHi = math.Inf(1), 0
 	for i := range n {
-		v := m.Pos[i] + m.Neg[i]
-		d.focal[i] = float32(v)
-		focalHi = max(focalHi, v)
 		w := m.Weight[i]
 		d.weight[i] = float32(w)
 		if w > 0 {
 			d.weightLo = min(d.weightLo, w)
 			d.weightHi = max(d.weightHi, w)
 		}
-		g := m.Grad[i]
-		d.grad[i] = float32(g)
-		d.gradLo, d.gradHi = min(d.gradLo, g), max(d.gradHi, g)
 		d.clamped[i] = float32(m.Clamped[i])
 		switch m.Clamped[i] {
 		case -1:
@@ -234,15 +295,31 @@ func (d *derived) mapPlanes(m *loss.PixelMaps) {
 	if d.weightHi == 0 {
 		d.weightLo = 0
 	}
-	d.focalScale = Log(focalHi*1e-6, focalHi)
 	d.weightScale = Log(d.weightHi*1e-6, d.weightHi)
+	d.peaks = findPeaks(d.peaks[:0], m.Prob, m.Height, m.Width)
+}
+
+// scaledPlanes derives what the normalised terms and gradients give.
+func (d *derived) scaledPlanes(m *loss.PixelMaps) {
+	n := m.Height * m.Width
+	d.focal, d.grad = grow(d.focal, n), grow(d.grad, n)
+	var focalHi float64
+	d.gradLo, d.gradHi = 0, 0
+	for i := range n {
+		v := m.Pos[i] + m.Neg[i]
+		d.focal[i] = float32(v)
+		focalHi = max(focalHi, v)
+		g := m.Grad[i]
+		d.grad[i] = float32(g)
+		d.gradLo, d.gradHi = min(d.gradLo, g), max(d.gradHi, g)
+	}
+	d.focalScale = Log(focalHi*1e-6, focalHi)
 	// Gradients span decades on both sides of 0: the positives pull hard,
 	// the background pushes gently. Linear within a ten-thousandth of the
 	// largest, logarithmic beyond.
 	g := max(-d.gradLo, d.gradHi)
 	d.gradThresh = g * 1e-4
 	d.gradScale = SymLog(g, d.gradThresh)
-	d.peaks = findPeaks(d.peaks[:0], m.Prob, m.Height, m.Width)
 	d.diff.of = nil // B changed: B − A is recomputed when drawn
 }
 

@@ -57,4 +57,7 @@ type Frame struct {
 	Curve Curve
 
 	d derived // what the panels compute once per frame (see Refresh)
+	// pre is what Prepare computed for the next Reset; spare, the buffers
+	// the next Prepare fills (the last prepared's, swapped out by Reset).
+	pre, spare *prepared
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"syscall/js"
+	"time"
 
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
@@ -20,28 +21,27 @@ import (
 //	data-bench-draw-ms                     render every panel and upload it
 //	data-bench-workers                     the step's workers (0: the page alone)
 //
-// On the page alone each run is timed in one go. With the step's workers
-// (?step-workers=N, N ≥ 2) a change is sent in one frame and answered in a later
-// one: a run is timed from the change to the last worker's answer arriving,
-// plus the page's assembly of the result; one run per frame.
+// Both ways time the same thing: a change (a recompute or an edit) from the
+// call that makes it to the result assembled and its viewed maps rebuilt,
+// benchRuns runs back to back inside one Update, so no frame is drawn
+// between them (drawing has its own figure). On the page alone a run is one
+// call. With the step's workers (?step-workers=N, N ≥ 2) a run sends the
+// change and then blocks the Update until every worker has answered and the
+// page has assembled their sums: Ebitengine runs Update on a goroutine, so
+// the browser's event loop delivers the workers' messages meanwhile, and no
+// frame is requested until Update returns.
 type benchRun struct {
 	frames int
 	phase  int
-	runs   []float64
-	inside []float64    // pooled: the slowest worker's own time of each run
-	hops   [5][]float64 // pooled: each run's hops (stepPool.hops)
-	warm   bool         // the phase's warm-up run is done
-	t0     float64      // now() when the pooled run in flight was sent
-	inRun  bool
 	err    error
-	// workerMs is the last phase's median of the slowest worker's own
-	// time: the rest of a pooled run is messages and the page's assembly.
+	// workerMs is the last pooled phase's median of the slowest worker's
+	// own time: the rest of a pooled run is messages and the page's work.
 	workerMs float64
-	hopMs    [5]float64 // the last phase's median of each hop
+	hopMs    [6]float64 // the last pooled phase's median of each hop
 }
 
 // hopNames name stepPool.hops on <body data-bench-hop-NAME-ms>.
-var hopNames = [5]string{"to-worker", "apply", "eval", "to-page", "to-update"}
+var hopNames = [6]string{"to-worker", "apply", "eval", "to-page", "to-update", "assemble"}
 
 // benchRuns is how many runs each median is taken over.
 const benchRuns = 25
@@ -77,57 +77,51 @@ func (g *game) benchAttr(name string, ms float64) {
 	g.page.body.attr("data-bench-"+name, strconv.FormatFloat(ms, 'f', 3, 64))
 }
 
-// pooled times one run of f per frame or two on the step's workers, after
-// one to warm up; it reports the median once it has them all.
-func (b *benchRun) pooled(g *game, f func(i int)) (float64, bool) {
-	if b.inRun {
-		if g.app.Pending() {
-			return 0, false
+// pooledWarmup is how many runs of a pooled phase are not timed. V8
+// compiles a worker's hot functions with its optimising tier in the
+// background, after they have run a while, and a function already running
+// keeps its first code until its next call (no on-stack replacement for
+// WebAssembly): a worker's own time for its half of a recompute fell from
+// 30–50 ms over the first 14 runs to 11–17 ms from then on (one bench on
+// this 2-core machine, 2026-12-02), where the page's thread, tiered up by
+// its start-up, is at its speed from its first run.
+const pooledWarmup = 20
+
+// pooledTimeout bounds the wait for the workers' answer to one run: a
+// worker that never answers fails the bench instead of freezing the page.
+const pooledTimeout = 30 * time.Second
+
+// pooled times f on the step's workers: pooledWarmup runs, then benchRuns
+// timed ones, each from the change to the page's assembly of every
+// worker's answer (maps included), back to back in this Update.
+func (b *benchRun) pooled(g *game, f func(i int)) float64 {
+	var runs, inside []float64
+	var hops [6][]float64
+	for i := -pooledWarmup; i < benchRuns; i++ {
+		t0 := now()
+		f(i + pooledWarmup - 1) // -1, 0, 1, ...: as median, each a real change
+		sent := g.app.Pending()
+		g.steps.wait(g, pooledTimeout)
+		ms := now() - t0
+		if i < 0 {
+			continue
 		}
-		b.inRun = false
-		if b.warm {
-			b.inside = append(b.inside, g.steps.slowest)
+		runs = append(runs, ms)
+		if sent { // tags, offsets, weights: nothing went to the workers
+			inside = append(inside, g.steps.slowest)
 			for k, h := range g.steps.hops {
-				b.hops[k] = append(b.hops[k], h)
+				hops[k] = append(hops[k], h)
 			}
 		}
-		b.record(g.steps.arrived - b.t0 + g.steps.took)
 	}
-	if len(b.runs) < benchRuns {
-		i := len(b.runs)
-		if !b.warm {
-			i = -1
-		}
-		t0 := now()
-		f(i)
-		if g.app.Pending() {
-			b.t0, b.inRun = t0, true
-			return 0, false
-		}
-		b.record(now() - t0) // nothing went to the workers (tags, weights)
-	}
-	if len(b.runs) < benchRuns {
-		return 0, false
-	}
-	ms := middle(b.runs)
-	if len(b.inside) > 0 {
-		b.workerMs = middle(b.inside)
-		for k := range b.hops {
-			b.hopMs[k] = middle(b.hops[k])
-			b.hops[k] = b.hops[k][:0]
+	b.workerMs = 0
+	if len(inside) > 0 {
+		b.workerMs = middle(inside)
+		for k := range hops {
+			b.hopMs[k] = middle(hops[k])
 		}
 	}
-	b.runs, b.inside, b.warm = b.runs[:0], b.inside[:0], false
-	return ms, true
-}
-
-// record keeps one run's time, the first of a phase (the warm-up) aside.
-func (b *benchRun) record(ms float64) {
-	if !b.warm {
-		b.warm = true
-		return
-	}
-	b.runs = append(b.runs, ms)
+	return middle(runs)
 }
 
 // step runs one phase of the bench once the page has drawn a few frames
@@ -136,21 +130,21 @@ func (b *benchRun) step(g *game) {
 	if b.frames++; b.frames < 3 {
 		return
 	}
-	if g.steps.state == "starting" || g.steps.state == "on" && g.app.Pending() && !b.inRun {
+	if g.steps.state == "starting" || g.app.Pending() {
 		return
 	}
 	pool := g.app.Pooled()
 	g.page.body.attr("data-bench-workers", strconv.Itoa(map[bool]int{true: len(g.steps.workers)}[pool]))
-	time := func(f func(i int)) (float64, bool) {
+	timed := func(f func(i int)) (float64, bool) {
 		if pool {
-			return b.pooled(g, f)
+			return b.pooled(g, f), true
 		}
 		return median(f), true
 	}
 	edits := app.BenchEdits()
 	switch {
 	case b.phase == 0:
-		ms, ok := time(func(int) { g.app.Recompute() })
+		ms, ok := timed(func(int) { g.app.Recompute() })
 		if !ok {
 			return
 		}
@@ -167,7 +161,7 @@ func (b *benchRun) step(g *game) {
 		g.page.setStatus(i18n.M("bench.full", ms, ms*1e6/px), false)
 	case b.phase <= len(edits):
 		e := edits[b.phase-1]
-		ms, ok := time(func(i int) {
+		ms, ok := timed(func(i int) {
 			if e2 := e.Do(g.app, i+1); e2 != nil {
 				b.err = e2
 			}

@@ -191,13 +191,14 @@ func (g *game) pointer() {
 		if err := g.app.PointerMove(p); err != nil {
 			g.page.setStatus(err, true)
 		}
-		if h := g.app.Hover(); h != g.hover {
-			g.hover = h
-			g.redraw = true
-			g.page.showHover(h, p)
-			if g.rendered == g.app.Version() {
-				g.renderPanel(viz.PanelCurves)
-			}
+	}
+	// Also without a move: the step workers' answer renews the hover.
+	if h := g.app.Hover(); h != g.hover {
+		g.hover = h
+		g.redraw = true
+		g.page.showHover(h, p)
+		if g.rendered == g.app.Version() {
+			g.renderPanel(viz.PanelCurves)
 		}
 	}
 	g.cursor, g.pressed = p, pressed

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"syscall/js"
+	"time"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/steppool"
@@ -26,23 +27,20 @@ type stepPool struct {
 	workers []js.Value
 	col     *steppool.Collector
 	pinged  int
-	state   string    // "", "starting", "on", "off"
-	arrived float64   // now() when the last answer arrived, for the bench
-	took    float64   // the app's assembly of the last complete answer, ms
-	pending bool      // shown on <body data-step-pending>
-	idle    func()    // to run once nothing waits for the workers
-	ms      []float64 // each worker's own time for its last answer
-	slowest float64   // the slowest worker's own time for the last complete answer
-	// The round trip's hops on jsio.Clock: the last message sent, and per
-	// worker its answer's arrival on the page and its reply's own marks.
-	sent    float64
-	got     []float64
-	replies []steppool.Reply
-	// hops of the last complete answer, ms: page → worker (the message
-	// queued behind the worker's work included), applying, evaluating,
-	// worker → page, and waiting on the page for the next Update; each the
-	// slowest worker's.
-	hops [5]float64
+	state   string        // "", "starting", "on", "off"
+	pending bool          // shown on <body data-step-pending>
+	idle    func()        // to run once nothing waits for the workers
+	wake    chan struct{} // a worker's message is queued (see wait)
+	ms      []float64     // each worker's own time for its last answer
+	slowest float64       // the slowest worker's own time for the last complete answer
+	// sent is when the last message was posted, on jsio.Clock.
+	sent float64
+	// hops of the last complete answer, ms, along the answer that came
+	// last: page → worker (the message queued behind the worker's work
+	// included), applying, evaluating, worker → page, waiting on the page
+	// for the queued answer to run, and the page's assembly of the result
+	// (maps included).
+	hops [6]float64
 }
 
 // frame starts the pool after the first frame (start-up stays as it was)
@@ -74,11 +72,10 @@ func (p *stepPool) whenIdle(g *game, f func()) {
 
 // start spawns the workers once. Only when the link asks for them
 // (?step-workers=N, N ≥ 2; ?workers=N sizes the run's pool, which a
-// measurement of runs must not share its cores with): measured on a quiet
-// 2-core machine, a change's
-// round trip through two workers took 75–90 ms against 3–6 ms on the
-// page's thread (README, Speed), so the page keeps the step to itself by
-// default.
+// measurement of runs must not share its cores with): on this 2-core
+// machine two workers gave a full recompute in 15–21 ms against 16–17 on
+// the page's thread, and every edit within ±2 ms of the page's (README,
+// Speed), so the page keeps the step to itself by default.
 func (p *stepPool) start(g *game) {
 	if p.state != "" {
 		return
@@ -93,7 +90,7 @@ func (p *stepPool) start(g *game) {
 		return
 	}
 	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
-	p.got, p.replies = make([]float64, n), make([]steppool.Reply, n)
+	p.wake = make(chan struct{}, 1)
 	for i := range n {
 		w := js.Global().Get("Worker").New("worker.js")
 		p.workers = append(p.workers, w)
@@ -101,19 +98,50 @@ func (p *stepPool) start(g *game) {
 			data := ev.Get("data")
 			if data.Get("stopped").Truthy() {
 				g.queue.push(func() { p.fail("a worker of the step stopped") })
+				p.woke()
 				return
 			}
 			s := data.Get("step").String()
 			sums := jsio.Float64s(data.Get("sums"))
-			p.arrived = now()
 			got := jsio.Clock()
 			g.queue.push(func() { p.answer(i, s, sums, got) })
+			p.woke()
 		})
 		listen(w, "error", func(ev js.Value) {
 			ev.Call("preventDefault")
 			g.queue.push(func() { p.fail("a worker of the step failed") })
+			p.woke()
 		})
 		p.post(w, steppool.Msg{Kind: steppool.Ping}, nil)
+	}
+}
+
+// woke tells a wait that a message is queued; it never blocks (a JS
+// callback must not).
+func (p *stepPool) woke() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wait blocks until the app no longer waits for the workers, running the
+// queued work as messages arrive: the bench's way to time a round trip
+// with no frame drawn meanwhile. Update runs on a goroutine of its own, so
+// the browser delivers the messages while it blocks. Past timeout the pool
+// fails (the step goes back to the page) rather than freeze the page.
+func (p *stepPool) wait(g *game, timeout time.Duration) {
+	limit := time.After(timeout)
+	for g.app.Pending() && p.state == "on" {
+		select {
+		case <-p.wake:
+			for _, f := range g.queue.take() {
+				g.run(f)
+			}
+		case <-limit:
+			p.fail("a worker of the step did not answer in " + timeout.String())
+			return
+		}
 	}
 }
 
@@ -145,27 +173,22 @@ func (p *stepPool) answer(i int, s string, sums []float64, got float64) {
 		p.fail(err.Error())
 		return
 	}
-	p.ms[i], p.got[i], p.replies[i] = r.Ms, got, r
+	p.ms[i] = r.Ms
 	all, done, err := p.col.Add(i, r, ps)
 	if err != nil {
 		p.fail(err.Error())
 		return
 	}
 	if done {
+		// The hops of the answer that completed the set (worker i's): the
+		// round trip's critical path, each the page's clock or the worker's.
 		p.slowest = slices.Max(p.ms)
-		p.hops = [5]float64{}
 		applied := jsio.Clock()
-		for w, r := range p.replies {
-			for k, v := range []float64{r.Recv - p.sent, r.Start - r.Recv, r.End - r.Start, p.got[w] - r.End, applied - p.got[w]} {
-				p.hops[k] = max(p.hops[k], v)
-			}
-		}
-		t0 := now()
+		p.hops = [6]float64{r.Recv - p.sent, r.Start - r.Recv, r.End - r.Start, got - r.End, applied - got}
 		if err := p.g.app.PoolDone(r.Gen, all); err != nil {
 			p.fail(err.Error())
-			return
 		}
-		p.took = now() - t0
+		p.hops[5] = jsio.Clock() - applied
 	}
 }
 

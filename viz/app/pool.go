@@ -54,6 +54,12 @@ func (a *App) PoolDone(gen int, sums []loss.PlaneSums) error {
 	}
 	a.waiting, a.sums = false, sums
 	a.show(r, a.waitSame && a.resultIn == a.in && !a.frameWanted)
+	// The hover box read the maps shown when the pointer last moved: it
+	// reads the new ones, as on the page alone, where a change's maps are
+	// there before the pointer moves again.
+	if h := a.hover; h != nil && h.Text == "" {
+		a.hover = a.hoverAt(h.Panel, h.X, h.Y)
+	}
 	return nil
 }
 
@@ -81,6 +87,23 @@ func (a *App) poolLoad() {
 	a.gen = a.pool.Next()
 	a.pool.Load(a.gen, a.in, a.Options)
 	a.wait(false)
+}
+
+// prepare has the frame compute the viewed maps while the pool evaluates
+// a change (viz.Frame.Prepare): all but their normalisation, which needs
+// the pool's sums. Not when the frame will keep its maps (the viewed
+// plane's logits and the options they read unchanged), nor for the
+// summary of every class.
+func (a *App) prepare(sameLogits bool) {
+	f, v := a.frame, a.View
+	if f == nil || v.Class < 0 {
+		return
+	}
+	if sameLogits && a.result != nil && a.result.Options.Alpha == a.Options.Alpha && a.result.Options.Beta == a.Options.Beta &&
+		a.result.Options.Eps == a.Options.Eps && a.result.Options.Convention == a.Options.Convention {
+		return
+	}
+	f.Prepare(a.in, a.Options, v.Stack, v.Image, v.Class, v.Corner)
 }
 
 // wait marks a change sent to the pool; sameLogits as for update.
@@ -158,6 +181,9 @@ func (a *App) changedAll() {
 // planes' sums are the last answer's and the result is assembled here.
 func (a *App) poolUpdate(sameLogits bool) {
 	if a.sent || a.waiting || a.sums == nil {
+		if a.sent || a.sums == nil {
+			a.prepare(sameLogits)
+		}
 		a.sent = false
 		a.wait(sameLogits) // PoolDone shows it
 		return

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"reflect"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/loss/steppool"
+	"github.com/cornerloss/cornerloss/viz"
 )
 
 // fakePool is the page's worker pool in-process: each worker a
@@ -158,6 +160,11 @@ func TestPoolShowsWhatOneThreadShows(t *testing.T) {
 				if pooled.Frame().Result != pooled.Result() {
 					t.Fatalf("round %d: the frame shows another result than the totals", i)
 				}
+				// The maps, computed while the pool evaluated and scaled
+				// once it answered, are the single thread's.
+				if err := sameMaps(pooled.Frame().Maps, one.Frame().Maps); err != nil {
+					t.Fatalf("round %d: pooled maps: %v", i, err)
+				}
 				// Tags and weights reach no plane: assembled on the page from
 				// the last answer, at once.
 				for _, e := range BenchEdits()[2:5] {
@@ -176,6 +183,30 @@ func TestPoolShowsWhatOneThreadShows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameMaps compares two planes' maps to the bit.
+func sameMaps(got, want *loss.PixelMaps) error {
+	if got == nil || want == nil {
+		return fmt.Errorf("maps %v, want %v", got != nil, want != nil)
+	}
+	for name, p := range map[string][2][]float64{"pos": {got.Pos, want.Pos}, "neg": {got.Neg, want.Neg}, "grad": {got.Grad, want.Grad}, "weight": {got.Weight, want.Weight}} {
+		if len(p[0]) != len(p[1]) {
+			return fmt.Errorf("%s: %d pixels, want %d", name, len(p[0]), len(p[1]))
+		}
+		for i := range p[0] {
+			if math.Float64bits(p[0][i]) != math.Float64bits(p[1][i]) {
+				return fmt.Errorf("%s[%d] = %v, want %v", name, i, p[0][i], p[1][i])
+			}
+		}
+	}
+	if math.Float64bits(got.PosSum) != math.Float64bits(want.PosSum) || math.Float64bits(got.NegSum) != math.Float64bits(want.NegSum) {
+		return fmt.Errorf("sums %v %v, want %v %v", got.PosSum, got.NegSum, want.PosSum, want.NegSum)
+	}
+	if !reflect.DeepEqual(got.Prob, want.Prob) || !reflect.DeepEqual(got.Clamped, want.Clamped) || !reflect.DeepEqual(got.Target, want.Target) {
+		return fmt.Errorf("probabilities, clamps or targets differ")
+	}
+	return nil
 }
 
 // TestSeedRows: a dump shown with the rows' sums its reader computed under
@@ -242,5 +273,42 @@ func TestSeedRows(t *testing.T) {
 	}
 	if !reflect.DeepEqual(other.Result(), want) {
 		t.Errorf("a seed for another input was used: loss %v, want %v", other.Result().Loss, want.Loss)
+	}
+}
+
+// TestPoolRenewsHover: with a pool, a change's maps arrive after the
+// pointer last moved; the hover box then reads them, as it does on the
+// page alone (where they are there before the pointer moves again).
+func TestPoolRenewsHover(t *testing.T) {
+	a := New()
+	a.SetCanvas(image.Pt(1600, 900))
+	p := newFakePool(t, 2)
+	if err := a.AttachPool(p); err != nil {
+		t.Fatal(err)
+	}
+	p.answer(a)
+	r, zoom := viz.MapRect(a.Grid()[viz.PanelFocal], a.in.Height, a.in.Width)
+	x, y := 17, 33
+	if err := a.PointerMove(image.Pt(r.Min.X+x*zoom+1, r.Min.Y+y*zoom+1)); err != nil {
+		t.Fatal(err)
+	}
+	before := a.Hover()
+	if before == nil {
+		t.Fatal("no hover")
+	}
+	if err := a.Apply("alpha", "3"); err != nil {
+		t.Fatal(err)
+	}
+	if a.Hover() != before {
+		t.Fatal("the hover changed before the pool answered")
+	}
+	p.answer(a)
+	h, m := a.Hover(), a.Frame().Maps
+	i := y*m.Width + x
+	if h == nil || h.X != x || h.Y != y || h.Weight != m.Weight[i] || h.Neg != m.Neg[i] || h.Grad != m.Grad[i] {
+		t.Fatalf("hover %+v after the answer, the maps hold weight %v neg %v grad %v", h, m.Weight[i], m.Neg[i], m.Grad[i])
+	}
+	if h.Weight == before.Weight {
+		t.Fatal("α changed and the weight at the pixel did not")
 	}
 }

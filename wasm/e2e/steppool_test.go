@@ -73,6 +73,9 @@ func TestStepPoolMatchesOneThread(t *testing.T) {
 		b.exec(set("beta", "2") + set("alpha", "2"))
 		idle()
 		totals("mmdet alpha, beta")
+		// For people to compare: the maps shown after the last burst, on
+		// the workers and on the page alone.
+		b.screenshot("step-workers-" + workers)
 		if workers == "2" && eval[string](b, `document.body.dataset.stepWorkers`) != "2" {
 			t.Fatalf("the step's workers stopped: console %v", b.messages())
 		}
