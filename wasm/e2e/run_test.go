@@ -85,6 +85,22 @@ func (b *browser) summaries() []runSummary {
 	return out
 }
 
+// dropRun opens the page with query, drops the files of paths on it as a
+// run, waits until every one is summarised, and returns the browser and
+// the summaries.
+func dropRun(t *testing.T, query string, paths []string) (*browser, []runSummary) {
+	t.Helper()
+	b := newBrowser(t)
+	b.open(query)
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
+	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
+	got := b.summaries()
+	if len(got) != len(paths) {
+		t.Fatalf("%d summaries, want %d", len(got), len(paths))
+	}
+	return b, got
+}
+
 // TestRunDropped drops 32 dumps at once, one truncated: every file is
 // summarised in step order, the numbers are those of the engine the CLI
 // runs on each file, the truncated and the NaN files are errors naming the
@@ -92,14 +108,7 @@ func (b *browser) summaries() []runSummary {
 func TestRunDropped(t *testing.T) {
 	const n, truncated = 32, 5
 	_, paths := writeSampleRun(t, n, truncated)
-	b := newBrowser(t)
-	b.open("")
-	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
-	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
-	got := b.summaries()
-	if len(got) != n {
-		t.Fatalf("%d summaries, want %d", len(got), n)
-	}
+	b, got := dropRun(t, "", paths)
 	for i, s := range got {
 		if want := int64(i+1) * scene.RunStepEvery; s.Step != want {
 			t.Errorf("summary %d: step %d, want %d (step order)", i, s.Step, want)
@@ -203,14 +212,7 @@ func TestRunOneWorkerKeepsBuffer(t *testing.T) {
 	paths := slices.Clone(shuffled)
 	slices.SortFunc(paths, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
 	paths = append(paths[1:], paths[0]) // the largest last
-	b := newBrowser(t)
-	b.open("?workers=1")
-	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
-	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
-	got := b.summaries()
-	if len(got) != n {
-		t.Fatalf("%d summaries, want %d", len(got), n)
-	}
+	b, got := dropRun(t, "?workers=1", paths)
 	checkAgainstCLI(t, got, paths)
 	// checkAgainstCLI saw every error match the reader's; the truncated
 	// file is one of them, not read as the tail of the file before it.
