@@ -193,13 +193,12 @@ func checkAgainstCLI(t *testing.T, got []runSummary, paths []string) {
 	}
 }
 
-// TestRunOneWorkerKeepsBuffer: a worker reads each dump into the buffer
-// it kept from the last (web/worker.js): on one worker, files of falling
-// sizes (each read over the longer tail of the one before), a truncated
-// one among them, then a larger one (the buffer grows) are each
-// summarised as the CLI reads that file alone, and the truncated one is
-// refused as truncated.
-func TestRunOneWorkerKeepsBuffer(t *testing.T) {
+// TestRunOneWorkerFallingSizes: one worker reads dump after dump, each on
+// its own: files of falling sizes (a buffer reused from the file before
+// would hold a longer tail), a truncated one among them, then a larger one
+// are each summarised as the CLI reads that file alone, and the truncated
+// one is refused as truncated.
+func TestRunOneWorkerFallingSizes(t *testing.T) {
 	const n, truncated = 6, 2
 	_, shuffled := writeSampleRun(t, n, truncated)
 	size := func(p string) int64 {

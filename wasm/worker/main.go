@@ -92,13 +92,6 @@ func main() {
 		out := js.Global().Get("Object").New()
 		out.Set("json", reply.Encode())
 		self.Call("postMessage", out)
-		if len(jobs) == 0 {
-			// The run is over (its next job is sent while this one is
-			// read): the file buffer kept for the next goes.
-			if f := self.Get("cornerlossReleaseFile"); f.Type() == js.TypeFunction {
-				f.Invoke()
-			}
-		}
 	}
 }
 
@@ -212,15 +205,6 @@ func bytesOf(job timeline.Job, data js.Value) (js.Value, error) {
 	}
 	if !data.Truthy() || data.Get("arrayBuffer").Type() != js.TypeFunction {
 		return js.Value{}, fmt.Errorf("%s: no data sent", job.Name)
-	}
-	// A File or Blob goes into the buffer kept from the last dump
-	// (worker.js); a fetched Response into a buffer of its own.
-	if readFile := js.Global().Get("cornerlossReadFile"); readFile.Type() == js.TypeFunction && data.InstanceOf(js.Global().Get("Blob")) {
-		arr, err := jsio.Await(readFile.Invoke(data))
-		if err != nil {
-			return js.Value{}, fmt.Errorf("%s: the browser could not read the file: %v", job.Name, err)
-		}
-		return arr, nil
 	}
 	buf, err := jsio.Await(data.Call("arrayBuffer"))
 	if err != nil {
