@@ -3,10 +3,12 @@
 package e2e
 
 import (
+	"cmp"
 	"encoding/json"
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,6 +85,22 @@ func (b *browser) summaries() []runSummary {
 	return out
 }
 
+// dropRun opens the page with query, drops the files of paths on it as a
+// run, waits until every one is summarised, and returns the browser and
+// the summaries.
+func dropRun(t *testing.T, query string, paths []string) (*browser, []runSummary) {
+	t.Helper()
+	b := newBrowser(t)
+	b.open(query)
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
+	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
+	got := b.summaries()
+	if len(got) != len(paths) {
+		t.Fatalf("%d summaries, want %d", len(got), len(paths))
+	}
+	return b, got
+}
+
 // TestRunDropped drops 32 dumps at once, one truncated: every file is
 // summarised in step order, the numbers are those of the engine the CLI
 // runs on each file, the truncated and the NaN files are errors naming the
@@ -90,51 +108,14 @@ func (b *browser) summaries() []runSummary {
 func TestRunDropped(t *testing.T) {
 	const n, truncated = 32, 5
 	_, paths := writeSampleRun(t, n, truncated)
-	b := newBrowser(t)
-	b.open("")
-	b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), paths))
-	b.waitFor(`document.body.dataset.runState === "ok"`, 120*time.Second)
-	got := b.summaries()
-	if len(got) != n {
-		t.Fatalf("%d summaries, want %d", len(got), n)
-	}
-	nan, _ := scene.SampleRunBroken(n)
+	b, got := dropRun(t, "", paths)
 	for i, s := range got {
-		want := int64(i+1) * scene.RunStepEvery
-		if s.Step != want {
+		if want := int64(i+1) * scene.RunStepEvery; s.Step != want {
 			t.Errorf("summary %d: step %d, want %d (step order)", i, s.Step, want)
 		}
-		p := paths[0]
-		for _, q := range paths {
-			if filepath.Base(q) == s.File {
-				p = q
-			}
-		}
-		d, err := dump.ReadFile(p, dump.Options{})
-		if err != nil {
-			if s.Error == "" || !strings.Contains(err.Error(), s.Error[strings.Index(s.Error, ":")+1:]) {
-				t.Errorf("%s: page error %q, reader %q", s.File, s.Error, err)
-			}
-			continue
-		}
-		if s.Error != "" {
-			t.Errorf("%s: page error %q, the reader reads it", s.File, s.Error)
-			continue
-		}
-		r, err := loss.Evaluate(d.Input, loss.DefaultOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := r.Weighted
-		for _, x := range []struct {
-			name      string
-			got, want float64
-		}{{"loss", s.Loss, r.Loss}, {"focal", s.Focal, w.Focal()}, {"pull", s.Pull, w.Pull}, {"push", s.Push, w.Push}, {"regr", s.Regr, w.Regr()}} {
-			if !golden.Close(x.got, x.want) {
-				t.Errorf("%s: %s %v in the page, %v natively", s.File, x.name, x.got, x.want)
-			}
-		}
 	}
+	checkAgainstCLI(t, got, paths)
+	nan, _ := scene.SampleRunBroken(n)
 	if s := got[truncated]; s.Error == "" {
 		t.Errorf("the truncated %s has no error", s.File)
 	}
@@ -166,6 +147,85 @@ func TestRunDropped(t *testing.T) {
 		eval[string](b, `document.body.dataset.runMaxWorkMs`), eval[string](b, `document.body.dataset.runPeakMb`))
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// checkAgainstCLI checks each summary of the page against what the CLI's
+// reader and engine give for its file (paths holds every file): the same
+// terms, or an error where the reader fails, naming the same problem.
+func checkAgainstCLI(t *testing.T, got []runSummary, paths []string) {
+	t.Helper()
+	for _, s := range got {
+		p := ""
+		for _, q := range paths {
+			if filepath.Base(q) == s.File {
+				p = q
+			}
+		}
+		if p == "" {
+			t.Errorf("%s: not a file of the run", s.File)
+			continue
+		}
+		d, err := dump.ReadFile(p, dump.Options{})
+		if err != nil {
+			if s.Error == "" || !strings.Contains(err.Error(), s.Error[strings.Index(s.Error, ":")+1:]) {
+				t.Errorf("%s: page error %q, reader %q", s.File, s.Error, err)
+			}
+			continue
+		}
+		if s.Error != "" {
+			t.Errorf("%s: page error %q, the reader reads it", s.File, s.Error)
+			continue
+		}
+		r, err := loss.Evaluate(d.Input, loss.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := r.Weighted
+		for _, x := range []struct {
+			name      string
+			got, want float64
+		}{{"loss", s.Loss, r.Loss}, {"focal", s.Focal, w.Focal()}, {"pull", s.Pull, w.Pull}, {"push", s.Push, w.Push}, {"regr", s.Regr, w.Regr()}} {
+			if !golden.Close(x.got, x.want) {
+				t.Errorf("%s: %s %v in the page, %v natively", s.File, x.name, x.got, x.want)
+			}
+		}
+	}
+}
+
+// TestRunOneWorkerFallingSizes: one worker reads dump after dump, each on
+// its own: files of falling sizes (a buffer reused from the file before
+// would hold a longer tail), a truncated one among them, then a larger one
+// are each summarised as the CLI reads that file alone, and the truncated
+// one is refused as truncated.
+func TestRunOneWorkerFallingSizes(t *testing.T) {
+	const n, truncated = 6, 2
+	_, shuffled := writeSampleRun(t, n, truncated)
+	size := func(p string) int64 {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	paths := slices.Clone(shuffled)
+	slices.SortFunc(paths, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
+	paths = append(paths[1:], paths[0]) // the largest last
+	b, got := dropRun(t, "?workers=1", paths)
+	checkAgainstCLI(t, got, paths)
+	// checkAgainstCLI saw every error match the reader's; the truncated
+	// file is one of them, not read as the tail of the file before it.
+	truncatedErrs := 0
+	for _, s := range got {
+		if strings.Contains(s.Error, "truncated") {
+			truncatedErrs++
+		}
+	}
+	if truncatedErrs != 1 {
+		t.Errorf("%d steps refused as truncated, want 1", truncatedErrs)
+	}
+	if w := eval[string](b, `document.body.dataset.runWorkers`); w != "1" {
+		t.Errorf("the run used %s workers, want 1", w)
 	}
 }
 

@@ -25,7 +25,8 @@ import (
 // chrome://tracing or Perfetto); it skips without it. CORNERLOSS_TRACE_DUMPS
 // sets the run's size (4), CORNERLOSS_TRACE_QUERY the page's query
 // (?workers=2); CORNERLOSS_TRACE_UPLOAD=1 has it pick one dump in the
-// file input instead, until it is shown. What it showed is in the README ("Where a run's time
+// file input instead, until it is shown; CORNERLOSS_TRACE_SAMPLES=1 adds
+// V8's samples. What it showed is in the README ("Where a run's time
 // goes"): the compositor's readbacks of the WebGL canvas (GLES2 ReadPixels)
 // and the WebAssembly tier-up on the renderer's thread pool
 // (wasm.TopTierCompilation).
@@ -67,6 +68,12 @@ func TestTraceRun(t *testing.T) {
 	}
 	categories := []string{"devtools.timeline", "toplevel", "gpu", "cc", "viz", "v8", "blink", "benchmark",
 		"disabled-by-default-devtools.timeline", "v8.wasm", "disabled-by-default-v8.wasm.detailed"}
+	if os.Getenv("CORNERLOSS_TRACE_SAMPLES") == "1" {
+		// V8's sampling profiler on every thread, the workers' too: the
+		// trace's ProfileChunk events (with CORNERLOSS_UNSTRIPPED=1 for
+		// the WebAssembly functions' names).
+		categories = append(categories, "disabled-by-default-v8.cpu_profiler")
+	}
 	b.target(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: categories}})
 		return err
