@@ -50,6 +50,14 @@ type Options struct {
 	Convention Convention
 }
 
+// SamePixels reports whether o and b give the same per-pixel focal maps
+// before normalisation: the same options, the weights aside.
+func (o Options) SamePixels(b Options) bool {
+	o.PullWeight, o.PushWeight, o.RegrWeight = 0, 0, 0
+	b.PullWeight, b.PushWeight, b.RegrWeight = 0, 0, 0
+	return o == b
+}
+
 // DefaultOptions returns the settings CornerNet trains with.
 func DefaultOptions() Options {
 	return Options{PullWeight: 0.1, PushWeight: 0.1, RegrWeight: 1, Alpha: 2, Beta: 4, Eps: 1e-4}

@@ -37,7 +37,7 @@ func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, ob
 	fixed := false
 	if f.check() == "" {
 		switch {
-		case pre != nil && pre.in == r.Input() && sameKernel(pre.opt, r.Options) && pre.view == [3]int{stack, image, class} && pre.c == c:
+		case pre != nil && pre.in == r.Input() && pre.opt.SamePixels(r.Options) && pre.view == [3]int{stack, image, class} && pre.c == c:
 			// Swap buffers: the frame's become the next Prepare's.
 			f.d, pre.d = pre.d, f.d
 			r.ScalePixels(f.d.maps, c)
@@ -95,14 +95,6 @@ func (f *Frame) Prepare(in *loss.Input, opt loss.Options, stack, image, class in
 	f.pre = p
 }
 
-// sameKernel reports whether a and b give the same pixel maps before
-// normalisation: the same options, weights aside.
-func sameKernel(a, b loss.Options) bool {
-	a.PullWeight, a.PushWeight, a.RegrWeight = 0, 0, 0
-	b.PullWeight, b.PushWeight, b.RegrWeight = 0, 0, 0
-	return a == b
-}
-
 // ResetTerms makes f show r in the same view, recomputing the embedding and
 // offset terms and what the panels derive from them but keeping the pixel
 // maps and what is derived from those: for a change that cannot alter the
@@ -139,7 +131,7 @@ func (f *Frame) sameMaps(r *loss.Result) bool {
 	if r == nil || old == nil || f.Maps == nil || f.d.of != f.Maps || !f.d.done || f.check() != "" {
 		return false
 	}
-	return sameKernel(old.Options, r.Options) && old.Shape == r.Shape && old.NumPos[f.Corner] == r.NumPos[f.Corner]
+	return old.Options.SamePixels(r.Options) && old.Shape == r.Shape && old.NumPos[f.Corner] == r.NumPos[f.Corner]
 }
 
 // terms takes the embedding and offset terms of the view from f.Result.

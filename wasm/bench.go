@@ -135,19 +135,16 @@ func (b *benchRun) step(g *game) {
 	}
 	pool := g.app.Pooled()
 	g.page.body.attr("data-bench-workers", strconv.Itoa(map[bool]int{true: len(g.steps.workers)}[pool]))
-	timed := func(f func(i int)) (float64, bool) {
+	timed := func(f func(i int)) float64 {
 		if pool {
-			return b.pooled(g, f), true
+			return b.pooled(g, f)
 		}
-		return median(f), true
+		return median(f)
 	}
 	edits := app.BenchEdits()
 	switch {
 	case b.phase == 0:
-		ms, ok := timed(func(int) { g.app.Recompute() })
-		if !ok {
-			return
-		}
+		ms := timed(func(int) { g.app.Recompute() })
 		in := g.app.Input()
 		px := float64(2 * in.Stacks * in.Batch * in.Classes * in.Pixels())
 		g.benchAttr("ms", ms)
@@ -161,14 +158,11 @@ func (b *benchRun) step(g *game) {
 		g.page.setStatus(i18n.M("bench.full", ms, ms*1e6/px), false)
 	case b.phase <= len(edits):
 		e := edits[b.phase-1]
-		ms, ok := timed(func(i int) {
+		ms := timed(func(i int) {
 			if e2 := e.Do(g.app, i+1); e2 != nil {
 				b.err = e2
 			}
 		})
-		if !ok {
-			return
-		}
 		if b.err != nil {
 			g.page.setStatus(&i18n.Wrapped{Lead: i18n.M("bench.edit-failed"), Detail: e.Name + ": " + b.err.Error()}, true)
 			b.err = nil

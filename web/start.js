@@ -2,6 +2,7 @@
 // runs it. It is a file of its own, not an inline script, so that the
 // Content-Security-Policy of index.html can allow scripts from the page's own
 // origin only.
+
 // The page reads no gamepad, but Ebitengine asks navigator.getGamepads()
 // every frame, and once a page has asked, Chromium keeps a thread of the
 // browser process polling the devices: about 3 % of a core here, taken

@@ -99,8 +99,7 @@ func (a *App) prepare(sameLogits bool) {
 	if f == nil || v.Class < 0 {
 		return
 	}
-	if sameLogits && a.result != nil && a.result.Options.Alpha == a.Options.Alpha && a.result.Options.Beta == a.Options.Beta &&
-		a.result.Options.Eps == a.Options.Eps && a.result.Options.Convention == a.Options.Convention {
+	if sameLogits && a.result != nil && a.result.Options.SamePixels(a.Options) {
 		return
 	}
 	f.Prepare(a.in, a.Options, v.Stack, v.Image, v.Class, v.Corner)
