@@ -1,5 +1,7 @@
 package loss
 
+import "math"
+
 // PixelMaps is the focal loss of one heatmap plane, pixel by pixel. Pos and
 // Neg are each pixel's contribution to the total loss (normalised, divided by
 // the stacks, sign flipped so they are ≥ 0): summed over every plane of every
@@ -57,29 +59,110 @@ func pixelTerms(dst *PixelMaps, in *Input, k *kernel, stack, image, class int, c
 		dst = new(PixelMaps)
 	}
 	sh := in.Shape
-	n := sh.Pixels()
 	dst.resize(sh.Height, sh.Width)
 	// Copies, not views: dst is the caller's to keep and reuse.
-	copy(dst.Logit, in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n])
-	copy(dst.Target, in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n])
-	for i := range n {
+	x, y := planeOf(in, stack, image, class, c)
+	copy(dst.Logit, x)
+	copy(dst.Target, y)
+	dst.terms(k, 0, len(x))
+	return dst
+}
+
+// planeOf returns the logits and targets of plane (stack, image, class, c).
+func planeOf(in *Input, stack, image, class int, c Corner) (x, y []float32) {
+	sh := in.Shape
+	n := sh.Pixels()
+	return in.Heat[c][sh.HeatIndex(stack, image, class, 0, 0):][:n], in.GTHeat[c][sh.TargetIndex(image, class, 0, 0):][:n]
+}
+
+// terms fills pixels [lo, hi) of m from their logits and targets, before
+// normalisation.
+func (m *PixelMaps) terms(k *kernel, lo, hi int) {
+	for i := lo; i < hi; i++ {
 		var pt focalPoint
-		if x, y := dst.Logit[i], dst.Target[i]; k.fast && plainPixel(x, y) {
+		if x, y := m.Logit[i], m.Target[i]; k.fast && plainPixel(x, y) {
 			pt = k.backgroundPoint(x)
 		} else {
 			pt = k.point(x, y)
 		}
-		dst.Prob[i] = pt.prob
-		dst.Weight[i] = pt.weight
-		dst.Clamped[i] = pt.clamped
-		dst.Grad[i] = -pt.dterm
-		dst.Pos[i], dst.Neg[i] = 0, 0
+		m.Prob[i] = pt.prob
+		m.Weight[i] = pt.weight
+		m.Clamped[i] = pt.clamped
+		m.Grad[i] = -pt.dterm
+		m.Pos[i], m.Neg[i] = 0, 0
 		if pt.pos {
-			dst.Pos[i] = -pt.term
+			m.Pos[i] = -pt.term
 		} else {
-			dst.Neg[i] = -pt.term
+			m.Neg[i] = -pt.term
 		}
 	}
+}
+
+// PlaneTerms keeps one plane's maps before normalisation between two
+// Result.PixelsFrom of it, so that the second recomputes only the rows whose
+// logits or targets changed: a box dragged on the page changes a few rows
+// of the plane on view. The zero PlaneTerms is empty.
+type PlaneTerms struct {
+	m   PixelMaps
+	opt Options // m's options; only those SamePixels compares count
+	ok  bool
+}
+
+// update makes t hold plane (stack, image, class, c) of in under opt, k
+// being opt's kernel. A pixel's terms depend on its logit, its target and
+// the options alone, so the rows whose logits and targets are those t
+// holds keep their terms, whatever step or plane they came from.
+func (t *PlaneTerms) update(in *Input, opt Options, k *kernel, stack, image, class int, c Corner) {
+	sh := in.Shape
+	if !t.ok || !t.opt.SamePixels(opt) || t.m.Height != sh.Height || t.m.Width != sh.Width {
+		pixelTerms(&t.m, in, k, stack, image, class, c)
+		t.opt, t.ok = opt, true
+		return
+	}
+	x, y := planeOf(in, stack, image, class, c)
+	for lo := 0; lo < len(x); lo += sh.Width {
+		hi := lo + sh.Width
+		if sameBits(t.m.Logit[lo:hi], x[lo:hi]) && sameBits(t.m.Target[lo:hi], y[lo:hi]) {
+			continue
+		}
+		copy(t.m.Logit[lo:hi], x[lo:hi])
+		copy(t.m.Target[lo:hi], y[lo:hi])
+		t.m.terms(k, lo, hi)
+	}
+}
+
+// sameBits reports whether a and b hold the same float32s, bit for bit
+// (NaN and −0 included).
+func sameBits(a, b []float32) bool {
+	b = b[:len(a)]
+	for i, v := range a {
+		if math.Float32bits(v) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// PixelsFrom is Pixels, keeping the plane's maps before normalisation in
+// t: when t last held the same plane's rows under the same options
+// (weights aside), only the rows whose logits or targets changed since are
+// recomputed. The maps are Pixels', to the bit.
+func (r *Result) PixelsFrom(dst *PixelMaps, t *PlaneTerms, stack, image, class int, c Corner) *PixelMaps {
+	if dst == nil {
+		dst = new(PixelMaps)
+	}
+	t.update(r.in, r.Options, r.kernel, stack, image, class, c)
+	m := &t.m
+	dst.resize(m.Height, m.Width)
+	copy(dst.Logit, m.Logit)
+	copy(dst.Target, m.Target)
+	copy(dst.Prob, m.Prob)
+	copy(dst.Weight, m.Weight)
+	copy(dst.Clamped, m.Clamped)
+	copy(dst.Grad, m.Grad)
+	copy(dst.Pos, m.Pos)
+	copy(dst.Neg, m.Neg)
+	r.ScalePixels(dst, c)
 	return dst
 }
 

@@ -3,7 +3,6 @@ package viz
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/cornerloss/cornerloss/loss"
 )
@@ -48,7 +47,7 @@ func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, ob
 			}
 			f.d.maps = r.PixelsAllClasses(f.d.maps, f.d.scratch, stack, image, c)
 		default:
-			f.d.maps = r.Pixels(f.d.maps, stack, image, class, c)
+			f.d.maps = r.PixelsFrom(f.d.maps, &f.plane, stack, image, class, c)
 		}
 		f.Maps = f.d.maps
 		f.terms()
@@ -268,9 +267,13 @@ func (d *derived) fixedPlanes(m *loss.PixelMaps) {
 	for i := range n {
 		w := m.Weight[i]
 		d.weight[i] = float32(w)
-		if w > 0 {
-			d.weightLo = min(d.weightLo, w)
-			d.weightHi = max(d.weightHi, w)
+		if w > 0 { // neither NaN nor a zero: plain comparisons do
+			if w < d.weightLo {
+				d.weightLo = w
+			}
+			if w > d.weightHi {
+				d.weightHi = w
+			}
 		}
 		d.clamped[i] = float32(m.Clamped[i])
 		switch m.Clamped[i] {
@@ -282,7 +285,7 @@ func (d *derived) fixedPlanes(m *loss.PixelMaps) {
 		if m.Target[i] == 1 {
 			d.positives = append(d.positives, i)
 		}
-		d.maxProb = max(d.maxProb, m.Prob[i])
+		d.maxProb = max32(d.maxProb, m.Prob[i])
 	}
 	if d.weightHi == 0 {
 		d.weightLo = 0
@@ -300,10 +303,10 @@ func (d *derived) scaledPlanes(m *loss.PixelMaps) {
 	for i := range n {
 		v := m.Pos[i] + m.Neg[i]
 		d.focal[i] = float32(v)
-		focalHi = max(focalHi, v)
+		focalHi = max64(focalHi, v)
 		g := m.Grad[i]
 		d.grad[i] = float32(g)
-		d.gradLo, d.gradHi = min(d.gradLo, g), max(d.gradHi, g)
+		d.gradLo, d.gradHi = min64(d.gradLo, g), max64(d.gradHi, g)
 	}
 	d.focalScale = Log(focalHi*1e-6, focalHi)
 	// Gradients span decades on both sides of 0: the positives pull hard,
@@ -315,27 +318,35 @@ func (d *derived) scaledPlanes(m *loss.PixelMaps) {
 	d.diff.of = nil // B changed: B − A is recomputed when drawn
 }
 
-// findPeaks appends the predicted corners of a probability plane to dst.
+// findPeaks appends the predicted corners of a probability plane to dst:
+// the maxPeaks most probable, the first found first among equals (a stable
+// sort of them all, cut, would give the same; a plane can have hundreds).
 func findPeaks(dst []peak, prob []float32, h, w int) []peak {
+	base := len(dst)
 	for y := range h {
 		for x := range w {
 			v := prob[y*w+x]
 			if !(v > peakThreshold) || !isLocalMax(prob, h, w, x, y) { // NaN is no corner
 				continue
 			}
-			dst = append(dst, peak{x, y, v})
+			top := dst[base:]
+			if len(top) == maxPeaks && !(v > top[maxPeaks-1].p) {
+				continue
+			}
+			// After every peak at least as probable.
+			k := len(top)
+			for k > 0 && top[k-1].p < v {
+				k--
+			}
+			if len(top) < maxPeaks {
+				dst = append(dst, peak{})
+				top = dst[base:]
+			}
+			copy(top[k+1:], top[k:])
+			top[k] = peak{x, y, v}
 		}
 	}
-	slices.SortStableFunc(dst, func(a, b peak) int {
-		switch {
-		case a.p > b.p:
-			return -1
-		case a.p < b.p:
-			return 1
-		}
-		return 0
-	})
-	return dst[:min(len(dst), maxPeaks)]
+	return dst
 }
 
 // isLocalMax reports whether no 3×3 neighbour of (x, y) is larger: the
@@ -350,6 +361,45 @@ func isLocalMax(prob []float32, h, w, x, y int) bool {
 		}
 	}
 	return true
+}
+
+// min64, max64 and max32 are the builtin min and max, NaN and −0
+// included, inlined: in wasm the builtins on floats are calls, and the
+// loops over a plane's pixels make 16 384 of them each.
+func min64(a, b float64) float64 {
+	switch {
+	case b < a:
+		return b
+	case a < b, a != a:
+		return a
+	case b != b || math.Signbit(b):
+		return b
+	}
+	return a
+}
+
+func max64(a, b float64) float64 {
+	switch {
+	case b > a:
+		return b
+	case a > b, a != a:
+		return a
+	case b != b || !math.Signbit(b):
+		return b
+	}
+	return a
+}
+
+func max32(a, b float32) float32 {
+	switch {
+	case b > a:
+		return b
+	case a > b, a != a:
+		return a
+	case b != b || !math.Signbit(float64(b)):
+		return b
+	}
+	return a
 }
 
 func grow[T any](s []T, n int) []T {

@@ -60,4 +60,7 @@ type Frame struct {
 	// pre is what Prepare computed for the next Reset; spare, the buffers
 	// the next Prepare fills (the last prepared's, swapped out by Reset).
 	pre, spare *prepared
+	// plane is the viewed plane before normalisation, kept so that an
+	// edit recomputes only the rows it changed.
+	plane loss.PlaneTerms
 }

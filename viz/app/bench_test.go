@@ -1,9 +1,12 @@
 package app
 
 import (
+	"fmt"
+	"image"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
+	"github.com/cornerloss/cornerloss/viz"
 )
 
 func benchApp(b *testing.B, conv loss.Convention) *App {
@@ -94,5 +97,33 @@ func TestBenchEditsChange(t *testing.T) {
 		if n.Exact[loss.TopLeft] != o.Exact[loss.TopLeft] || !(n.Exact[loss.BottomRight][0] > n.Exact[loss.TopLeft][0]+10) {
 			t.Errorf("resize-box, call %d: the box went from %v to %v", i, o.Exact, n.Exact)
 		}
+	}
+}
+
+// BenchmarkRedraw renders every panel of the bench scene into its own
+// buffer, as the page's redraw does (?bench=coco's data-bench-draw-ms, less
+// the upload to the GPU), and each panel alone.
+func BenchmarkRedraw(b *testing.B) {
+	a := benchApp(b, loss.Reference)
+	grid := a.Grid()
+	var bufs [viz.NumPanels]*image.RGBA
+	for p, r := range grid {
+		bufs[p] = image.NewRGBA(image.Rectangle{Max: r.Size()})
+	}
+	draw := func(b *testing.B, panels ...int) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, p := range panels {
+				viz.DrawPanel(bufs[p], bufs[p].Bounds(), viz.Panel(p), a.Frame())
+			}
+		}
+	}
+	all := make([]int, viz.NumPanels)
+	for p := range all {
+		all[p] = p
+	}
+	b.Run("all", func(b *testing.B) { draw(b, all...) })
+	for p := range all {
+		b.Run(fmt.Sprint("panel=", p), func(b *testing.B) { draw(b, p) })
 	}
 }
