@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sync"
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/viz/i18n"
@@ -119,10 +120,18 @@ func overlay(dst *image.RGBA, l heatLayout, f *Frame) {
 		dashedCircle(dst, cx, cy, rad, 3, color.NRGBA{0, 0, 0, 90})
 		dashedCircle(dst, cx, cy, rad, 1.25, objectColor(o.Slot))
 	}
+	// Every ring is the same, and so is every cross: each drawn once and
+	// stamped, from buffers kept for the next map.
+	st := stamps.Get().(*[4]stamp)
+	defer stamps.Put(st)
+	for i := range st {
+		st[i].done = false
+	}
+	under, over, outline, cross := &st[0], &st[1], &st[2], &st[3]
 	for _, pk := range f.d.peaks {
 		cx, cy := l.center(pk.x, pk.y)
-		Circle(dst, cx, cy, arm+2, 3.5, halo)
-		Circle(dst, cx, cy, arm+2, 1.5, white)
+		under.circle(dst, cx, cy, arm+2, 3.5, halo)
+		over.circle(dst, cx, cy, arm+2, 1.5, white)
 	}
 	gap := float64(l.zoom)/2 + 1.5
 	for _, o := range f.Objects {
@@ -130,8 +139,8 @@ func overlay(dst *image.RGBA, l heatLayout, f *Frame) {
 			continue
 		}
 		cx, cy := l.center(o.Corner[c].X, o.Corner[c].Y)
-		hollowCross(dst, cx, cy, gap-0.5, arm+0.5, 4, halo)
-		hollowCross(dst, cx, cy, gap, arm, 2, objectColor(o.Slot))
+		outline.hollowCross(dst, cx, cy, gap-0.5, arm+0.5, 4, halo)
+		cross.hollowCross(dst, cx, cy, gap, arm, 2, objectColor(o.Slot))
 	}
 	if i := f.Selected; i >= 0 && i < len(f.Objects) {
 		if o := f.Objects[i]; f.shows(o) {
@@ -142,6 +151,10 @@ func overlay(dst *image.RGBA, l heatLayout, f *Frame) {
 		slotLabels(dst, l, f, arm)
 	}
 }
+
+// stamps holds the overlays' stamps between maps (panels may be drawn on
+// several goroutines at once).
+var stamps = sync.Pool{New: func() any { return new([4]stamp) }}
 
 // With more objects on a map than these, their radius circles (but the
 // selected one's) and their slot labels are left out.
@@ -207,6 +220,12 @@ const handleSide = 9
 // hollowCross draws a "+" centred on (cx, cy) whose arms run from gap to
 // arm pixels out, leaving the pixel under its centre in view.
 func hollowCross(dst *image.RGBA, cx, cy, gap, arm, width float64, c color.Color) {
+	b, cov := hollowCrossShape(cx, cy, gap, arm, width)
+	paint(dst, b, c, cov)
+}
+
+// hollowCrossShape is hollowCross's shape, for paint or a stamp.
+func hollowCrossShape(cx, cy, gap, arm, width float64) (image.Rectangle, func(x, y float64) float64) {
 	h := width / 2
 	// along is how far d lies outside [gap, arm]; compared by hand, since
 	// the builtin float min and max are calls in wasm.
@@ -219,7 +238,7 @@ func hollowCross(dst *image.RGBA, cx, cy, gap, arm, width float64, c color.Color
 		}
 		return 0
 	}
-	paint(dst, box(cx-arm, cy-arm, cx+arm, cy+arm, h+1), c, func(x, y float64) float64 {
+	return box(cx-arm, cy-arm, cx+arm, cy+arm, h+1), func(x, y float64) float64 {
 		// The distance to the nearest arm, each an axis-aligned segment.
 		dx, dy := math.Abs(x-cx), math.Abs(y-cy)
 		a, b := dist(along(dx), dy), dist(along(dy), dx)
@@ -227,7 +246,18 @@ func hollowCross(dst *image.RGBA, cx, cy, gap, arm, width float64, c color.Color
 			a = b
 		}
 		return h + 0.5 - a
-	})
+	}
+}
+
+// hollowCross is hollowCross through s (see stamp.circle).
+func (s *stamp) hollowCross(dst *image.RGBA, cx, cy, gap, arm, width float64, c color.Color) {
+	if !s.done {
+		b, cov := hollowCrossShape(cx, cy, gap, arm, width)
+		s.record(cx, cy, b, nil, cov)
+	}
+	if !s.paint(dst, cx, cy, c) {
+		hollowCross(dst, cx, cy, gap, arm, width, c)
+	}
 }
 
 // dashedCircle strokes the circle of radius r about (cx, cy), width pixels

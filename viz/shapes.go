@@ -40,10 +40,29 @@ func Line(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
 
 // Circle strokes the circle of radius r about (cx, cy), width pixels wide.
 func Circle(dst *image.RGBA, cx, cy, r, width float64, c color.Color) {
+	b, rows, cov := ring(cx, cy, r, width)
+	paintRows(dst, b, c, rows, cov)
+}
+
+// ring is Circle's shape, for paintRows or a stamp.
+func ring(cx, cy, r, width float64) (image.Rectangle, span, func(x, y float64) float64) {
 	h := width / 2
-	paintRows(dst, box(cx-r, cy-r, cx+r, cy+r, h+1), c, ringRows(cx, cy, r-h-1, r+h+1), func(x, y float64) float64 {
+	return box(cx-r, cy-r, cx+r, cy+r, h+1), ringRows(cx, cy, r-h-1, r+h+1), func(x, y float64) float64 {
 		return h + 0.5 - math.Abs(dist(x-cx, y-cy)-r)
-	})
+	}
+}
+
+// circle is Circle through s: the first call records the ring in s, and
+// every call paints it from s where it can. A stamp serves one radius and
+// width.
+func (s *stamp) circle(dst *image.RGBA, cx, cy, r, width float64, c color.Color) {
+	if !s.done {
+		b, rows, cov := ring(cx, cy, r, width)
+		s.record(cx, cy, b, rows, cov)
+	}
+	if !s.paint(dst, cx, cy, c) {
+		Circle(dst, cx, cy, r, width, c)
+	}
 }
 
 // Disk fills the circle of radius r about (cx, cy).
