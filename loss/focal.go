@@ -191,30 +191,56 @@ func (k *kernel) stepsTerm(x float32) float64 {
 // the fast path: p, the term by the reference's steps (as a hover shows
 // it), the weight p^α and the gradient of the term.
 func (k *kernel) backgroundPoint(x float32) focalPoint {
+	fp, _ := k.backgroundPointLogs(x)
+	return fp
+}
+
+// bgLogs is what backgroundPoint computes of a pixel before α: it depends
+// on the logit and the clamp (ε, the convention) alone, so that a new α
+// or β finishes the pixel from it (bgFinish) without its sigmoid and
+// logarithms.
+type bgLogs struct {
+	x                    float32 // the logit, clamped
+	p, s, q              float32 // as sigmoidLog returns them
+	lq, softplus, expNeg float64
+	clamped              int8
+	ok                   bool // false: the pixel took the exact path
+}
+
+// backgroundPointLogs is backgroundPoint, with the logs it went through.
+func (k *kernel) backgroundPointLogs(x float32) (focalPoint, bgLogs) {
 	if !k.clamps && (x <= -fastLogitMax || x >= k.xHi) {
 		// MMDet past the fast functions' reach: the exact path, with the
 		// term as row sums it.
 		fp := k.point(x, 0)
 		fp.term = k.exactBG(x)
-		return fp
+		return fp, bgLogs{}
 	}
-	var fp focalPoint
+	b := bgLogs{ok: true}
 	if x <= k.xLo {
-		x, fp.clamped = k.xLo, -1
+		x, b.clamped = k.xLo, -1
 	} else if x >= k.xHi {
-		x, fp.clamped = k.xHi, 1
+		x, b.clamped = k.xHi, 1
 	}
-	p, s, q, lq, softplus, expNeg := sigmoidLog(x, k.lo, k.hi)
-	if p != s {
-		fp.clamped = 1
-		if s < k.lo {
-			fp.clamped = -1
+	b.x = x
+	b.p, b.s, b.q, b.lq, b.softplus, b.expNeg = sigmoidLog(x, k.lo, k.hi)
+	if b.p != b.s {
+		b.clamped = 1
+		if b.s < k.lo {
+			b.clamped = -1
 		}
 	}
+	return k.bgFinish(&b), b
+}
+
+// bgFinish is backgroundPoint from the pixel's logs.
+func (k *kernel) bgFinish(b *bgLogs) focalPoint {
+	fp := focalPoint{clamped: b.clamped}
+	p := b.p
 	pp := float64(p)
 	pa := pp * pp
 	if k.alpha != 2 {
-		pa = k.powP(p, x, softplus, expNeg)
+		pa = k.powP(p, b.x, b.softplus, b.expNeg)
 	}
 	fp.prob, fp.weight = p, pa
 	switch {
@@ -223,12 +249,12 @@ func (k *kernel) backgroundPoint(x float32) focalPoint {
 	case fp.clamped > 0:
 		fp.term = k.termHi
 	default:
-		fp.term = lq * pa
+		fp.term = b.lq * pa
 	}
 	if fp.clamped == 0 {
 		// d/dp [log(1-p)·p^α] = α·p^(α-1)·log(1-p) - p^α/(1-p), times dσ/dx.
-		s64 := float64(s)
-		fp.dterm = (k.alpha*pa/pp*lq - pa/float64(q)) * s64 * (1 - s64)
+		s64 := float64(b.s)
+		fp.dterm = (k.alpha*pa/pp*b.lq - pa/float64(b.q)) * s64 * (1 - s64)
 	}
 	return fp
 }

@@ -64,7 +64,7 @@ func pixelTerms(dst *PixelMaps, in *Input, k *kernel, stack, image, class int, c
 	x, y := planeOf(in, stack, image, class, c)
 	copy(dst.Logit, x)
 	copy(dst.Target, y)
-	dst.terms(k, 0, len(x))
+	dst.terms(k, 0, len(x), nil, false)
 	return dst
 }
 
@@ -76,14 +76,27 @@ func planeOf(in *Input, stack, image, class int, c Corner) (x, y []float32) {
 }
 
 // terms fills pixels [lo, hi) of m from their logits and targets, before
-// normalisation.
-func (m *PixelMaps) terms(k *kernel, lo, hi int) {
+// normalisation. With logs, it keeps there the logs of each plain
+// background pixel, and with reuse it finishes from them the pixels whose
+// logs it kept (the logits, ε and the convention being those they were
+// computed under).
+func (m *PixelMaps) terms(k *kernel, lo, hi int, logs []bgLogs, reuse bool) {
 	for i := lo; i < hi; i++ {
 		var pt focalPoint
 		if x, y := m.Logit[i], m.Target[i]; k.fast && plainPixel(x, y) {
-			pt = k.backgroundPoint(x)
+			switch {
+			case logs == nil:
+				pt = k.backgroundPoint(x)
+			case reuse && logs[i].ok:
+				pt = k.bgFinish(&logs[i])
+			default:
+				pt, logs[i] = k.backgroundPointLogs(x)
+			}
 		} else {
 			pt = k.point(x, y)
+			if logs != nil {
+				logs[i].ok = false
+			}
 		}
 		m.Prob[i] = pt.prob
 		m.Weight[i] = pt.weight
@@ -99,35 +112,46 @@ func (m *PixelMaps) terms(k *kernel, lo, hi int) {
 }
 
 // PlaneTerms keeps one plane's maps before normalisation between two
-// Result.PixelsFrom of it, so that the second recomputes only the rows whose
-// logits or targets changed: a box dragged on the page changes a few rows
-// of the plane on view. The zero PlaneTerms is empty.
+// Result.PixelsFrom of it, so that the second recomputes only what
+// changed: the rows whose logits or targets changed (a box dragged on the
+// page changes a few rows of the plane on view), and after a new α or β
+// the rest of each background pixel from its logs. The zero PlaneTerms is
+// empty.
 type PlaneTerms struct {
-	m   PixelMaps
-	opt Options // m's options; only those SamePixels compares count
-	ok  bool
+	m    PixelMaps
+	logs []bgLogs
+	opt  Options // m's options; only those SamePixels compares count
+	ok   bool
 }
 
 // update makes t hold plane (stack, image, class, c) of in under opt, k
 // being opt's kernel. A pixel's terms depend on its logit, its target and
-// the options alone, so the rows whose logits and targets are those t
-// holds keep their terms, whatever step or plane they came from.
+// the options alone, and its logs on its logit, ε and the convention, so
+// the rows whose logits and targets are those t holds keep them, whatever
+// step or plane they came from.
 func (t *PlaneTerms) update(in *Input, opt Options, k *kernel, stack, image, class int, c Corner) {
 	sh := in.Shape
-	if !t.ok || !t.opt.SamePixels(opt) || t.m.Height != sh.Height || t.m.Width != sh.Width {
-		pixelTerms(&t.m, in, k, stack, image, class, c)
-		t.opt, t.ok = opt, true
-		return
+	n := sh.Pixels()
+	fresh := !t.ok || t.m.Height != sh.Height || t.m.Width != sh.Width
+	if fresh {
+		t.m.resize(sh.Height, sh.Width)
+		t.logs = grow(t.logs, n)
 	}
+	same := !fresh && t.opt.SamePixels(opt)
+	logsHold := !fresh && t.opt.Eps == opt.Eps && t.opt.Convention == opt.Convention
+	t.opt, t.ok = opt, true
 	x, y := planeOf(in, stack, image, class, c)
-	for lo := 0; lo < len(x); lo += sh.Width {
+	for lo := 0; lo < n; lo += sh.Width {
 		hi := lo + sh.Width
-		if sameBits(t.m.Logit[lo:hi], x[lo:hi]) && sameBits(t.m.Target[lo:hi], y[lo:hi]) {
+		changed := fresh || !sameBits(t.m.Logit[lo:hi], x[lo:hi]) || !sameBits(t.m.Target[lo:hi], y[lo:hi])
+		if !changed && same {
 			continue
 		}
-		copy(t.m.Logit[lo:hi], x[lo:hi])
-		copy(t.m.Target[lo:hi], y[lo:hi])
-		t.m.terms(k, lo, hi)
+		if changed {
+			copy(t.m.Logit[lo:hi], x[lo:hi])
+			copy(t.m.Target[lo:hi], y[lo:hi])
+		}
+		t.m.terms(k, lo, hi, t.logs, !changed && logsHold)
 	}
 }
 

@@ -28,6 +28,9 @@ func TestPixelsFromSameMaps(t *testing.T) {
 			// A patch of a few rows of the viewed plane, as a drag makes.
 			y0 := rng.IntN(sh.Height)
 			y1 := min(sh.Height, y0+1+rng.IntN(4))
+			if step%4 == 1 {
+				y1 = y0 // some edits of the options alone
+			}
 			x, y := planeOf(in, stack, image, class, c)
 			for i := y0 * sh.Width; i < y1*sh.Width; i++ {
 				switch rng.IntN(5) {
@@ -42,12 +45,16 @@ func TestPixelsFromSameMaps(t *testing.T) {
 				}
 			}
 			switch step {
-			case 7:
-				opt.Alpha = 2.5
+			case 7, 8, 9, 10: // new α: the background finished from its logs
+				opt.Alpha = []float64{2.5, 1.5, 2, 3}[step-7]
 			case 11:
 				opt.PullWeight = 0.3 // weights leave the terms as they were
-			case 20:
-				opt.Beta = 3
+			case 20, 21:
+				opt.Beta = []float64{3, 4.5}[step-20]
+			case 25:
+				opt.Eps = 1e-3 // new logs
+			case 26:
+				opt.Alpha = 2.25
 			case 33:
 				in = in.clone() // another step, the same numbers
 			}
