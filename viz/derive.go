@@ -285,7 +285,7 @@ func (d *derived) fixedPlanes(m *loss.PixelMaps) {
 		if m.Target[i] == 1 {
 			d.positives = append(d.positives, i)
 		}
-		d.maxProb = max32(d.maxProb, m.Prob[i])
+		d.maxProb = maxf(d.maxProb, m.Prob[i])
 	}
 	if d.weightHi == 0 {
 		d.weightLo = 0
@@ -303,10 +303,10 @@ func (d *derived) scaledPlanes(m *loss.PixelMaps) {
 	for i := range n {
 		v := m.Pos[i] + m.Neg[i]
 		d.focal[i] = float32(v)
-		focalHi = max64(focalHi, v)
+		focalHi = maxf(focalHi, v)
 		g := m.Grad[i]
 		d.grad[i] = float32(g)
-		d.gradLo, d.gradHi = min64(d.gradLo, g), max64(d.gradHi, g)
+		d.gradLo, d.gradHi = min64(d.gradLo, g), maxf(d.gradHi, g)
 	}
 	d.focalScale = Log(focalHi*1e-6, focalHi)
 	// Gradients span decades on both sides of 0: the positives pull hard,
@@ -363,9 +363,9 @@ func isLocalMax(prob []float32, h, w, x, y int) bool {
 	return true
 }
 
-// min64, max64 and max32 are the builtin min and max, NaN and −0
-// included, inlined: in wasm the builtins on floats are calls, and the
-// loops over a plane's pixels make 16 384 of them each.
+// min64 and maxf are the builtin min and max, NaN and −0 included,
+// inlined: in wasm the builtins on floats are calls, and the loops over a
+// plane's pixels make 16 384 of them each.
 func min64(a, b float64) float64 {
 	switch {
 	case b < a:
@@ -378,19 +378,7 @@ func min64(a, b float64) float64 {
 	return a
 }
 
-func max64(a, b float64) float64 {
-	switch {
-	case b > a:
-		return b
-	case a > b, a != a:
-		return a
-	case b != b || !math.Signbit(b):
-		return b
-	}
-	return a
-}
-
-func max32(a, b float32) float32 {
+func maxf[T float32 | float64](a, b T) T {
 	switch {
 	case b > a:
 		return b
