@@ -66,7 +66,7 @@ func (p plot) curve(dst *image.RGBA, f func(x float64) float64, c color.Color) {
 	var px, py float64
 	for i := 0; i <= n; i++ {
 		x := p.x0 + (p.x1-p.x0)*float64(i)/float64(n)
-		y := min(max(f(x), p.y0-1), p.y1+1) // keep off-plot points near it
+		y := minf(maxf(f(x), p.y0-1), p.y1+1) // keep off-plot points near it
 		qx, qy := p.at(x, y)
 		if i > 0 {
 			Line(sub, px, py, qx, qy, 1.5, c)

@@ -306,7 +306,7 @@ func (d *derived) scaledPlanes(m *loss.PixelMaps) {
 		focalHi = maxf(focalHi, v)
 		g := m.Grad[i]
 		d.grad[i] = float32(g)
-		d.gradLo, d.gradHi = min64(d.gradLo, g), maxf(d.gradHi, g)
+		d.gradLo, d.gradHi = minf(d.gradLo, g), maxf(d.gradHi, g)
 	}
 	d.focalScale = Log(focalHi*1e-6, focalHi)
 	// Gradients span decades on both sides of 0: the positives pull hard,
@@ -361,33 +361,6 @@ func isLocalMax(prob []float32, h, w, x, y int) bool {
 		}
 	}
 	return true
-}
-
-// min64 and maxf are the builtin min and max, NaN and −0 included,
-// inlined: in wasm the builtins on floats are calls, and the loops over a
-// plane's pixels make 16 384 of them each.
-func min64(a, b float64) float64 {
-	switch {
-	case b < a:
-		return b
-	case a < b, a != a:
-		return a
-	case b != b || math.Signbit(b):
-		return b
-	}
-	return a
-}
-
-func maxf[T float32 | float64](a, b T) T {
-	switch {
-	case b > a:
-		return b
-	case a > b, a != a:
-		return a
-	case b != b || !math.Signbit(float64(b)):
-		return b
-	}
-	return a
 }
 
 func grow[T any](s []T, n int) []T {

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestMinMaxAsBuiltins: the inlined min64 and maxf give what the
+// TestMinMaxAsBuiltins: the inlined minf and maxf give what the
 // builtins give, bit for bit, over NaN, both zeros, infinities and
 // ordinary numbers in every order.
 func TestMinMaxAsBuiltins(t *testing.T) {
@@ -15,8 +15,8 @@ func TestMinMaxAsBuiltins(t *testing.T) {
 	same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) || a != a && b != b }
 	for _, a := range vals {
 		for _, b := range vals {
-			if got, want := min64(a, b), min(a, b); !same(got, want) {
-				t.Errorf("min64(%v, %v) = %v, the builtin gives %v", a, b, got, want)
+			if got, want := minf(a, b), min(a, b); !same(got, want) {
+				t.Errorf("minf(%v, %v) = %v, the builtin gives %v", a, b, got, want)
 			}
 			if got, want := maxf(a, b), max(a, b); !same(got, want) {
 				t.Errorf("maxf(%v, %v) = %v, the builtin gives %v", a, b, got, want)

@@ -133,7 +133,7 @@ func capsuleRows(x0, y0, x1, y1, r float64) span {
 			if ta > tb {
 				ta, tb = tb, ta
 			}
-			ta, tb = max(ta, 0), min(tb, 1)
+			ta, tb = maxf(ta, 0), minf(tb, 1)
 		} else if math.Abs(y-y0) > r {
 			return 1, 0, 0, 0
 		}
@@ -141,7 +141,7 @@ func capsuleRows(x0, y0, x1, y1, r float64) span {
 			return 1, 0, 0, 0
 		}
 		xa, xb := x0+ta*(x1-x0), x0+tb*(x1-x0)
-		return min(xa, xb) - r, max(xa, xb) + r, 0, 0
+		return minf(xa, xb) - r, maxf(xa, xb) + r, 0, 0
 	}
 }
 
@@ -230,8 +230,8 @@ func (t *triangle) cover(x, y float64) float64 {
 // it is empty when a coordinate is NaN.
 func box(x0, y0, x1, y1, pad float64) image.Rectangle {
 	return image.Rect(
-		pixel(math.Floor(min(x0, x1)-pad)), pixel(math.Floor(min(y0, y1)-pad)),
-		pixel(math.Ceil(max(x0, x1)+pad)), pixel(math.Ceil(max(y0, y1)+pad)),
+		pixel(math.Floor(minf(x0, x1)-pad)), pixel(math.Floor(minf(y0, y1)-pad)),
+		pixel(math.Ceil(maxf(x0, x1)+pad)), pixel(math.Ceil(maxf(y0, y1)+pad)),
 	)
 }
 
@@ -242,5 +242,5 @@ func pixel(v float64) int {
 	if v != v {
 		return 0
 	}
-	return int(min(max(v, -far), far))
+	return int(minf(maxf(v, -far), far))
 }
