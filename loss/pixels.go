@@ -124,6 +124,10 @@ type PlaneTerms struct {
 	ok   bool
 }
 
+// Forget makes the next PixelsFrom with t compute every row afresh, as
+// for a new step, keeping t's buffers.
+func (t *PlaneTerms) Forget() { t.ok = false }
+
 // update makes t hold plane (stack, image, class, c) of in under opt, k
 // being opt's kernel. A pixel's terms depend on its logit, its target and
 // the options alone, and its logs on its logit, ε and the convention, so

@@ -58,6 +58,12 @@ func (f *Frame) Reset(r *loss.Result, stack, image, class int, c loss.Corner, ob
 	f.refresh(fixed)
 }
 
+// Forget makes the next Reset compute the viewed plane's maps from
+// scratch, as for a new step, where it would recompute only the rows
+// whose logits or targets changed: what the page's bench times as a full
+// recompute of the same step.
+func (f *Frame) Forget() { f.plane.Forget() }
+
 // prepared is what Prepare computed of a view ahead of its loss.
 type prepared struct {
 	d    derived // its maps before normalisation, and fixedPlanes of them

@@ -205,6 +205,9 @@ func (a *App) showDump(name string, d *dump.Dump) error {
 // Recompute evaluates the step on screen from scratch, every row of every
 // plane, and rebuilds the frame: the page's bench.
 func (a *App) Recompute() {
+	if a.frame != nil {
+		a.frame.Forget()
+	}
 	a.changedAll()
 	a.refresh()
 }
