@@ -436,6 +436,43 @@ func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
 // draw nothing (the page counts the frames that did draw). Idle starts once
 // the step workers, started after the first frame, have taken the step and
 // answered (their first answer is shown, a draw).
+// TestUploadWarmUp: once settled, the page runs a dump of its own through
+// the upload's path (wasm/warm.go) and nothing a person sees changes:
+// totals, status, link, canvas; and an upload after it reads as before.
+func TestUploadWarmUp(t *testing.T) {
+	b := newBrowser(t)
+	b.open("")
+	snapshot := `JSON.stringify([document.getElementById("loss-total").dataset.value,
+		document.getElementById("status").textContent, location.href,
+		document.body.dataset.draws, document.body.dataset.dump || ""])`
+	before := eval[string](b, snapshot)
+	if w := eval[string](b, `document.body.dataset.uploadWarm || ""`); w != "" {
+		t.Fatalf("warmed before the page settled: %q", w)
+	}
+	b.waitFor(`document.body.dataset.uploadWarm !== undefined`, time.Minute)
+	if w := eval[string](b, `document.body.dataset.uploadWarm`); w != "1" {
+		t.Fatalf("data-upload-warm = %q, want 1", w)
+	}
+	if after := eval[string](b, snapshot); after != before {
+		t.Errorf("the warm-up changed the page: %s, then %s", before, after)
+	}
+	cases, err := golden.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases[len(cases)-1]
+	b.setNumber("pull-weight", c.Weights.Pull)
+	b.setNumber("push-weight", c.Weights.Push)
+	b.setNumber("regr-weight", c.Weights.Regr)
+	b.upload(c.NPZ(), "ok")
+	if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
+		t.Errorf("after the warm-up, %s: total %.10g, reference %.10g", c.Name, got, c.Loss)
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
 func TestIdleFramesDrawNothing(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")

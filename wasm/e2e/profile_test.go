@@ -40,6 +40,7 @@ func TestProfilePage(t *testing.T) {
 		b.open(os.Getenv("CORNERLOSS_PROFILE_QUERY"))
 		until = `document.body.dataset.runState === "ok"`
 		if upload != "" {
+			b.settled()
 			until = `document.body.dataset.uploadMs !== undefined`
 		}
 	} else {

@@ -263,6 +263,19 @@ func (b *browser) open(query string) {
 	b.waitFor(`document.body.dataset.ready === "1"`, 60*time.Second)
 }
 
+// settled waits for the page to have warmed its upload path
+// (data-upload-warm: "1", or "off" with ?warm=off, at the moment it would
+// have started), then a second more: a person picks a file no sooner, and
+// the pick then times the upload, not the start-up's compiles.
+func (b *browser) settled() {
+	b.t.Helper()
+	b.waitFor(`document.body.dataset.uploadWarm !== undefined`, 60*time.Second)
+	if w := eval[string](b, `document.body.dataset.uploadWarm`); w != "1" && w != "off" {
+		b.t.Fatalf("the upload's warm-up failed: %s", w)
+	}
+	time.Sleep(time.Second)
+}
+
 func (b *browser) messages() []chromedp.ConsoleMessage {
 	b.mu.Lock()
 	defer b.mu.Unlock()
