@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
@@ -26,6 +27,16 @@ import (
 // (inflate-worker.js inflating, the reader, the rows' sums, a scratch App
 // showing it) and throws it away: the first upload a person makes then
 // runs compiled code. Nothing on screen changes.
+
+// A run's workers (wasm/worker) run another module, worker.wasm, which
+// V8 compiles the same way in each worker; its optimising compiles took
+// 2.2–3.2 s of CPU in a 6–8 s load of four 36 MB dumps, competing with the
+// workers for the two cores. So after the upload's warm-up the page also
+// has one worker summarise the same small dump, then lets it go, keeping
+// worker.wasm compiled on the page (cornerlossWorkerModule): V8 shares one
+// compiled module, its optimised code included, among every worker and
+// page of the process that compiles the same bytes while it is alive, so
+// a run's workers start on optimised code.
 
 // warmAfterFrames is how long the page waits after its first frame before
 // warming: its start-up's own optimising compiles are mostly done by then.
@@ -108,6 +119,7 @@ func (g *game) warmUpload() {
 	if err != nil {
 		panic(err)
 	}
+	g.queue.push(func() { g.warmRunWorker(file) })
 	a.SeedRows(ds[0].Input, a.Options, rowsBySlices(ds[0].Input, a.Options, &p))
 	p.pause()
 	if err := a.ShowChunks(names, ds); err != nil {
@@ -120,4 +132,48 @@ func (g *game) warmUpload() {
 func (g *game) warmed(status string) {
 	warm = warmDone
 	g.page.body.attr("data-upload-warm", status)
+}
+
+// warmRunWorker has a run's worker summarise file, the small dump of
+// warmUpload, and stops it once answered; the page keeps worker.wasm
+// compiled meanwhile and after. It records data-run-warm: "1", or what
+// went wrong (a run works without).
+func (g *game) warmRunWorker(file js.Value) {
+	if g.app.Run != nil || js.Global().Get("Worker").Type() != js.TypeFunction {
+		return // a run's own workers are compiling it already
+	}
+	wasm := js.Global().Get("WebAssembly")
+	if wasm.Get("compileStreaming").Type() == js.TypeFunction {
+		m := wasm.Call("compileStreaming", js.Global().Call("fetch", "worker.wasm"))
+		m.Call("catch", js.FuncOf(func(js.Value, []js.Value) any { return nil }))
+		js.Global().Set("cornerlossWorkerModule", m)
+	}
+	w := js.Global().Get("Worker").New("worker.js")
+	done := func(status string) {
+		w.Call("terminate")
+		g.queue.push(func() { g.page.body.attr("data-run-warm", status) })
+	}
+	listen(w, "message", func(ev js.Value) {
+		data := ev.Get("data")
+		switch {
+		case data.Get("stopped").Truthy():
+			done("the worker stopped: " + data.Get("error").String())
+		case data.Get("json").Type() == js.TypeString:
+			if r, err := timeline.DecodeReply(data.Get("json").String()); err != nil {
+				done(err.Error())
+			} else if r.Step.Error != "" {
+				done(r.Step.Error)
+			} else {
+				done("1")
+			}
+		}
+	})
+	listen(w, "error", func(ev js.Value) {
+		ev.Call("preventDefault")
+		done("the worker failed: " + ev.Get("message").String())
+	})
+	msg := js.Global().Get("Object").New()
+	msg.Set("json", timeline.Job{Name: "warm.npz", Options: g.app.Options}.Encode())
+	msg.Set("data", file)
+	w.Call("postMessage", msg)
 }
