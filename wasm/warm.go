@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"syscall/js"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
@@ -83,8 +85,9 @@ func (g *game) warmTick() {
 // page works without).
 func (g *game) warmUpload() {
 	status := "1"
-	// The start-up's garbage first, for the warm-up to reuse; its own
-	// after, for the upload to.
+	// The start-up's garbage first, for the warm-up to reuse, then each
+	// step's before the next, for the warm-up to grow the page's memory
+	// as little as it can (the page keeps what it grew to).
 	runtime.GC()
 	before := wasmMemory()
 	defer func() {
@@ -98,15 +101,9 @@ func (g *game) warmUpload() {
 			g.warmed(status)
 		})
 	}()
-	a := app.New()
-	var buf bytes.Buffer
-	if err := dump.WriteNPZ(&buf, dump.Arrays(a.Input())); err != nil {
-		panic(err)
-	}
-	b := js.Global().Get("Uint8Array").New(buf.Len())
-	js.CopyBytesToJS(b, buf.Bytes())
 	const name = "warm.npz"
-	file := js.Global().Get("File").New([]any{b}, name)
+	file := warmFile(name)
+	runtime.GC()
 	u := &upload{arrays: []js.Value{file}, names: []string{name}}
 	jsio.ReadElsewhere(file)
 	p := pauser{}
@@ -120,11 +117,35 @@ func (g *game) warmUpload() {
 		panic(err)
 	}
 	g.queue.push(func() { g.warmRunWorker(file) })
-	a.SeedRows(ds[0].Input, a.Options, rowsBySlices(ds[0].Input, a.Options, &p))
+	in, o := ds[0].Input, loss.DefaultOptions()
+	rows := rowsBySlices(in, o, &p)
+	runtime.GC()
 	p.pause()
+	a := app.New()
+	a.SeedRows(in, o, rows)
 	if err := a.ShowChunks(names, ds); err != nil {
 		panic(err)
 	}
+}
+
+// warmFile returns the warm-up's dump as a File named name: the default scene's
+// first image on one stack (the same arrays, a third of its bytes),
+// written as an .npz whose entries are deflate streams of stored blocks
+// (dump.WriteNPZStored: no compressor's tables to allocate).
+func warmFile(name string) js.Value {
+	sc := scene.Default()
+	sc.Stacks, sc.Images, sc.Blobs = 1, sc.Images[:1], sc.Blobs[:1]
+	in, _, err := sc.Build()
+	if err != nil {
+		panic(err)
+	}
+	var buf bytes.Buffer
+	if err := dump.WriteNPZStored(&buf, dump.Arrays(in)); err != nil {
+		panic(err)
+	}
+	b := js.Global().Get("Uint8Array").New(buf.Len())
+	js.CopyBytesToJS(b, buf.Bytes())
+	return js.Global().Get("File").New([]any{b}, name)
 }
 
 // warmed records the warm-up's end on the body: tests and benchmarks that

@@ -437,8 +437,9 @@ func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
 // the step workers, started after the first frame, have taken the step and
 // answered (their first answer is shown, a draw).
 // TestUploadWarmUp: once settled, the page runs a dump of its own through
-// the upload's path (wasm/warm.go) and nothing a person sees changes:
-// totals, status, link, canvas; and an upload after it reads as before.
+// the upload's path and a run's worker (wasm/warm.go) and nothing a person
+// sees changes: totals, status, link, canvas; its memory grows little; and
+// an upload after it reads as before.
 func TestUploadWarmUp(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")
@@ -449,9 +450,15 @@ func TestUploadWarmUp(t *testing.T) {
 	if w := eval[string](b, `document.body.dataset.uploadWarm || ""`); w != "" {
 		t.Fatalf("warmed before the page settled: %q", w)
 	}
-	b.waitFor(`document.body.dataset.uploadWarm !== undefined`, time.Minute)
-	if w := eval[string](b, `document.body.dataset.uploadWarm`); w != "1" {
-		t.Fatalf("data-upload-warm = %q, want 1", w)
+	b.waitFor(`document.body.dataset.runWarm !== undefined`, time.Minute)
+	if w := eval[[]string](b, `[document.body.dataset.uploadWarm, document.body.dataset.runWarm]`); w[0] != "1" || w[1] != "1" {
+		t.Fatalf("data-upload-warm, data-run-warm = %q, want 1 and 1", w)
+	}
+	// What the page keeps of it: the memory it grew to (wasm memory does
+	// not shrink). A warm-up written with a compressor per entry and a
+	// scratch App alive throughout grew it by 24 MB.
+	if grew := eval[float64](b, `+document.body.dataset.uploadWarmGrowth`); !(grew <= 12e6) {
+		t.Errorf("the warm-up grew the page's memory by %.1f MB", grew/1e6)
 	}
 	if after := eval[string](b, snapshot); after != before {
 		t.Errorf("the warm-up changed the page: %s, then %s", before, after)
