@@ -51,9 +51,7 @@ func TestTraceRun(t *testing.T) {
 	}
 	b := newBrowser(t)
 	b.open(os.Getenv("CORNERLOSS_TRACE_QUERY"))
-	if os.Getenv("CORNERLOSS_TRACE_UPLOAD") != "" {
-		b.settled()
-	}
+	b.settled()
 	var mu sync.Mutex
 	var events []jsonv2.Value
 	done := make(chan struct{})
