@@ -303,6 +303,7 @@ func (g *game) parse(u *upload) {
 	}}
 	ds, names, err := parseFiles(u, opt)
 	u.arrays = nil
+	jsio.ReleaseElsewhere()
 	if err == nil && len(ds) == 1 {
 		u.seedOpt = g.app.Options
 		u.seed = rowsBySlices(ds[0].Input, u.seedOpt, &p)

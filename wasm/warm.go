@@ -117,6 +117,7 @@ func (g *game) warmUpload() {
 		}
 	}}
 	ds, names, err := parseFiles(u, opt)
+	jsio.ReleaseElsewhere()
 	if err != nil {
 		panic(err)
 	}
