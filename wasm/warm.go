@@ -4,7 +4,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"image"
 	"runtime"
 	"strconv"
 	"syscall/js"
@@ -13,6 +15,7 @@ import (
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
+	"github.com/cornerloss/cornerloss/viz"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/wasm/jsio"
 )
@@ -31,17 +34,20 @@ import (
 // runs compiled code. Nothing on screen changes.
 
 // A run's workers (wasm/worker) run another module, worker.wasm, compiled
-// the same way: lazily, then again by the optimising tier for what runs
-// hot, which took 2.2–3.2 s of CPU in a 6–8 s load of four 36 MB dumps,
-// competing with the workers for the two cores. So after the upload's
-// warm-up the page also has one worker summarise the same small dump
-// warmJobs times, then lets it go, keeping worker.wasm compiled on the
-// page (cornerlossWorkerModule): V8 shares one compiled module, the code
-// of both tiers, among the workers and pages of the process that compile
-// the same bytes while it lives. In traces of twelve 36 MB dumps on two
-// workers (loaded machine, 09:15–09:25 UTC 2026-12-02), the run's lazy
-// compiles fell from 315 to 28 ms of CPU and its optimising compiles from
-// 2.7 s (no warm-up) and 2.65 s (one job) to 1.6 s (twelve).
+// the same way: lazily in each worker, then by the optimising tier for
+// what runs hot, which took 2.2–3.2 s of CPU in a 6–8 s load of four 36 MB
+// dumps, competing with the workers for the two cores. So after the
+// upload's warm-up the page compiles worker.wasm itself
+// (cornerlossWorkerModule), hands that module to every worker it starts
+// (newWorker), and has one worker summarise the small dump warmJobs times
+// before letting it go: the workers of a later run share the module's
+// code, both tiers, instead of compiling their own. V8's trace of its
+// compiles (--trace-wasm-compilation-times), twelve 36 MB dumps on two
+// workers, 09:20–09:40 UTC 2026-12-02, loaded machine: with each worker
+// compiling its own module, the run's workers compiled 1 414 functions
+// lazily and 190 optimised (6.0 s of compile wall time); with the shared
+// module, 18 and 124 (1.7 s). Then the page's own run code is run once on
+// a scratch App (warmRunPage).
 const warmJobs = 12
 
 // warmAfterFrames is how long the page waits after its first frame before
@@ -60,6 +66,7 @@ const (
 var (
 	warm       warmState
 	warmFrames int
+	warmFrom   float64 // the page's memory before the warm-up, bytes
 )
 
 // warmTick starts the upload's warm-up once the page has settled with
@@ -94,6 +101,7 @@ func (g *game) warmUpload() {
 	// as little as it can (the page keeps what it grew to).
 	runtime.GC()
 	before := wasmMemory()
+	warmFrom = before
 	defer func() {
 		if r := recover(); r != nil {
 			status = fmt.Sprint(r)
@@ -168,17 +176,25 @@ func (g *game) warmRunWorker(file js.Value) {
 	if g.app.Run != nil || js.Global().Get("Worker").Type() != js.TypeFunction {
 		return // a run's own workers are compiling it already
 	}
-	wasm := js.Global().Get("WebAssembly")
-	if wasm.Get("compileStreaming").Type() == js.TypeFunction {
-		m := wasm.Call("compileStreaming", js.Global().Call("fetch", "worker.wasm"))
-		m.Call("catch", js.FuncOf(func(js.Value, []js.Value) any { return nil }))
-		js.Global().Set("cornerlossWorkerModule", m)
-	}
-	w := js.Global().Get("Worker").New("worker.js")
-	replies := 0
+	go func() {
+		compileWorkerModule()
+		g.queue.push(func() { g.startWarmWorker(file) })
+	}()
+}
+
+// startWarmWorker starts the warm-up's worker on file (warmRunWorker).
+func (g *game) startWarmWorker(file js.Value) {
+	w := newWorker()
+	var replies []timeline.Step
 	done := func(status string) {
 		w.Call("terminate")
-		g.queue.push(func() { g.page.body.attr("data-run-warm", status) })
+		g.queue.push(func() {
+			if status == "1" {
+				g.warmRunPage(replies)
+			}
+			g.page.body.attr("data-run-warm", status)
+			g.page.body.attr("data-warm-growth", strconv.FormatFloat(wasmMemory()-warmFrom, 'f', 0, 64))
+		})
 	}
 	listen(w, "message", func(ev js.Value) {
 		data := ev.Get("data")
@@ -190,7 +206,7 @@ func (g *game) warmRunWorker(file js.Value) {
 				done(err.Error())
 			} else if r.Step.Error != "" {
 				done(r.Step.Error)
-			} else if replies++; replies == warmJobs {
+			} else if replies = append(replies, r.Step); len(replies) == warmJobs {
 				done("1")
 			}
 		}
@@ -205,4 +221,61 @@ func (g *game) warmRunWorker(file js.Value) {
 		msg.Set("data", file)
 		w.Call("postMessage", msg)
 	}
+}
+
+// warmRunPage runs what the page does with a run's replies on a scratch
+// App: the summaries as a run of warmJobs steps, their JSON for #run, the
+// timeline painted into an image of its own; the page's code for them is
+// compiled, and optimised where it runs hot, before a real run.
+func (g *game) warmRunPage(steps []timeline.Step) {
+	a := app.New()
+	a.SetCanvas(g.size)
+	names := make([]string, len(steps))
+	for i := range steps {
+		names[i] = fmt.Sprintf("step_%06d.npz", (i+1)*500)
+		steps[i].File, steps[i].Step = names[i], int64(i+1)*500
+	}
+	a.StartRun(app.RunSample, names)
+	for i, st := range steps {
+		a.RunSummary(i, st)
+	}
+	_, _ = json.Marshal(a.Run.Steps())
+	if tl, r := a.Timeline(), a.TimelineRect(); tl != nil && !r.Empty() {
+		viz.DrawTimeline(image.NewRGBA(image.Rectangle{Max: r.Size()}), image.Rectangle{Max: r.Size()}, tl)
+	}
+	runtime.GC()
+}
+
+// compileWorkerModule compiles worker.wasm on the page, once, into
+// cornerlossWorkerModule (left unset if the browser cannot: workers then
+// compile their own). It blocks: call it off the event loop.
+func compileWorkerModule() {
+	g := js.Global()
+	wasm := g.Get("WebAssembly")
+	if g.Get("cornerlossWorkerModule").Truthy() || wasm.Get("compileStreaming").Type() != js.TypeFunction {
+		return
+	}
+	m, err := jsio.Await(wasm.Call("compileStreaming", g.Call("fetch", "worker.wasm")))
+	if err != nil {
+		consoleWarn("cornerloss: worker.wasm not compiled ahead: " + err.Error())
+		return
+	}
+	g.Set("cornerlossWorkerModule", m)
+}
+
+// newWorker starts a worker of worker.js (a run's, the step's or an
+// upload's), handing it worker.wasm as compiled on the page when the
+// warm-up has compiled it: its code, both tiers, is then the page's and
+// every other worker's, compiled once.
+func newWorker() js.Value {
+	g := js.Global()
+	m := g.Get("cornerlossWorkerModule")
+	if !m.Truthy() {
+		return g.Get("Worker").New("worker.js")
+	}
+	w := g.Get("Worker").New("worker.js?module")
+	msg := g.Get("Object").New()
+	msg.Set("module", m)
+	w.Call("postMessage", msg)
+	return w
 }

@@ -475,6 +475,11 @@ func TestUploadWarmUp(t *testing.T) {
 	if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
 		t.Errorf("after the warm-up, %s: total %.10g, reference %.10g", c.Name, got, c.Loss)
 	}
+	// A run now starts its workers on the module the warm-up compiled.
+	b.sampleRun()
+	if m := eval[string](b, `document.body.dataset.runModule`); m != "page" {
+		t.Errorf("a run after the warm-up: data-run-module %q, want page", m)
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
