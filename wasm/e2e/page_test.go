@@ -85,9 +85,7 @@ func TestGoldenUploads(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")
 	for _, c := range cases {
-		b.setNumber("pull-weight", c.Weights.Pull)
-		b.setNumber("push-weight", c.Weights.Push)
-		b.setNumber("regr-weight", c.Weights.Regr)
+		b.goldenWeights(c)
 		b.upload(c.NPZ(), "ok")
 		for _, x := range []struct {
 			id   string
@@ -102,6 +100,14 @@ func TestGoldenUploads(t *testing.T) {
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
+}
+
+// goldenWeights sets the page's weights to the golden case's.
+func (b *browser) goldenWeights(c golden.Case) {
+	b.t.Helper()
+	b.setNumber("pull-weight", c.Weights.Pull)
+	b.setNumber("push-weight", c.Weights.Push)
+	b.setNumber("regr-weight", c.Weights.Regr)
 }
 
 // TestSameFilePickedTwice: a file picked, rewritten on disk (a new training
@@ -124,9 +130,7 @@ func TestSameFilePickedTwice(t *testing.T) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		b.setNumber("pull-weight", c.Weights.Pull)
-		b.setNumber("push-weight", c.Weights.Push)
-		b.setNumber("regr-weight", c.Weights.Regr)
+		b.goldenWeights(c)
 		b.upload(path, "ok")
 		if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
 			t.Errorf("step.npz holding %s: total %.10g, reference %.10g", name, got, c.Loss)
@@ -468,9 +472,7 @@ func TestUploadWarmUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := cases[len(cases)-1]
-	b.setNumber("pull-weight", c.Weights.Pull)
-	b.setNumber("push-weight", c.Weights.Push)
-	b.setNumber("regr-weight", c.Weights.Regr)
+	b.goldenWeights(c)
 	b.upload(c.NPZ(), "ok")
 	if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
 		t.Errorf("after the warm-up, %s: total %.10g, reference %.10g", c.Name, got, c.Loss)
