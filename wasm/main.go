@@ -141,6 +141,7 @@ func (g *game) Update() error {
 	g.tick()
 	g.steps.frame(g)
 	g.uploadTick()
+	g.warmTick()
 	if v := g.app.Version(); v != g.rendered && g.renderSome(v) {
 		g.page.refresh(g.app)
 		g.rendered = v

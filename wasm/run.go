@@ -79,6 +79,8 @@ func (p *pool) start() {
 		p.spawn(i)
 	}
 	p.body().attr("data-run-workers", strconv.Itoa(n))
+	// Whether they run the page's compiled worker.wasm (newWorker).
+	p.body().attr("data-run-module", map[bool]string{true: "page", false: "own"}[js.Global().Get("cornerlossWorkerModule").Truthy()])
 }
 
 // askedWorkers returns the link's ?workers=N, 0 when it has none.
@@ -100,7 +102,7 @@ func askedCount(key string) int {
 // memory, or its script failed) fails its job, naming the file, and is
 // replaced: the run goes on.
 func (p *pool) spawn(i int) {
-	wk := &worker{w: js.Global().Get("Worker").New("worker.js")}
+	wk := &worker{w: newWorker()}
 	p.workers[i] = wk
 	died := func(msg string) {
 		p.g.queue.push(func() {

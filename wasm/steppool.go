@@ -92,7 +92,7 @@ func (p *stepPool) start(g *game) {
 	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
 	p.wake = make(chan struct{}, 1)
 	for i := range n {
-		w := js.Global().Get("Worker").New("worker.js")
+		w := newWorker()
 		p.workers = append(p.workers, w)
 		listen(w, "message", func(ev js.Value) {
 			data := ev.Get("data")

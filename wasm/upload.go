@@ -54,7 +54,7 @@ var inFlight *upload
 // uploadTick records the frame intervals while an upload is in flight.
 func (g *game) uploadTick() {
 	if g.ready && inWorkerAsked() && !readingInWorker && spare.IsUndefined() && js.Global().Get("Worker").Type() == js.TypeFunction {
-		spare = js.Global().Get("Worker").New("worker.js") // for the next upload
+		spare = newWorker() // for the next upload
 	}
 	u := inFlight
 	if u == nil || u.shown {
@@ -303,6 +303,7 @@ func (g *game) parse(u *upload) {
 	}}
 	ds, names, err := parseFiles(u, opt)
 	u.arrays = nil
+	jsio.ReleaseElsewhere()
 	if err == nil && len(ds) == 1 {
 		u.seedOpt = g.app.Options
 		u.seed = rowsBySlices(ds[0].Input, u.seedOpt, &p)

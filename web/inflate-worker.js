@@ -35,6 +35,12 @@ self.onmessage = (e) => {
     bytesOf(m.file, m.key).catch(() => {});
     return;
   }
+  if (m.release) {
+    // The page is done with the file: its bytes go, after the entries
+    // asked before (each cancelled one skips its turn).
+    queue = queue.then(() => { whole = {key: -1, bytes: null}; });
+    return;
+  }
   if (m.give) {
     // A piece the page has read, back for reuse: fresh memory is slow to
     // touch (see inflate.js).
@@ -50,7 +56,7 @@ self.onmessage = (e) => {
 };
 
 // The file's bytes, read whole once for all its entries (key: the page's
-// name for the File): the last file only.
+// name for the File): the last file only, until the page has read it.
 let whole = {key: -1, bytes: null};
 const bytesOf = (file, key) => {
   if (whole.key !== key) whole = {key, bytes: file.arrayBuffer().then((b) => new Uint8Array(b))};

@@ -157,4 +157,10 @@ if (self.document) {
   self.cornerlossInflateFile.read = (file) => {
     start().postMessage({read: true, file, key: keyOf(file)});
   };
+  // cornerlossInflateFile.release() lets the worker drop the file it
+  // read, once the page has read every entry it asked for (it queues
+  // behind them).
+  self.cornerlossInflateFile.release = () => {
+    if (worker) worker.postMessage({release: true});
+  };
 }

@@ -2,6 +2,7 @@ package run
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +40,67 @@ func TestFromFileName(t *testing.T) {
 			t.Errorf("%s: step %d %v chunk %d %v, want %d %v %d %v", c.name, step, stepOK, chunk, chunkOK, c.step, c.stepOK, c.chunk, c.chunkOK)
 		}
 	}
+}
+
+// The regexps the names were read with before (see chunkSuffix): the
+// reading by hand must agree with them.
+var (
+	chunkRE   = regexp.MustCompile(`(?i)[._-](?:chunk|gpu|rank|cuda|device)[_-]?([0-9]+)$`)
+	lastIntRE = regexp.MustCompile(`([0-9]+)[^0-9]*$`)
+)
+
+// namesAsRegexps reports where chunkSuffix and lastInt disagree with the
+// regexps on stem, "" when they agree. The regexps' (?i) also folds the
+// Kelvin sign to k, which the ASCII reading does not: such stems are
+// left out.
+func namesAsRegexps(stem string) string {
+	if strings.ContainsRune(stem, '\u212a') {
+		return ""
+	}
+	digits, at, ok := chunkSuffix(stem)
+	var want []string
+	wantAt, wantOK := 0, false
+	if m := chunkRE.FindStringSubmatchIndex(stem); m != nil {
+		want, wantAt, wantOK = []string{stem[m[2]:m[3]]}, m[0], true
+	}
+	if ok != wantOK || ok && (digits != want[0] || at != wantAt) {
+		return fmt.Sprintf("chunk of %q: %q at %d %v, regexp %v at %d %v", stem, digits, at, ok, want, wantAt, wantOK)
+	}
+	wantInt := ""
+	if m := lastIntRE.FindStringSubmatch(stem); m != nil {
+		wantInt = m[1]
+	}
+	if got := lastInt(stem); got != wantInt {
+		return fmt.Sprintf("last integer of %q: %q, regexp %q", stem, got, wantInt)
+	}
+	return ""
+}
+
+var nameSeeds = []string{
+	"step_004500", "step_004500_chunk1", "step_004500.gpu3", "step_004500-rank2", "iter12_GPU_0",
+	"step_4500_1", "model_v2_step100_final", "dump", "chunk1", "x_gpu1", "x_gpu_-1", "x__gpu_1",
+	"_gpu_gpu1", "a.DEVICE-7", "a-cuda", "a-cuda-", "a.rank_", "Rank1", ".rank1", "x_chunkk1",
+	"x_chunK1", "x_chun\u212a1", "12", "", "a1b2c", "x-device007", "x_gpu1_2", "x-gpu-1-",
+}
+
+// TestNamesAsRegexps: the names are read as the regexps read them.
+func TestNamesAsRegexps(t *testing.T) {
+	for _, s := range nameSeeds {
+		if msg := namesAsRegexps(s); msg != "" {
+			t.Error(msg)
+		}
+	}
+}
+
+func FuzzNamesAsRegexps(f *testing.F) {
+	for _, s := range nameSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, stem string) {
+		if msg := namesAsRegexps(stem); msg != "" {
+			t.Error(msg)
+		}
+	})
 }
 
 func ptr(v int64) *int64 { return &v }

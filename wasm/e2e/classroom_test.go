@@ -183,9 +183,7 @@ func TestLanguageSwitchKeepsDump(t *testing.T) {
 	}
 	b := newBrowser(t)
 	b.open("?lang=en")
-	b.setNumber("pull-weight", c.Weights.Pull)
-	b.setNumber("push-weight", c.Weights.Push)
-	b.setNumber("regr-weight", c.Weights.Regr)
+	b.goldenWeights(c)
 	b.upload(c.NPZ(), "ok")
 	total := b.value("loss-total")
 	// A mark on the window: a reload would drop it.

@@ -87,9 +87,7 @@ func TestContentSecurityPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.setNumber("pull-weight", c.Weights.Pull)
-	b.setNumber("push-weight", c.Weights.Push)
-	b.setNumber("regr-weight", c.Weights.Regr)
+	b.goldenWeights(c)
 	b.upload(c.NPZ(), "ok")
 	if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
 		t.Errorf("%s: loss %.10g, reference %.10g", c.Name, got, c.Loss)

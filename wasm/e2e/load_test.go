@@ -196,6 +196,7 @@ func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]
 	for range rounds {
 		br := newBrowser(b)
 		br.open(query)
+		br.settled()
 		before := br.value("loss-total")
 		br.exec(watchUpload)
 		br.upload(path, "ok")
@@ -226,7 +227,8 @@ func uploadFiguresAt(b *testing.B, path, query string, rounds int) map[string][]
 // B=2 S=3 (54 MB); metrics of the 54 MB dump carry no suffix, the others
 // -36MB and -45MB. Run with -benchtime 1x. CORNERLOSS_UPLOAD_SIZES=4,5
 // keeps the dumps of those B·S (4: 36 MB, 5: 45 MB, 6: 54 MB), and
-// CORNERLOSS_UPLOAD_QUERIES=,?inflate=page the links compared.
+// CORNERLOSS_UPLOAD_QUERIES=,?inflate=page the links compared,
+// CORNERLOSS_UPLOAD_ROUNDS=N the rounds (3).
 func BenchmarkPageUpload(b *testing.B) {
 	type size struct {
 		batch, stacks int
@@ -263,7 +265,7 @@ func BenchmarkPageUpload(b *testing.B) {
 			if only := os.Getenv("CORNERLOSS_UPLOAD_SIZES"); only != "" && !slices.Contains(strings.Split(only, ","), fmt.Sprintf("%d", sz.batch*sz.stacks)) {
 				continue
 			}
-			for range 3 {
+			for range uploadRounds(b) {
 				for _, q := range queries {
 					if figs[q] == nil {
 						figs[q] = map[string][]float64{}
@@ -296,6 +298,20 @@ func BenchmarkPageUpload(b *testing.B) {
 			}
 		}
 	}
+}
+
+// uploadRounds is how many times BenchmarkPageUpload picks each dump
+// with each link: 3, or CORNERLOSS_UPLOAD_ROUNDS.
+func uploadRounds(b *testing.B) int {
+	s := os.Getenv("CORNERLOSS_UPLOAD_ROUNDS")
+	if s == "" {
+		return 3
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("CORNERLOSS_UPLOAD_ROUNDS=%q", s)
+	}
+	return n
 }
 
 // reportUpload reports the figures of uploadFigures for a dump of size

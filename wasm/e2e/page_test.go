@@ -85,9 +85,7 @@ func TestGoldenUploads(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")
 	for _, c := range cases {
-		b.setNumber("pull-weight", c.Weights.Pull)
-		b.setNumber("push-weight", c.Weights.Push)
-		b.setNumber("regr-weight", c.Weights.Regr)
+		b.goldenWeights(c)
 		b.upload(c.NPZ(), "ok")
 		for _, x := range []struct {
 			id   string
@@ -102,6 +100,14 @@ func TestGoldenUploads(t *testing.T) {
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
+}
+
+// goldenWeights sets the page's weights to the golden case's.
+func (b *browser) goldenWeights(c golden.Case) {
+	b.t.Helper()
+	b.setNumber("pull-weight", c.Weights.Pull)
+	b.setNumber("push-weight", c.Weights.Push)
+	b.setNumber("regr-weight", c.Weights.Regr)
 }
 
 // TestSameFilePickedTwice: a file picked, rewritten on disk (a new training
@@ -124,9 +130,7 @@ func TestSameFilePickedTwice(t *testing.T) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		b.setNumber("pull-weight", c.Weights.Pull)
-		b.setNumber("push-weight", c.Weights.Push)
-		b.setNumber("regr-weight", c.Weights.Regr)
+		b.goldenWeights(c)
 		b.upload(path, "ok")
 		if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
 			t.Errorf("step.npz holding %s: total %.10g, reference %.10g", name, got, c.Loss)
@@ -436,6 +440,53 @@ func distinctColours(t *testing.T, shot string, r image.Rectangle) int {
 // draw nothing (the page counts the frames that did draw). Idle starts once
 // the step workers, started after the first frame, have taken the step and
 // answered (their first answer is shown, a draw).
+// TestUploadWarmUp: once settled, the page runs a dump of its own through
+// the upload's path and a run's worker (wasm/warm.go) and nothing a person
+// sees changes: totals, status, link, canvas; its memory grows little; and
+// an upload after it reads as before.
+func TestUploadWarmUp(t *testing.T) {
+	b := newBrowser(t)
+	b.open("")
+	snapshot := `JSON.stringify([document.getElementById("loss-total").dataset.value,
+		document.getElementById("status").textContent, location.href,
+		document.body.dataset.draws, document.body.dataset.dump || ""])`
+	before := eval[string](b, snapshot)
+	if w := eval[string](b, `document.body.dataset.uploadWarm || ""`); w != "" {
+		t.Fatalf("warmed before the page settled: %q", w)
+	}
+	b.waitFor(`document.body.dataset.runWarm !== undefined`, time.Minute)
+	if w := eval[[]string](b, `[document.body.dataset.uploadWarm, document.body.dataset.runWarm]`); w[0] != "1" || w[1] != "1" {
+		t.Fatalf("data-upload-warm, data-run-warm = %q, want 1 and 1", w)
+	}
+	// What the page keeps of it: the memory it grew to (wasm memory does
+	// not shrink). A warm-up written with a compressor per entry and a
+	// scratch App alive throughout grew it by 24 MB.
+	if grew := eval[float64](b, `+document.body.dataset.uploadWarmGrowth`); !(grew <= 12e6) {
+		t.Errorf("the warm-up grew the page's memory by %.1f MB", grew/1e6)
+	}
+	if after := eval[string](b, snapshot); after != before {
+		t.Errorf("the warm-up changed the page: %s, then %s", before, after)
+	}
+	cases, err := golden.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases[len(cases)-1]
+	b.goldenWeights(c)
+	b.upload(c.NPZ(), "ok")
+	if got := b.value("loss-total"); !golden.Close(got, c.Loss) {
+		t.Errorf("after the warm-up, %s: total %.10g, reference %.10g", c.Name, got, c.Loss)
+	}
+	// A run now starts its workers on the module the warm-up compiled.
+	b.sampleRun()
+	if m := eval[string](b, `document.body.dataset.runModule`); m != "page" {
+		t.Errorf("a run after the warm-up: data-run-module %q, want page", m)
+	}
+	if errs := b.errors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
 func TestIdleFramesDrawNothing(t *testing.T) {
 	b := newBrowser(t)
 	b.open("")

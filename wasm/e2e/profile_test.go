@@ -38,6 +38,7 @@ func TestProfilePage(t *testing.T) {
 	}
 	if run != "" || upload != "" {
 		b.open(os.Getenv("CORNERLOSS_PROFILE_QUERY"))
+		b.settled()
 		until = `document.body.dataset.runState === "ok"`
 		if upload != "" {
 			until = `document.body.dataset.uploadMs !== undefined`

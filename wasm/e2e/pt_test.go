@@ -25,9 +25,7 @@ func TestPTUploads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.setNumber("pull-weight", c.Weights.Pull)
-		b.setNumber("push-weight", c.Weights.Push)
-		b.setNumber("regr-weight", c.Weights.Regr)
+		b.goldenWeights(c)
 		b.upload(filepath.Join(dir, file), "ok")
 		for _, m := range c.Mismatches(b.value("loss-total"), b.value("loss-focal"), b.value("loss-pull"), b.value("loss-push"), b.value("loss-regr")) {
 			t.Errorf("%s: %s", file, m)

@@ -263,6 +263,22 @@ func (b *browser) open(query string) {
 	b.waitFor(`document.body.dataset.ready === "1"`, 60*time.Second)
 }
 
+// settled waits for the page to have warmed its upload path and a run's
+// worker (data-upload-warm and data-run-warm "1"; data-upload-warm "off"
+// with ?warm=off, at the moment it would have started), then a second
+// more: a person picks a file no sooner, and the pick then times the
+// upload or the run, not the start-up's compiles.
+func (b *browser) settled() {
+	b.t.Helper()
+	b.waitFor(`document.body.dataset.uploadWarm === "off" || document.body.dataset.runWarm !== undefined ||
+		(document.body.dataset.uploadWarm || "1") !== "1"`, 60*time.Second)
+	w := eval[[]string](b, `[document.body.dataset.uploadWarm, document.body.dataset.runWarm || ""]`)
+	if w[0] != "off" && (w[0] != "1" || w[1] != "1") {
+		b.t.Fatalf("the warm-up failed: upload %q, run's worker %q", w[0], w[1])
+	}
+	time.Sleep(time.Second)
+}
+
 func (b *browser) messages() []chromedp.ConsoleMessage {
 	b.mu.Lock()
 	defer b.mu.Unlock()

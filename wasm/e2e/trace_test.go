@@ -51,6 +51,7 @@ func TestTraceRun(t *testing.T) {
 	}
 	b := newBrowser(t)
 	b.open(os.Getenv("CORNERLOSS_TRACE_QUERY"))
+	b.settled()
 	var mu sync.Mutex
 	var events []jsonv2.Value
 	done := make(chan struct{})

@@ -35,6 +35,14 @@ func ReadElsewhere(f js.Value) {
 	}
 }
 
+// ReleaseElsewhere lets inflate-worker.js drop the file it read for
+// InflateElsewhere, once the page is done with it.
+func ReleaseElsewhere() {
+	if inFile := js.Global().Get("cornerlossInflateFile"); inFile.Type() == js.TypeFunction {
+		inFile.Call("release")
+	}
+}
+
 func inflate(compressed *io.SectionReader, limit int64, elsewhere bool) (io.ReadCloser, error) {
 	outer, off, n := compressed.Outer()
 	b, ok := outer.(Bytes)
