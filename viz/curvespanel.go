@@ -123,6 +123,10 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 	drawHinge(dst, inner(cells[2]), f)
 }
 
+// legendInset keeps the focal plot's legend off the panel's edge: the plot
+// ends 4 px from it, and a legend flush with the plot's end read as cut.
+const legendInset = 6
+
 // drawFocalCurves: the focal loss −term against p.
 func drawFocalCurves(dst *image.RGBA, r image.Rectangle, f *Frame) {
 	if r.Dx() < 20 || r.Dy() < 20 {
@@ -151,9 +155,9 @@ func drawFocalCurves(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		cx, cy := pl.at(pt.P, min(-pt.Term, focalTop))
 		Disk(dst, cx, cy, 4, halo)
 		Disk(dst, cx, cy, 3, hoverCurve)
-		LabelAt(dst, r.Max.X, r.Min.Y+LineHeight, End, Start, fmt.Sprintf("y = %s · p = %s", Format(float64(y)), Format(pt.P)), hoverCurve)
+		LabelAt(dst, r.Max.X-legendInset, r.Min.Y+LineHeight, End, Start, fmt.Sprintf("y = %s · p = %s", Format(float64(y)), Format(pt.P)), hoverCurve)
 	}
-	LabelAt(dst, r.Max.X, r.Min.Y, End, Start, fit(i18n.T("curves.focal-legend"), r.Dx()), dimColor)
+	LabelAt(dst, r.Max.X-legendInset, r.Min.Y, End, Start, fit(i18n.T("curves.focal-legend"), r.Dx()-legendInset), dimColor)
 }
 
 // curvePixel is the pixel the focal plot marks: the hovered one, else the
