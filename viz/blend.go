@@ -163,3 +163,20 @@ func (s *stamp) paint(dst *image.RGBA, cx, cy float64, c color.Color) bool {
 	}
 	return true
 }
+
+// shape is a shape as paintRows takes it: its box, its rows (nil for
+// every pixel of the box) and its coverage.
+type shape func() (image.Rectangle, span, func(x, y float64) float64)
+
+// draw paints sh centred on (cx, cy) through s: the first call records sh
+// in s, and every call paints it from s where it can, else draws it.
+func (s *stamp) draw(dst *image.RGBA, cx, cy float64, c color.Color, sh shape) {
+	if !s.done {
+		b, rows, cov := sh()
+		s.record(cx, cy, b, rows, cov)
+	}
+	if !s.paint(dst, cx, cy, c) {
+		b, rows, cov := sh()
+		paintRows(dst, b, c, rows, cov)
+	}
+}

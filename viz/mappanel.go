@@ -251,13 +251,10 @@ func hollowCrossShape(cx, cy, gap, arm, width float64) (image.Rectangle, func(x,
 
 // hollowCross is hollowCross through s (see stamp.circle).
 func (s *stamp) hollowCross(dst *image.RGBA, cx, cy, gap, arm, width float64, c color.Color) {
-	if !s.done {
+	s.draw(dst, cx, cy, c, func() (image.Rectangle, span, func(x, y float64) float64) {
 		b, cov := hollowCrossShape(cx, cy, gap, arm, width)
-		s.record(cx, cy, b, nil, cov)
-	}
-	if !s.paint(dst, cx, cy, c) {
-		hollowCross(dst, cx, cy, gap, arm, width, c)
-	}
+		return b, nil, cov
+	})
 }
 
 // dashedCircle strokes the circle of radius r about (cx, cy), width pixels

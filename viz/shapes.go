@@ -56,13 +56,7 @@ func ring(cx, cy, r, width float64) (image.Rectangle, span, func(x, y float64) f
 // every call paints it from s where it can. A stamp serves one radius and
 // width.
 func (s *stamp) circle(dst *image.RGBA, cx, cy, r, width float64, c color.Color) {
-	if !s.done {
-		b, rows, cov := ring(cx, cy, r, width)
-		s.record(cx, cy, b, rows, cov)
-	}
-	if !s.paint(dst, cx, cy, c) {
-		Circle(dst, cx, cy, r, width, c)
-	}
+	s.draw(dst, cx, cy, c, func() (image.Rectangle, span, func(x, y float64) float64) { return ring(cx, cy, r, width) })
 }
 
 // Disk fills the circle of radius r about (cx, cy).

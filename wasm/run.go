@@ -180,14 +180,20 @@ func (p *pool) dispatch() {
 			j := p.queue[0]
 			p.queue = p.queue[1:]
 			wk.jobs = append(wk.jobs, j)
-			msg := js.Global().Get("Object").New()
-			msg.Set("json", j.msg.Encode())
-			if !j.data.IsUndefined() {
-				msg.Set("data", j.data)
-			}
-			wk.w.Call("postMessage", msg)
+			j.post(wk.w)
 		}
 	}
+}
+
+// post sends j to worker w, as wasm/worker reads a job: its JSON, and the
+// dump when the job does not say where to fetch it.
+func (j job) post(w js.Value) {
+	msg := js.Global().Get("Object").New()
+	msg.Set("json", j.msg.Encode())
+	if !j.data.IsUndefined() {
+		msg.Set("data", j.data)
+	}
+	w.Call("postMessage", msg)
 }
 
 // reply takes worker i's answer to its job.

@@ -123,17 +123,13 @@ func (g *game) readFilesFor(files js.Value, run bool) {
 
 // readOnPage reads the files on the page's thread: with no worker, or
 // when the upload's worker stopped (out of memory). The files' bytes are
-// read as they are parsed (jsio.ReadDumps): by default inflate-worker.js
-// reads and inflates an archive's entries (jsio.InflateElsewhere), started
-// on it here, and the page reads its headers only.
+// read as they are parsed (parseFiles): by default inflate-worker.js
+// reads and inflates an archive's entries (jsio.InflateElsewhere), and the
+// page reads its headers only.
 func (g *game) readOnPage(u *upload, files js.Value) {
-	elsewhere := linkQuery().Get("inflate") == ""
 	for i := range files.Length() {
 		u.arrays[i] = files.Index(i)
 		u.names[i] = u.arrays[i].Get("name").String()
-		if elsewhere && !dump.IsNPY(u.names[i]) {
-			jsio.ReadElsewhere(u.arrays[i])
-		}
 	}
 	u.read = now() // read as it is checked: no phase of its own
 	go g.parse(u)
@@ -295,15 +291,10 @@ func (g *game) parse(u *upload) {
 		}
 	}()
 	p := pauser{}
-	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Progress: func(done, total int64) {
-		if p.due() && total > 0 {
-			g.page.setProgress(i18n.F("status.checking", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
-			p.pause()
-		}
-	}}
-	ds, names, err := parseFiles(u, opt)
+	ds, names, err := parseFiles(u, &p, func(done, total int64) {
+		g.page.setProgress(i18n.F("status.checking", u.name, 100*done/total), 0.5+0.5*float64(done)/float64(total))
+	})
 	u.arrays = nil
-	jsio.ReleaseElsewhere()
 	if err == nil && len(ds) == 1 {
 		u.seedOpt = g.app.Options
 		u.seed = rowsBySlices(ds[0].Input, u.seedOpt, &p)
@@ -439,8 +430,28 @@ func (g *game) uploadFailed(u *upload, msg any) {
 	g.page.setUploadState(u.name, "error")
 }
 
-// parseFiles reads the files as one dump (jsio.ReadDumps).
-func parseFiles(u *upload, opt dump.Options) ([]*dump.Dump, []string, error) {
+// parseFiles reads the files as one dump (jsio.ReadDumps), under the
+// upload's budget and inflater, pausing through p for the browser to draw;
+// show, if set, shows the progress (bytes read of total) before a pause.
+// inflate-worker.js starts reading an archive as the page reads its
+// headers, and lets it go once read.
+func parseFiles(u *upload, p *pauser, show func(done, total int64)) ([]*dump.Dump, []string, error) {
+	if inflatesElsewhere() {
+		for i, f := range u.arrays {
+			if !dump.IsNPY(u.names[i]) {
+				jsio.ReadElsewhere(f)
+			}
+		}
+		defer jsio.ReleaseElsewhere()
+	}
+	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Progress: func(done, total int64) {
+		if p.due() && total > 0 {
+			if show != nil {
+				show(done, total)
+			}
+			p.pause()
+		}
+	}}
 	ds, err := jsio.ReadDumps(u.names, u.arrays, opt)
 	if err != nil || !dump.IsNPY(u.names[0]) {
 		return ds, u.names, err
@@ -470,12 +481,17 @@ var inWorkerAsked = sync.OnceValue(func() bool { return linkQuery().Get("upload"
 // (README, Speed), the worker halved the longest frame and the page's
 // thread no longer reads the whole file.
 func inflater() dump.Inflater {
-	q := linkQuery().Get("inflate")
-	if q == "go" || jsio.Inflater() == nil {
-		return nil
-	}
-	if q == "page" {
+	switch q := linkQuery().Get("inflate"); {
+	case inflatesElsewhere():
+		return jsio.InflateElsewhere
+	case q == "page" && jsio.Inflater() != nil:
 		return jsio.Inflate
 	}
-	return jsio.InflateElsewhere
+	return nil
+}
+
+// inflatesElsewhere says inflater is inflate-worker.js's.
+func inflatesElsewhere() bool {
+	q := linkQuery().Get("inflate")
+	return q != "go" && q != "page" && jsio.Inflater() != nil
 }

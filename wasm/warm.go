@@ -54,19 +54,13 @@ const warmJobs = 12
 // warming: its start-up's own optimising compiles are mostly done by then.
 const warmAfterFrames = 60
 
-// warmState is the warm-up's progress: not started, running, done.
-type warmState int
-
-const (
-	warmIdle warmState = iota
-	warmRunning
-	warmDone
-)
+// warmName is the warm-up's dump's file name.
+const warmName = "warm.npz"
 
 var (
-	warm       warmState
-	warmFrames int
-	warmFrom   float64 // the page's memory before the warm-up, bytes
+	warmStarted bool
+	warmFrames  int
+	warmFrom    float64 // the page's memory before the warm-up, bytes
 )
 
 // warmTick starts the upload's warm-up once the page has settled with
@@ -74,7 +68,7 @@ var (
 // the page as if done. The bench mode does not warm: its figures are the
 // engine's.
 func (g *game) warmTick() {
-	if warm != warmIdle || !g.ready {
+	if warmStarted || !g.ready {
 		return
 	}
 	if warmFrames++; warmFrames < warmAfterFrames {
@@ -83,7 +77,7 @@ func (g *game) warmTick() {
 	if g.bench != nil || g.app.Run != nil || inFlight != nil {
 		return
 	}
-	warm = warmRunning
+	warmStarted = true
 	if linkQuery().Get("warm") == "off" {
 		g.warmed("off")
 		return
@@ -100,32 +94,22 @@ func (g *game) warmUpload() {
 	// step's before the next, for the warm-up to grow the page's memory
 	// as little as it can (the page keeps what it grew to).
 	runtime.GC()
-	before := wasmMemory()
-	warmFrom = before
+	warmFrom = wasmMemory()
 	defer func() {
 		if r := recover(); r != nil {
 			status = fmt.Sprint(r)
 		}
 		runtime.GC()
-		growth := wasmMemory() - before
+		growth := wasmMemory() - warmFrom
 		g.queue.push(func() {
 			g.page.body.attr("data-upload-warm-growth", strconv.FormatFloat(growth, 'f', 0, 64))
 			g.warmed(status)
 		})
 	}()
-	const name = "warm.npz"
-	file := warmFile(name)
+	file := warmFile()
 	runtime.GC()
-	u := &upload{arrays: []js.Value{file}, names: []string{name}}
-	jsio.ReadElsewhere(file)
 	p := pauser{}
-	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Progress: func(done, total int64) {
-		if p.due() {
-			p.pause()
-		}
-	}}
-	ds, names, err := parseFiles(u, opt)
-	jsio.ReleaseElsewhere()
+	ds, names, err := parseFiles(&upload{arrays: []js.Value{file}, names: []string{warmName}}, &p, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -141,11 +125,11 @@ func (g *game) warmUpload() {
 	}
 }
 
-// warmFile returns the warm-up's dump as a File named name: the default scene's
+// warmFile returns the warm-up's dump as a File: the default scene's
 // first image on one stack (the same arrays, a third of its bytes),
 // written as an .npz whose entries are deflate streams of stored blocks
 // (dump.WriteNPZStored: no compressor's tables to allocate).
-func warmFile(name string) js.Value {
+func warmFile() js.Value {
 	sc := scene.Default()
 	sc.Stacks, sc.Images, sc.Blobs = 1, sc.Images[:1], sc.Blobs[:1]
 	in, _, err := sc.Build()
@@ -158,20 +142,19 @@ func warmFile(name string) js.Value {
 	}
 	b := js.Global().Get("Uint8Array").New(buf.Len())
 	js.CopyBytesToJS(b, buf.Bytes())
-	return js.Global().Get("File").New([]any{b}, name)
+	return js.Global().Get("File").New([]any{b}, warmName)
 }
 
 // warmed records the warm-up's end on the body: tests and benchmarks that
 // time an upload wait for it, as a person picking a file would.
 func (g *game) warmed(status string) {
-	warm = warmDone
 	g.page.body.attr("data-upload-warm", status)
 }
 
 // warmRunWorker has a run's worker summarise file, the small dump of
 // warmUpload, warmJobs times, and stops it once it has answered them all;
-// the page keeps worker.wasm compiled meanwhile and after. It records data-run-warm: "1", or what
-// went wrong (a run works without).
+// the page keeps worker.wasm compiled meanwhile and after. It records
+// data-run-warm: "1", or what went wrong (a run works without).
 func (g *game) warmRunWorker(file js.Value) {
 	if g.app.Run != nil || js.Global().Get("Worker").Type() != js.TypeFunction {
 		return // a run's own workers are compiling it already
@@ -216,10 +199,7 @@ func (g *game) startWarmWorker(file js.Value) {
 		done("the worker failed: " + ev.Get("message").String())
 	})
 	for i := range warmJobs {
-		msg := js.Global().Get("Object").New()
-		msg.Set("json", timeline.Job{ID: i, Name: "warm.npz", Options: g.app.Options}.Encode())
-		msg.Set("data", file)
-		w.Call("postMessage", msg)
+		job{msg: timeline.Job{ID: i, Name: warmName, Options: g.app.Options}, data: file}.post(w)
 	}
 }
 
