@@ -72,10 +72,13 @@ func (b Bytes) array() (js.Value, error) {
 	return *b.whole, nil
 }
 
+// unread says b is a File not read whole yet.
+func (b Bytes) unread() bool { return b.whole != nil && b.whole.IsUndefined() }
+
 // copyIn copies the bytes at off into p.
 func (b Bytes) copyIn(p []byte, off int64, large bool) error {
 	end := off + int64(len(p))
-	if b.whole != nil && b.whole.IsUndefined() && !large && b.win.slices < maxSlices {
+	if b.unread() && !large && b.win.slices < maxSlices {
 		b.win.slices++
 		buf, err := Await(b.File.Call("slice", off, end).Call("arrayBuffer"))
 		if err != nil {
@@ -108,7 +111,7 @@ func (b Bytes) ReadAt(p []byte, off int64) (int, error) {
 		n = int(end - off)
 	} else {
 		size := int64(windowBytes)
-		if b.whole != nil && b.whole.IsUndefined() {
+		if b.unread() {
 			size = sliceBytes
 		}
 		for off+int64(n) < end {
