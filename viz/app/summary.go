@@ -49,7 +49,7 @@ func DumpSummary(d *dump.Dump) (string, []string) {
 		if a.Fortran {
 			order = i18n.T("dump.fortran")
 		}
-		fmt.Fprintf(&b, "  %-11s %-8s %-6s %v%s\n", a.Name, a.Dtype, a.Descr, a.Shape, order)
+		b.WriteString(a.Line(order) + "\n")
 	}
 	return b.String(), d.Warnings
 }

@@ -199,6 +199,22 @@ func newBrowser(t testing.TB) *browser {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1700, 1000),
 	}
+	// CORNERLOSS_JS_FLAGS passes V8 flags (such as
+	// --trace-wasm-compilation-times, which names each function V8
+	// compiles, its tier and its module) and CORNERLOSS_BROWSER_LOG names
+	// the file that gets the browser's output: how the README's traces of
+	// compiling were taken.
+	if f := os.Getenv("CORNERLOSS_JS_FLAGS"); f != "" {
+		opts = append(opts, chromedp.Flag("js-flags", f))
+	}
+	if name := os.Getenv("CORNERLOSS_BROWSER_LOG"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		opts = append(opts, chromedp.CombinedOutput(f))
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
@@ -268,10 +284,16 @@ func (b *browser) open(query string) {
 // with ?warm=off, at the moment it would have started), then a second
 // more: a person picks a file no sooner, and the pick then times the
 // upload or the run, not the start-up's compiles.
+// warmedUp holds once the page's warm-up is over (wasm/warm.go): off, or
+// failed, or both of its parts done (the upload's, which ends by touching
+// memory ahead, and the run worker's, which it starts).
+const warmedUp = `document.body.dataset.uploadWarm === "off" ||
+	(document.body.dataset.uploadWarm !== undefined && document.body.dataset.uploadWarm !== "1") ||
+	(document.body.dataset.uploadWarm === "1" && document.body.dataset.runWarm !== undefined)`
+
 func (b *browser) settled() {
 	b.t.Helper()
-	b.waitFor(`document.body.dataset.uploadWarm === "off" || document.body.dataset.runWarm !== undefined ||
-		(document.body.dataset.uploadWarm || "1") !== "1"`, 60*time.Second)
+	b.waitFor(warmedUp, 60*time.Second)
 	w := eval[[]string](b, `[document.body.dataset.uploadWarm, document.body.dataset.runWarm || ""]`)
 	if w[0] != "off" && (w[0] != "1" || w[1] != "1") {
 		b.t.Fatalf("the warm-up failed: upload %q, run's worker %q", w[0], w[1])

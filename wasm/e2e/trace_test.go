@@ -79,6 +79,11 @@ func TestTraceRun(t *testing.T) {
 		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: categories}})
 		return err
 	})
+	if name := os.Getenv("CORNERLOSS_BROWSER_LOG"); name != "" {
+		if fi, err := os.Stat(name); err == nil {
+			t.Logf("%s: %d bytes before the trace", name, fi.Size()) // where its lines for the traced load start
+		}
+	}
 	if os.Getenv("CORNERLOSS_TRACE_UPLOAD") != "" {
 		b.do(chromedp.SetUploadFiles(chromedp.CSS("#dump-input"), []string{src}))
 		b.waitFor(`document.body.dataset.uploadMs !== undefined`, 30*time.Minute)
