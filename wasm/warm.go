@@ -133,14 +133,15 @@ func (g *game) warmUpload() {
 // 4 KiB of it is faulted in, zeroed, at its first write. Under Node (wasm
 // under V8, 2026-12-02), filling 64 MB of fresh memory took 258 ms, and
 // filling it again 4 ms. An upload decodes its arrays into fresh memory
-// (63 MB for the 36 MB dump), and V8's samples of its page thread put
-// most of its time in that first copy (runtime.memmove, 1214 of 5595
-// samples). So the warm-up ends by touching prefaultMB of fresh memory, a
-// slice at a time, and letting it go: an upload's arrays then reuse pages
-// already faulted in, which Go only clears. The page keeps that memory
-// (WebAssembly memory does not shrink), as it keeps what an upload grows
-// it to. ?prefault=N touches N MB instead (0: none, to compare).
-const prefaultMB = 64
+// (63 MB for the 36 MB dump, then 6 MB of rows' sums), and V8's samples
+// of its page thread put most of its time in that first copy
+// (runtime.memmove, 1214 of 5595 samples). So the warm-up ends by
+// touching prefaultMB of fresh memory, a slice at a time, and letting it
+// go: an upload's arrays then reuse pages already faulted in, which Go
+// only clears. The page keeps that memory (WebAssembly memory does not
+// shrink), as it keeps what an upload grows it to. ?prefault=N touches
+// N MB instead (0: none, to compare).
+const prefaultMB = 80
 
 // prefaultBytes is prefaultMB, or what ?prefault asks (at most 1 GiB).
 func prefaultBytes() int {

@@ -462,7 +462,7 @@ func TestUploadWarmUp(t *testing.T) {
 	// not shrink), the memory it touches ahead for an upload (prefaultMB)
 	// and 12 MB. A warm-up written with a compressor per entry and a
 	// scratch App alive throughout grew it by 24 MB besides.
-	if grew := eval[float64](b, `+document.body.dataset.uploadWarmGrowth`); !(grew <= (64+12)<<20) {
+	if grew := eval[float64](b, `+document.body.dataset.uploadWarmGrowth`); !(grew <= (80+12)<<20) {
 		t.Errorf("the warm-up grew the page's memory by %.1f MB", grew/1e6)
 	}
 	if after := eval[string](b, snapshot); after != before {
