@@ -147,13 +147,39 @@ func (in *Input) checkFinite() error {
 func (in *Input) checkTargets() error {
 	sh := in.Shape
 	for _, c := range Corners {
-		for i, y := range in.GTHeat[c] {
-			if y < 0 || y > 1 {
-				return fmt.Errorf("gt_%s_heat: %v at %v is outside [0, 1]", c, y, Unravel(i, sh.Batch, sh.Classes, sh.Height, sh.Width))
-			}
+		if i := firstOutsideUnit(in.GTHeat[c]); i >= 0 {
+			return fmt.Errorf("gt_%s_heat: %v at %v is outside [0, 1]", c, in.GTHeat[c][i], Unravel(i, sh.Batch, sh.Classes, sh.Height, sh.Width))
 		}
 	}
 	return nil
+}
+
+// firstOutsideUnit returns the index of the first y of v with y < 0 or
+// y > 1 (NaN is neither), or -1. Four values at a time, their bits ORed:
+// a float32 from +0 to 1 has bits up to 0x3f800000, and an OR over that
+// bound (a value over 1, a negative one, a NaN, or only bits that add up)
+// has the four tested one by one. Targets are mostly zeros: as WebAssembly
+// under Node, 7–13 ms for 10M values against 26–37 with the test alone
+// (2026-12-02); an upload checks its targets in one frame.
+func firstOutsideUnit(v []float32) int {
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		w := v[i : i+4 : i+4]
+		if math.Float32bits(w[0])|math.Float32bits(w[1])|math.Float32bits(w[2])|math.Float32bits(w[3]) <= 0x3f800000 {
+			continue
+		}
+		for j, y := range w {
+			if y < 0 || y > 1 {
+				return i + j
+			}
+		}
+	}
+	for ; i < len(v); i++ {
+		if y := v[i]; y < 0 || y > 1 {
+			return i
+		}
+	}
+	return -1
 }
 
 // FirstNonFinite finds the first NaN or infinity of v and its position: the
