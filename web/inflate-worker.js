@@ -9,7 +9,8 @@
 // Entries are inflated one after another, in the order asked: the page
 // asks for all of a dump's at once and reads them in that order, so the
 // worker works ahead of it. The file is read whole, once (bytesOf), and
-// fed to the inflater 1 MiB at a time.
+// fed to the inflater in pieces (inflate.js, cornerlossInflateStream).
+importScripts("inflate.js");
 const cancelled = new Set();
 const piece = 1 << 20;
 const spare = [];
@@ -67,20 +68,7 @@ async function inflate({id, file, key, off, n, limit}) {
   if (cancelled.delete(id)) return; // closed before its turn
   let buf = null;
   try {
-    const bytes = (await bytesOf(file, key)).subarray(off, off + n);
-    let at = 0;
-    const input = new ReadableStream({
-      pull(c) {
-        if (at >= n) {
-          c.close();
-          return;
-        }
-        const end = Math.min(at + piece, n);
-        c.enqueue(bytes.subarray(at, end));
-        at = end;
-      },
-    }, {highWaterMark: 0});
-    const reader = input.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+    const reader = cornerlossInflateStream((await bytesOf(file, key)).subarray(off, off + n), limit);
     buf = await fresh();
     let filled = 0, total = 0;
     const send = async () => {

@@ -5,32 +5,42 @@
 // next(buf) resolves to the next inflated bytes (a Uint8Array: buf, the
 // caller's buffer, filled, or a piece of its own), null at the end.
 //
-// It streams: the input goes in 1 MiB pieces (each ~10 ms of inflating on
-// the page's thread, between which it draws), the inflater makes the next
-// output only when the last was read, and the reader copies it into its
-// caller's buffer, reused. No buffer of the whole entry is made: on a
-// machine where fresh memory costs ~5 ms a MB to touch (the project's
-// 2-core test machine), a whole-entry copy costs as much as inflating it.
-// It stops after limit bytes, so a zip bomb costs no more than the entry
-// it claims to be.
+// It streams: the input goes in pieces that inflate to about 1 MiB each
+// (cornerlossInflateStream), the inflater makes the next output only when
+// the last was read, and the reader copies it into its caller's buffer,
+// reused. No buffer of the whole entry is made: on a machine where fresh
+// memory costs ~5 ms a MB to touch (the project's 2-core test machine), a
+// whole-entry copy costs as much as inflating it. It stops after limit
+// bytes, so a zip bomb costs no more than the entry it claims to be.
+//
+// cornerlossInflateStream(bytes, limit) is the stream reader of bytes
+// inflated, for this and inflate-worker.js. DecompressionStream inflates
+// each input piece whole in one task before its reader sees any output,
+// so a piece is sized by the entry's own ratio (limit, about the inflated
+// size, against bytes.length): a 1 MiB piece of a target heatmap (mostly
+// zeros, some 50:1) made one 210 ms task of 26 MB of output, all held at
+// once, while the page, having read what came before, waited.
+self.cornerlossInflateStream = (bytes, limit) => {
+  const out = 1 << 20;
+  const piece = Math.max(16 << 10, Math.min(out, Math.floor(out * bytes.length / Math.max(limit, 1))));
+  let at = 0;
+  const input = new ReadableStream({
+    pull(c) {
+      if (at >= bytes.length) {
+        c.close();
+        return;
+      }
+      const end = Math.min(at + piece, bytes.length);
+      c.enqueue(bytes.subarray(at, end));
+      at = end;
+    },
+  }, {highWaterMark: 0});
+  return input.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+};
+
 self.cornerlossInflate = (bytes, limit) => {
   let reader = null; // made on the first read: a dump's entries are opened ahead
-  const open = () => {
-    const piece = 1 << 20;
-    let at = 0;
-    const input = new ReadableStream({
-      pull(c) {
-        if (at >= bytes.length) {
-          c.close();
-          return;
-        }
-        const end = Math.min(at + piece, bytes.length);
-        c.enqueue(bytes.subarray(at, end));
-        at = end;
-      },
-    }, {highWaterMark: 0});
-    return input.pipeThrough(new DecompressionStream("deflate-raw")).getReader();
-  };
+  const open = () => self.cornerlossInflateStream(bytes, limit);
   let pending = null, pendingAt = 0, n = 0, done = false;
   const stop = () => {
     if (!done) {

@@ -25,7 +25,8 @@ import (
 // chrome://tracing or Perfetto); it skips without it. CORNERLOSS_TRACE_DUMPS
 // sets the run's size (4), CORNERLOSS_TRACE_QUERY the page's query
 // (?workers=2); CORNERLOSS_TRACE_UPLOAD=1 has it pick one dump in the
-// file input instead, until it is shown; CORNERLOSS_TRACE_SAMPLES=1 adds
+// file input instead, until it is shown (=5x1: the COCO-shaped dump of
+// batch 5 and one stack, not 2 and 2); CORNERLOSS_TRACE_SAMPLES=1 adds
 // V8's samples. What it showed is in the README ("Where a run's time
 // goes"): the compositor's readbacks of the WebGL canvas (GLES2 ReadPixels)
 // and the WebAssembly tier-up on the renderer's thread pool
@@ -42,7 +43,16 @@ func TestTraceRun(t *testing.T) {
 			t.Fatalf("CORNERLOSS_TRACE_DUMPS=%q", s)
 		}
 	}
-	src := cocoDump(t)
+	src := ""
+	if up := os.Getenv("CORNERLOSS_TRACE_UPLOAD"); up != "" && up != "1" {
+		var batch, stacks int
+		if _, err := fmt.Sscanf(up, "%dx%d", &batch, &stacks); err != nil || batch < 1 || stacks < 1 {
+			t.Fatalf("CORNERLOSS_TRACE_UPLOAD=%q, want 1 or BxS", up)
+		}
+		src = cocoDumpOf(t, batch, stacks)
+	} else {
+		src = cocoDump(t)
+	}
 	dir := t.TempDir()
 	for i := range n {
 		if err := os.Link(src, filepath.Join(dir, fmt.Sprintf("step_%06d.npz", (i+1)*500))); err != nil {
