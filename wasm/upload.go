@@ -312,8 +312,8 @@ func (g *game) parse(u *upload) {
 }
 
 // pauser lets the browser draw between slices of a goroutine's work:
-// waiting for a message posted to itself returns to the event loop, which
-// draws a frame when one is due. Slices of 20 ms keep the page's frames
+// yielding (jsio.Yield) returns to the event loop, which draws a frame
+// when one is due. Slices of 20 ms keep the page's frames
 // under 50 ms; each pause costs a little, so not after every piece.
 type pauser struct{ last time.Time }
 
@@ -327,35 +327,9 @@ func (p *pauser) due() bool {
 }
 
 func (p *pauser) pause() {
-	if port := yieldPort(); port.Truthy() {
-		port.Call("postMessage", nil)
-		<-yielded
-	} else {
-		time.Sleep(time.Millisecond)
-	}
+	jsio.Yield()
 	p.last = time.Now()
 }
-
-// A pause waits for a message posted to a MessageChannel rather than a
-// timer: a timer fires a millisecond later at the earliest, and four once
-// timers nest, the page idle meanwhile, some 75 times an upload of the
-// 36 MB dump. A message is taken as soon as the browser has done what was
-// due (a frame, input). ?yield=timer sleeps instead, to compare.
-var (
-	yielded   = make(chan struct{}, 16) // a wake per message posted: each pause takes one
-	yieldPort = sync.OnceValue(func() js.Value {
-		mc := js.Global().Get("MessageChannel")
-		if mc.Type() != js.TypeFunction || linkQuery().Get("yield") == "timer" {
-			return js.Undefined()
-		}
-		ch := mc.New()
-		ch.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
-			yielded <- struct{}{}
-			return nil
-		}))
-		return ch.Get("port2")
-	})
-)
 
 // rowsBySlices returns the rows' sums of an evaluator of in under opt
 // (loss.Evaluator.RowState), computed a few planes at a time with a pause

@@ -123,51 +123,6 @@ func (g *game) warmUpload() {
 	if err := a.ShowChunks(names, ds); err != nil {
 		panic(err)
 	}
-	a, ds, rows = nil, nil, nil
-	runtime.GC()
-	prefault(prefaultBytes(), &p)
-}
-
-// A page's first touch of memory it has not used yet is slow on this
-// machine: a WebAssembly page's memory is mapped when it grows and each
-// 4 KiB of it is faulted in, zeroed, at its first write. Under Node (wasm
-// under V8, 2026-12-02), filling 64 MB of fresh memory took 258 ms, and
-// filling it again 4 ms. An upload decodes its arrays into fresh memory
-// (63 MB for the 36 MB dump, then 6 MB of rows' sums), and V8's samples
-// of its page thread put most of its time in that first copy
-// (runtime.memmove, 1214 of 5595 samples). So the warm-up ends by
-// touching prefaultMB of fresh memory, a slice at a time, and letting it
-// go: an upload's arrays then reuse pages already faulted in, which Go
-// only clears. The page keeps that memory (WebAssembly memory does not
-// shrink), as it keeps what an upload grows it to. ?prefault=N touches
-// N MB instead (0: none, to compare).
-const prefaultMB = 80
-
-// prefaultBytes is prefaultMB, or what ?prefault asks (at most 1 GiB).
-func prefaultBytes() int {
-	mb := prefaultMB
-	if q := linkQuery().Get("prefault"); q != "" {
-		if n, err := strconv.Atoi(q); err == nil && n >= 0 {
-			mb = min(n, 1<<10)
-		}
-	}
-	return mb << 20
-}
-
-// prefault grows the page's memory by about n bytes, writes to each 4 KiB
-// of it, pausing through p for frames, and leaves it to the collector.
-func prefault(n int, p *pauser) {
-	if n == 0 {
-		return
-	}
-	b := make([]byte, n)
-	for i := 0; i < n; i += 4 << 10 {
-		b[i] = 1
-		if i%(1<<20) == 0 && p.due() {
-			p.pause()
-		}
-	}
-	runtime.KeepAlive(b)
 }
 
 // warmFile returns the warm-up's dump as a File: the default scene's

@@ -459,10 +459,9 @@ func TestUploadWarmUp(t *testing.T) {
 		t.Fatalf("data-upload-warm, data-run-warm = %q, want 1 and 1", w)
 	}
 	// What the page keeps of it: the memory it grew to (wasm memory does
-	// not shrink), the memory it touches ahead for an upload (prefaultMB)
-	// and 12 MB. A warm-up written with a compressor per entry and a
-	// scratch App alive throughout grew it by 24 MB besides.
-	if grew := eval[float64](b, `+document.body.dataset.uploadWarmGrowth`); !(grew <= (80+12)<<20) {
+	// not shrink). A warm-up written with a compressor per entry and a
+	// scratch App alive throughout grew it by 24 MB.
+	if grew := eval[float64](b, `+document.body.dataset.uploadWarmGrowth`); !(grew <= 12e6) {
 		t.Errorf("the warm-up grew the page's memory by %.1f MB", grew/1e6)
 	}
 	if after := eval[string](b, snapshot); after != before {
@@ -485,31 +484,6 @@ func TestUploadWarmUp(t *testing.T) {
 	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
-	}
-}
-
-// TestWarmUpTouchesMemoryAhead: an upload after the warm-up decodes into
-// the memory the warm-up touched (wasm/warm.go, prefault), so the page
-// grows little for it; with ?prefault=0 the same upload grows the page by
-// about its decoded arrays (21 MB for the B=1 S=1 COCO dump, less what the
-// default scene's data freed).
-func TestWarmUpTouchesMemoryAhead(t *testing.T) {
-	path := cocoDumpOf(t, 1, 1)
-	growth := map[string]float64{}
-	for _, q := range []string{"", "?prefault=0"} {
-		b := newBrowser(t)
-		b.open(q)
-		b.settled()
-		b.upload(path, "ok")
-		growth[q] = eval[float64](b, `+document.body.dataset.uploadMemoryGrowth`)
-		t.Logf("%q: the upload grew the page's memory by %.1f MB", q, growth[q]/1e6)
-		b.quit()
-	}
-	if off := growth["?prefault=0"]; !(off >= 12e6) {
-		t.Errorf("without touching memory ahead, the upload grew the page by %.1f MB, want over half its arrays' 21 MB", off/1e6)
-	}
-	if on := growth[""]; !(on <= 4<<20) {
-		t.Errorf("after the warm-up touched memory ahead, the upload grew the page by %.1f MB, want at most 4", on/1e6)
 	}
 }
 

@@ -285,8 +285,8 @@ func (b *browser) open(query string) {
 // more: a person picks a file no sooner, and the pick then times the
 // upload or the run, not the start-up's compiles.
 // warmedUp holds once the page's warm-up is over (wasm/warm.go): off, or
-// failed, or both of its parts done (the upload's, which ends by touching
-// memory ahead, and the run worker's, which it starts).
+// failed, or both of its parts done (the upload's and the run worker's,
+// which it starts).
 const warmedUp = `document.body.dataset.uploadWarm === "off" ||
 	(document.body.dataset.uploadWarm !== undefined && document.body.dataset.uploadWarm !== "1") ||
 	(document.body.dataset.uploadWarm === "1" && document.body.dataset.runWarm !== undefined)`
