@@ -18,14 +18,27 @@ func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 		return
 	}
 	k := inkOf(c)
-	if k.a != 0xffff {
-		paint(dst, r, c, func(x, y float64) float64 { return 1 })
+	n := 4 * r.Dx()
+	if k.a == 0 {
 		return
 	}
-	px := [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255}
-	for y := r.Min.Y; y < r.Max.Y; y++ {
+	if k.a != 0xffff {
+		// What paint gives at full coverage, without a call per pixel.
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			i := dst.PixOffset(r.Min.X, y)
+			for row := dst.Pix[i : i+n]; len(row) >= 4; row = row[4:] {
+				k.over(row, 255)
+			}
+		}
+		return
+	}
+	// The first row is filled, the others copied from it: one copy a row.
+	first := dst.PixOffset(r.Min.X, r.Min.Y)
+	line := dst.Pix[first : first+n]
+	put(line, [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255})
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
 		i := dst.PixOffset(r.Min.X, y)
-		put(dst.Pix[i:i+4*r.Dx()], px)
+		copy(dst.Pix[i:i+n], line)
 	}
 }
 

@@ -3,7 +3,10 @@ package viz
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -102,5 +105,28 @@ func TestFillRectBlends(t *testing.T) {
 	FillRect(img, image.Rect(0, 0, 1, 1), color.RGBA{255, 255, 255, 100})
 	if c := img.RGBAAt(0, 0); c != paper {
 		t.Errorf("white over white = %v", c)
+	}
+}
+
+// TestFillRectAsDraw: FillRect gives, byte for byte, what image/draw's
+// Porter-Duff "over" of a uniform colour gives, over a random background,
+// opaque and translucent, clipped by the image's edges.
+func TestFillRectAsDraw(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	colors := []color.Color{halo, white, textColor, color.NRGBA{0x1f, 0x77, 0xb4, 90}, color.NRGBA{200, 10, 40, 1}, color.NRGBA{9, 9, 9, 254}}
+	for trial := range 60 {
+		got := image.NewRGBA(image.Rect(-3, 2, 37, 29))
+		for i := range got.Pix {
+			got.Pix[i] = uint8(rng.IntN(256))
+		}
+		want := image.NewRGBA(got.Rect)
+		copy(want.Pix, got.Pix)
+		r := image.Rect(rng.IntN(50)-8, rng.IntN(40)-5, rng.IntN(50)-8, rng.IntN(40)-5).Canon()
+		c := colors[trial%len(colors)]
+		FillRect(got, r, c)
+		draw.Draw(want, r, image.NewUniform(c), image.Point{}, draw.Over)
+		if !slices.Equal(got.Pix, want.Pix) {
+			t.Fatalf("trial %d: FillRect(%v, %v) differs from draw.Over", trial, r, c)
+		}
 	}
 }
