@@ -130,3 +130,34 @@ func TestFillRectAsDraw(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentDist: the distance a segment computes once for all its
+// pixels is, to the bit, the plain formula's (the projection clamped to
+// the segment, the first point for a segment of length 0), on random
+// segments, points and degenerate segments.
+func TestSegmentDist(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	plain := func(x, y, x0, y0, x1, y1 float64) float64 {
+		dx, dy := x1-x0, y1-y0
+		u := 0.0
+		if l := dx*dx + dy*dy; l > 0 {
+			u = math.Min(math.Max(((x-x0)*dx+(y-y0)*dy)/l, 0), 1)
+		}
+		return math.Hypot(x-x0-u*dx, y-y0-u*dy)
+	}
+	c := func() float64 { return rng.Float64()*200 - 100 }
+	for i := range 20000 {
+		x0, y0, x1, y1 := c(), c(), c(), c()
+		switch i % 4 {
+		case 1:
+			x1, y1 = x0, y0
+		case 2:
+			x1, y1 = x0+1e-200, y0 // its squared length underflows to 0
+		}
+		x, y := float64(int(c()))+0.5, float64(int(c()))+0.5
+		got, want := segmentDist(x, y, x0, y0, x1, y1), plain(x, y, x0, y0, x1, y1)
+		if math.Abs(got-want) > 1e-12*math.Max(1, want) {
+			t.Fatalf("segmentDist(%v, %v, %v, %v, %v, %v) = %v, want %v", x, y, x0, y0, x1, y1, got, want)
+		}
+	}
+}
