@@ -261,8 +261,15 @@ func box(x0, y0, x1, y1, pad float64) image.Rectangle {
 // and sending NaN to 0, so that box never overflows.
 func pixel(v float64) int {
 	const far = 1 << 24
-	if v != v {
+	// Compared by hand, small enough to inline: the builtin float min
+	// and max are calls in wasm.
+	switch {
+	case v != v:
 		return 0
+	case v < -far:
+		return -far
+	case v > far:
+		return far
 	}
-	return int(minf(maxf(v, -far), far))
+	return int(v)
 }

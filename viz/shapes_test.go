@@ -161,3 +161,25 @@ func TestSegmentDist(t *testing.T) {
 		}
 	}
 }
+
+// TestPixelSaturates: pixel is the plain saturating conversion (NaN to 0),
+// on the edges of its range and on random coordinates.
+func TestPixelSaturates(t *testing.T) {
+	const far = 1 << 24
+	plain := func(v float64) int {
+		if math.IsNaN(v) {
+			return 0
+		}
+		return int(math.Min(math.Max(v, -far), far))
+	}
+	vs := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), far, -far, far + 1, -far - 1, far - 0.5, 1e300, -1e300, 3.5, -3.5}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 10000 {
+		vs = append(vs, math.Floor((rng.Float64()*2-1)*math.Pow(2, float64(rng.IntN(40)))))
+	}
+	for _, v := range vs {
+		if got, want := pixel(v), plain(v); got != want {
+			t.Errorf("pixel(%v) = %d, want %d", v, got, want)
+		}
+	}
+}

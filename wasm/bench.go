@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/cornerloss/cornerloss/viz"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
 )
@@ -19,6 +20,8 @@ import (
 //	data-bench-ms, data-bench-ns-per-px   full recompute
 //	data-bench-edit-NAME-ms                each edit of app.BenchEdits
 //	data-bench-draw-ms                     render every panel and upload it
+//	data-bench-draw-pixels-ms              of which drawing the panels' pixels
+//	data-bench-draw-upload-ms              and handing them to Ebitengine
 //	data-bench-workers                     the step's workers (0: the page alone)
 //
 // Both ways time the same thing: a change (a recompute or an edit) from the
@@ -174,6 +177,22 @@ func (b *benchRun) step(g *game) {
 		}
 	case b.phase == len(edits)+1:
 		g.benchAttr("draw-ms", median(func(int) { g.render() }))
+		// Its two halves apart: drawing the panels' pixels, and handing
+		// the pixels drawn to Ebitengine (WritePixels).
+		g.benchAttr("draw-pixels-ms", median(func(int) {
+			for p, pi := range g.panels {
+				if pi.rgba != nil {
+					viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), viz.Panel(p), g.app.Frame())
+				}
+			}
+		}))
+		g.benchAttr("draw-upload-ms", median(func(int) {
+			for _, pi := range g.panels {
+				if pi.img != nil {
+					pi.img.WritePixels(pi.rgba.Pix)
+				}
+			}
+		}))
 	case b.phase == len(edits)+2:
 		g.page.body.attr("data-bench-done", "1")
 		return
