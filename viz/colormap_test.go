@@ -170,14 +170,16 @@ func lightness(r, g, b float64) float64 {
 }
 
 // TestFillSweep: Fill's fast paths give At(Norm(v)) byte for byte over a
-// sweep: float32s a few ulps either side of every entry's boundary and of
+// sweep (scales with few edges a bucket, coloured by edges.fill, and with
+// many, by find): float32s a few ulps either side of every entry's boundary and of
 // the domain's ends, and random bit patterns (NaN, ±Inf, subnormals, values
 // far outside the domain), under every kind of scale and each colormap.
 func TestFillSweep(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	scales := []Scale{{}, Linear(0, 1), Linear(-3, 7.5), Linear(2, 2), Linear(1e-30, 2e-30),
 		Log(1e-12, 1), Log(3e-7, 0.02), Symmetric(1e-4), Symmetric(0), Symmetric(5e3),
-		SymLog(1, 1e-6), SymLog(0, 0), SymLog(0.3, 1e-4), Log(1, 1)}
+		SymLog(1, 1e-6), SymLog(0, 0), SymLog(0.3, 1e-4), Log(1, 1),
+		Log(1, 1.5), Log(1e-30, 1e30), SymLog(1e-3, 1e-4), SymLog(1e30, 1e-30)}
 	for _, s := range scales {
 		var values []float32
 		lo, hi := s.Domain()
