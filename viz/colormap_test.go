@@ -170,8 +170,7 @@ func lightness(r, g, b float64) float64 {
 }
 
 // TestFillSweep: Fill's fast paths give At(Norm(v)) byte for byte over a
-// sweep (scales with few edges a bucket, coloured by edges.fill, and with
-// many, by find): float32s a few ulps either side of every entry's boundary and of
+// sweep: float32s a few ulps either side of every entry's boundary and of
 // the domain's ends, and random bit patterns (NaN, ±Inf, subnormals, values
 // far outside the domain), under every kind of scale and each colormap.
 func TestFillSweep(t *testing.T) {

@@ -1,9 +1,6 @@
 package viz
 
-import (
-	"encoding/binary"
-	"math"
-)
+import "math"
 
 // edges holds, for a logarithmic or symlog Scale, the smallest float32 that
 // falls in each colormap entry: entry k is the number of at[1:] at or below
@@ -11,20 +8,12 @@ import (
 // instead of a logarithm, which in wasm is several times faster, and gives
 // exactly the entry that At(s.Norm(v)) picks, since Norm is monotonic.
 type edges struct {
-	// at has edgeSteps +Infs past its 256 entries, which no finite v is
-	// at or above: word reads past entry 255 without testing k.
-	at [256 + edgeSteps]float32
+	at [256]float32
 	// start holds, for each of 4096 buckets of the float32s in order (sign,
 	// exponent and three bits of mantissa: eight buckets an octave), the
 	// entry of the bucket's smallest value: find steps up from there.
 	start [1 << bucketBits]uint8
-	// steps is the most edges inside one bucket: how many find may step.
-	steps int
 }
-
-// edgeSteps is the most steps word takes; a scale with more edges in a
-// bucket colours through find.
-const edgeSteps = 3
 
 const bucketBits = 12
 
@@ -65,13 +54,6 @@ func (s Scale) withEdges() Scale {
 			k++
 		}
 		e.start[b] = uint8(k)
-	}
-	for b := range len(e.start) - 1 {
-		e.steps = max(e.steps, int(e.start[b+1]-e.start[b]))
-	}
-	e.steps = max(e.steps, 255-int(e.start[len(e.start)-1]))
-	for k := 256; k < len(e.at); k++ {
-		e.at[k] = float32(math.Inf(1))
 	}
 	s.edges = e
 	return s
@@ -149,34 +131,4 @@ func (e *edges) find(v float32) int {
 		k++
 	}
 	return k
-}
-
-// fill colours values through lut into row, four bytes a value, bad for
-// NaN: lut[find(v)] for each, for an e of at most edgeSteps steps a
-// bucket. The steps are unrolled, each picking its colour by a
-// conditional move (the edges are in order, so the last edge at or below
-// v wins), where find's loop takes a jump or two for every pixel in wasm.
-func (e *edges) fill(row []uint8, values []float32, lut *[256][4]uint8, bad uint32) {
-	top := binary.LittleEndian.Uint32(lut[255][:])
-	for i, v := range values {
-		k := int(e.start[bucket(v)])
-		at := (*[edgeSteps + 1]float32)(e.at[k:])
-		c := binary.LittleEndian.Uint32(lut[k][:])
-		if at[1] <= v {
-			c = binary.LittleEndian.Uint32(lut[(k+1)&255][:])
-		}
-		if at[2] <= v {
-			c = binary.LittleEndian.Uint32(lut[(k+2)&255][:])
-		}
-		if at[3] <= v {
-			c = binary.LittleEndian.Uint32(lut[(k+3)&255][:])
-		}
-		if v > math.MaxFloat32 {
-			c = top // find's, past every edge
-		}
-		if v != v {
-			c = bad
-		}
-		binary.LittleEndian.PutUint32(row[4*i:], c)
-	}
 }

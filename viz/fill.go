@@ -20,11 +20,6 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 	// pixel takes one table look-up, stored as one 32-bit word, and the
 	// bad colour is chosen by a conditional move instead of a branch.
 	bad := binary.LittleEndian.Uint32(m.bad[:])
-	if e := s.edges; e != nil && e.steps <= edgeSteps {
-		e.fill(row, values, &m.lut, bad)
-		spread(dst, n, zoom)
-		return
-	}
 	if e := s.edges; e != nil {
 		for i, v := range values {
 			c := binary.LittleEndian.Uint32(m.lut[e.find(v)][:])
