@@ -15,10 +15,10 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 	n := len(values)
 	dst = dst[:4*zoom*n]
 	row := dst[:4*n]
-	// The loops below are written for Go's WebAssembly, where a jump that
-	// is taken costs a trip through the function's dispatch table: each
-	// pixel takes one table look-up, stored as one 32-bit word, and the
-	// bad colour is chosen by a conditional move instead of a branch.
+	// Each pixel is one 32-bit load from the table and one 32-bit store,
+	// the bad colour picked by a conditional move: colouring through
+	// rgba's [4]uint8, copied through memory, took 16.7 ns a pixel in
+	// wasm under Node against 4.3 (BenchmarkFill/linear).
 	bad := binary.LittleEndian.Uint32(m.bad[:])
 	if e := s.edges; e != nil {
 		for i, v := range values {
@@ -63,7 +63,7 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 }
 
 // word returns rgba(t) as one little-endian word, bad (the packed bad
-// colour) for NaN: the same entry, reached with fewer taken jumps.
+// colour) for NaN: the same entry, TestFillSweep checks.
 func (m *Colormap) word(t float64, bad uint32) uint32 {
 	k := 0
 	if t > 0 {

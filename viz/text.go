@@ -79,9 +79,8 @@ func Label(dst *image.RGBA, x, y int, s string, c color.Color) {
 		g := lookup(r)
 		x0, y0 := x+int(g.x), base+int(g.y)
 		w := int(g.w)
-		// The glyph's columns inside dst, found once: the loop over a row
-		// then tests nothing but the coverage (in wasm every taken jump
-		// costs a trip through the function's dispatch table).
+		// The glyph's rows and columns inside dst, found once: the loop
+		// over a row then tests nothing but the coverage.
 		i0, i1 := max(0, b.Min.X-x0), min(w, b.Max.X-x0)
 		for j := max(0, b.Min.Y-y0); i0 < i1 && j < min(int(g.h), b.Max.Y-y0); j++ {
 			at := int(g.off) + j*w
