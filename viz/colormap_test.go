@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -166,4 +167,47 @@ func lightness(r, g, b float64) float64 {
 		return 116*math.Cbrt(y) - 16
 	}
 	return 24389.0 / 27 * y
+}
+
+// TestFillSweep: Fill's fast paths give At(Norm(v)) byte for byte over a
+// sweep: float32s a few ulps either side of every entry's boundary and of
+// the domain's ends, and random bit patterns (NaN, ±Inf, subnormals, values
+// far outside the domain), under every kind of scale and each colormap.
+func TestFillSweep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	scales := []Scale{{}, Linear(0, 1), Linear(-3, 7.5), Linear(2, 2), Linear(1e-30, 2e-30),
+		Log(1e-12, 1), Log(3e-7, 0.02), Symmetric(1e-4), Symmetric(0), Symmetric(5e3),
+		SymLog(1, 1e-6), SymLog(0, 0), SymLog(0.3, 1e-4), Log(1, 1),
+		Log(1, 1.5), Log(1e-30, 1e30), SymLog(1e-3, 1e-4), SymLog(1e30, 1e-30)}
+	for _, s := range scales {
+		var values []float32
+		lo, hi := s.Domain()
+		for k := 0; k <= 256; k++ {
+			v := float32(s.inverse(float64(k) / 256))
+			if s.kind == linear || s.kind == unset {
+				v = float32(lo + (hi-lo)*float64(k)/256)
+			}
+			for range 4 {
+				v = math.Nextafter32(v, float32(math.Inf(-1)))
+			}
+			for range 9 {
+				values = append(values, v)
+				v = math.Nextafter32(v, float32(math.Inf(1)))
+			}
+		}
+		for range 3000 {
+			values = append(values, math.Float32frombits(rng.Uint32()))
+		}
+		values = append(values, float32(lo), float32(hi), 0, float32(math.Copysign(0, -1)))
+		for _, m := range []*Colormap{Viridis, Magma, CoolWarm, clampMap} {
+			dst := make([]uint8, 4*len(values))
+			m.Fill(dst, values, s)
+			for i, v := range values {
+				want := m.At(s.Norm(float64(v)))
+				if got := (color.RGBA{dst[4*i], dst[4*i+1], dst[4*i+2], dst[4*i+3]}); got != want {
+					t.Fatalf("%s under %+v: Fill(%g) = %v, At(Norm) = %v", m.Name(), s, v, got, want)
+				}
+			}
+		}
+	}
 }

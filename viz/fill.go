@@ -15,21 +15,36 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 	n := len(values)
 	dst = dst[:4*zoom*n]
 	row := dst[:4*n]
+	// Each pixel is one 32-bit load from the table and one 32-bit store,
+	// the bad colour picked by a conditional move: colouring through
+	// rgba's [4]uint8, copied through memory, took 16.7 ns a pixel in
+	// wasm under Node against 4.3 (BenchmarkFill/linear).
+	bad := binary.LittleEndian.Uint32(m.bad[:])
 	if e := s.edges; e != nil {
 		for i, v := range values {
-			c := m.bad
-			if v == v {
-				c = m.lut[e.find(v)]
+			c := binary.LittleEndian.Uint32(m.lut[e.find(v)][:])
+			if v != v {
+				c = bad
 			}
-			*(*[4]uint8)(row[4*i:]) = c
+			binary.LittleEndian.PutUint32(row[4*i:], c)
 		}
 		spread(dst, n, zoom)
 		return
 	}
 	switch s.kind {
-	case linear:
+	case linear, symmetric:
+		// Both are t = v·mul + add: symmetric's mul·v + 0.5, linear's
+		// (v − off)·mul, each kept in its own order of operations so that
+		// t rounds as Norm's does.
+		off, mul := s.off, s.mul
+		if s.kind == symmetric {
+			for i, v := range values {
+				binary.LittleEndian.PutUint32(row[4*i:], m.word(float64(v)*mul+0.5, bad))
+			}
+			break
+		}
 		for i, v := range values {
-			*(*[4]uint8)(row[4*i:]) = m.rgba((float64(v) - s.off) * s.mul)
+			binary.LittleEndian.PutUint32(row[4*i:], m.word((float64(v)-off)*mul, bad))
 		}
 	case logarithmic:
 		for i, v := range values {
@@ -37,18 +52,31 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 			if float64(v) > s.lo || v != v {
 				t = (math.Log10(float64(v)) - s.off) * s.mul
 			}
-			*(*[4]uint8)(row[4*i:]) = m.rgba(t)
-		}
-	case symmetric:
-		for i, v := range values {
-			*(*[4]uint8)(row[4*i:]) = m.rgba(float64(v)*s.mul + 0.5)
+			binary.LittleEndian.PutUint32(row[4*i:], m.word(t, bad))
 		}
 	case symlog:
 		for i, v := range values {
-			*(*[4]uint8)(row[4*i:]) = m.rgba(symlogY(float64(v), s.thresh)*s.mul + 0.5)
+			binary.LittleEndian.PutUint32(row[4*i:], m.word(symlogY(float64(v), s.thresh)*s.mul+0.5, bad))
 		}
 	}
 	spread(dst, n, zoom)
+}
+
+// word returns rgba(t) as one little-endian word, bad (the packed bad
+// colour) for NaN: the same entry, TestFillSweep checks.
+func (m *Colormap) word(t float64, bad uint32) uint32 {
+	k := 0
+	if t > 0 {
+		k = 255
+		if t < 1 {
+			k = int(t * 256)
+		}
+	}
+	c := binary.LittleEndian.Uint32(m.lut[k&255][:])
+	if t != t {
+		c = bad
+	}
+	return c
 }
 
 // spread widens the n pixels at the start of dst to zoom copies of each, in

@@ -18,14 +18,27 @@ func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 		return
 	}
 	k := inkOf(c)
-	if k.a != 0xffff {
-		paint(dst, r, c, func(x, y float64) float64 { return 1 })
+	n := 4 * r.Dx()
+	if k.a == 0 {
 		return
 	}
-	px := [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255}
-	for y := r.Min.Y; y < r.Max.Y; y++ {
+	if k.a != 0xffff {
+		// What paint gives at full coverage, without a call per pixel.
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			i := dst.PixOffset(r.Min.X, y)
+			for row := dst.Pix[i : i+n]; len(row) >= 4; row = row[4:] {
+				k.over(row, 255)
+			}
+		}
+		return
+	}
+	// The first row is filled, the others copied from it: one copy a row.
+	first := dst.PixOffset(r.Min.X, r.Min.Y)
+	line := dst.Pix[first : first+n]
+	put(line, [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255})
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
 		i := dst.PixOffset(r.Min.X, y)
-		put(dst.Pix[i:i+4*r.Dx()], px)
+		copy(dst.Pix[i:i+n], line)
 	}
 }
 
@@ -33,8 +46,9 @@ func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 // round caps.
 func Line(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
 	h := width / 2
+	seg := newSegment(x0, y0, x1, y1)
 	paintRows(dst, box(x0, y0, x1, y1, h+1), c, capsuleRows(x0, y0, x1, y1, h+1), func(x, y float64) float64 {
-		return h + 0.5 - segmentDist(x, y, x0, y0, x1, y1)
+		return h + 0.5 - seg.dist(x, y)
 	})
 }
 
@@ -108,8 +122,9 @@ func Arrow(dst *image.RGBA, x0, y0, x1, y1, width float64, c color.Color) {
 		}
 		return lo, hi, 0, 0
 	}
+	seg := newSegment(x0, y0, sx, sy)
 	paintRows(dst, box(x0, y0, x1, y1, head+1), c, rows, func(x, y float64) float64 {
-		shaft := h + 0.5 - segmentDist(x, y, x0, y0, sx, sy)
+		shaft := h + 0.5 - seg.dist(x, y)
 		if head := tri.cover(x, y); head > shaft {
 			return head
 		}
@@ -157,18 +172,31 @@ func ringRows(cx, cy, rin, rout float64) span {
 
 // segmentDist returns the distance from (x, y) to the segment (x0, y0)–(x1, y1).
 func segmentDist(x, y, x0, y0, x1, y1 float64) float64 {
+	return newSegment(x0, y0, x1, y1).dist(x, y)
+}
+
+// segment is a segment ready for distances: what segmentDist computes of
+// the segment alone, computed once for all the pixels of a shape (and the
+// distance small enough to inline in a shape's coverage).
+type segment struct{ x0, y0, dx, dy, l float64 }
+
+func newSegment(x0, y0, x1, y1 float64) segment {
 	dx, dy := x1-x0, y1-y0
-	t := 0.0
-	if l := dx*dx + dy*dy; l > 0 {
-		// Compared by hand: the builtin float min and max are calls in wasm.
-		switch t = ((x-x0)*dx + (y-y0)*dy) / l; {
-		case t < 0:
-			t = 0
-		case t > 1:
-			t = 1
-		}
+	return segment{x0, y0, dx, dy, dx*dx + dy*dy}
+}
+
+// dist returns the distance from (x, y) to s.
+func (s segment) dist(x, y float64) float64 {
+	px, py := x-s.x0, y-s.y0
+	// Compared by hand: the builtin float min and max are calls in wasm.
+	// A segment of length 0 is its first point.
+	t := (px*s.dx + py*s.dy) / s.l
+	if !(s.l > 0) || t < 0 {
+		t = 0
+	} else if t > 1 {
+		t = 1
 	}
-	return dist(x-x0-t*dx, y-y0-t*dy)
+	return dist(px-t*s.dx, py-t*s.dy)
 }
 
 // dist is the length of (dx, dy). The shapes' coordinates are saturated
@@ -233,8 +261,15 @@ func box(x0, y0, x1, y1, pad float64) image.Rectangle {
 // and sending NaN to 0, so that box never overflows.
 func pixel(v float64) int {
 	const far = 1 << 24
-	if v != v {
+	// Compared by hand, small enough to inline: the builtin float min
+	// and max are calls in wasm.
+	switch {
+	case v != v:
 		return 0
+	case v < -far:
+		return -far
+	case v > far:
+		return far
 	}
-	return int(minf(maxf(v, -far), far))
+	return int(v)
 }

@@ -3,7 +3,10 @@ package viz
 import (
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -102,5 +105,81 @@ func TestFillRectBlends(t *testing.T) {
 	FillRect(img, image.Rect(0, 0, 1, 1), color.RGBA{255, 255, 255, 100})
 	if c := img.RGBAAt(0, 0); c != paper {
 		t.Errorf("white over white = %v", c)
+	}
+}
+
+// TestFillRectAsDraw: FillRect gives, byte for byte, what image/draw's
+// Porter-Duff "over" of a uniform colour gives, over a random background,
+// opaque and translucent, clipped by the image's edges.
+func TestFillRectAsDraw(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	colors := []color.Color{halo, white, textColor, color.NRGBA{0x1f, 0x77, 0xb4, 90}, color.NRGBA{200, 10, 40, 1}, color.NRGBA{9, 9, 9, 254}}
+	for trial := range 60 {
+		got := image.NewRGBA(image.Rect(-3, 2, 37, 29))
+		for i := range got.Pix {
+			got.Pix[i] = uint8(rng.IntN(256))
+		}
+		want := image.NewRGBA(got.Rect)
+		copy(want.Pix, got.Pix)
+		r := image.Rect(rng.IntN(50)-8, rng.IntN(40)-5, rng.IntN(50)-8, rng.IntN(40)-5).Canon()
+		c := colors[trial%len(colors)]
+		FillRect(got, r, c)
+		draw.Draw(want, r, image.NewUniform(c), image.Point{}, draw.Over)
+		if !slices.Equal(got.Pix, want.Pix) {
+			t.Fatalf("trial %d: FillRect(%v, %v) differs from draw.Over", trial, r, c)
+		}
+	}
+}
+
+// TestSegmentDist: the distance a segment computes once for all its
+// pixels is, to the bit, the plain formula's (the projection clamped to
+// the segment, the first point for a segment of length 0), on random
+// segments, points and degenerate segments.
+func TestSegmentDist(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	plain := func(x, y, x0, y0, x1, y1 float64) float64 {
+		dx, dy := x1-x0, y1-y0
+		u := 0.0
+		if l := dx*dx + dy*dy; l > 0 {
+			u = math.Min(math.Max(((x-x0)*dx+(y-y0)*dy)/l, 0), 1)
+		}
+		return math.Hypot(x-x0-u*dx, y-y0-u*dy)
+	}
+	c := func() float64 { return rng.Float64()*200 - 100 }
+	for i := range 20000 {
+		x0, y0, x1, y1 := c(), c(), c(), c()
+		switch i % 4 {
+		case 1:
+			x1, y1 = x0, y0
+		case 2:
+			x1, y1 = x0+1e-200, y0 // its squared length underflows to 0
+		}
+		x, y := float64(int(c()))+0.5, float64(int(c()))+0.5
+		got, want := segmentDist(x, y, x0, y0, x1, y1), plain(x, y, x0, y0, x1, y1)
+		if math.Abs(got-want) > 1e-12*math.Max(1, want) {
+			t.Fatalf("segmentDist(%v, %v, %v, %v, %v, %v) = %v, want %v", x, y, x0, y0, x1, y1, got, want)
+		}
+	}
+}
+
+// TestPixelSaturates: pixel is the plain saturating conversion (NaN to 0),
+// on the edges of its range and on random coordinates.
+func TestPixelSaturates(t *testing.T) {
+	const far = 1 << 24
+	plain := func(v float64) int {
+		if math.IsNaN(v) {
+			return 0
+		}
+		return int(math.Min(math.Max(v, -far), far))
+	}
+	vs := []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), far, -far, far + 1, -far - 1, far - 0.5, 1e300, -1e300, 3.5, -3.5}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 10000 {
+		vs = append(vs, math.Floor((rng.Float64()*2-1)*math.Pow(2, float64(rng.IntN(40)))))
+	}
+	for _, v := range vs {
+		if got, want := pixel(v), plain(v); got != want {
+			t.Errorf("pixel(%v) = %d, want %d", v, got, want)
+		}
 	}
 }

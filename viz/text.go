@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"slices"
@@ -73,26 +74,26 @@ func Label(dst *image.RGBA, x, y int, s string, c color.Color) {
 	b := dst.Rect
 	base := y + fontAscent
 	solid := k.a == 0xffff
-	full := [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 0xff}
+	full := binary.LittleEndian.Uint32([]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 0xff})
 	for _, r := range s {
 		g := lookup(r)
 		x0, y0 := x+int(g.x), base+int(g.y)
 		w := int(g.w)
-		for j := range int(g.h) {
-			py := y0 + j
-			if py < b.Min.Y || py >= b.Max.Y {
-				continue
-			}
-			row := fontMask[int(g.off)+j*w : int(g.off)+j*w+w]
-			for i := range w {
-				px := x0 + i
-				if a := row[i]; a != 0 && px >= b.Min.X && px < b.Max.X {
-					p := dst.Pix[dst.PixOffset(px, py):]
-					if a == 0xff && solid {
-						*(*[4]uint8)(p) = full // what over gives, without its divisions
-						continue
-					}
-					k.over(p, uint32(a))
+		// The glyph's rows and columns inside dst, found once: the loop
+		// over a row then tests nothing but the coverage.
+		i0, i1 := max(0, b.Min.X-x0), min(w, b.Max.X-x0)
+		for j := max(0, b.Min.Y-y0); i0 < i1 && j < min(int(g.h), b.Max.Y-y0); j++ {
+			at := int(g.off) + j*w
+			row := fontMask[at+i0 : at+i1]
+			p := dst.Pix[dst.PixOffset(x0+i0, y0+j):]
+			p = p[:4*len(row)]
+			for i := range len(row) {
+				switch a := row[i]; {
+				case a == 0:
+				case a == 0xff && solid:
+					binary.LittleEndian.PutUint32(p[4*i:], full) // what over gives, without its divisions
+				default:
+					k.over(p[4*i:], uint32(a))
 				}
 			}
 		}

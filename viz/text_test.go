@@ -3,6 +3,8 @@ package viz
 import (
 	"image"
 	"image/color"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -101,4 +103,45 @@ func inked(img *image.RGBA, bg color.RGBA) image.Rectangle {
 		}
 	}
 	return r
+}
+
+// TestLabelAsPlain: Label gives, byte for byte, what blending each
+// glyph's coverage pixel by pixel gives (ink.over, every pixel tested
+// against the clip, no shortcut for the solid ones), over a random
+// background, clipped by sub-images on every side, in opaque and
+// translucent colours, with glyphs of the Latin and Chinese sets.
+func TestLabelAsPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	texts := []string{"Wg_0.25|j", "focal term · tl · class 2", "dL/dlogit −1e-4", "焦点损失 · 类别"}
+	colors := []color.Color{textColor, dimColor, white, halo, color.NRGBA{0xd6, 0x27, 0x28, 120}}
+	bg := image.NewRGBA(image.Rect(0, 0, 200, 40))
+	for trial := range 200 {
+		for i := range bg.Pix {
+			bg.Pix[i] = uint8(rng.IntN(256))
+		}
+		clip := image.Rect(rng.IntN(60), rng.IntN(20), 140+rng.IntN(60), 20+rng.IntN(20))
+		got := image.NewRGBA(bg.Rect)
+		copy(got.Pix, bg.Pix)
+		want := image.NewRGBA(bg.Rect)
+		copy(want.Pix, bg.Pix)
+		s, c := texts[trial%len(texts)], colors[trial%len(colors)]
+		x, y := rng.IntN(80)-10, rng.IntN(30)-8
+		Label(got.SubImage(clip).(*image.RGBA), x, y, s, c)
+		k, pen := inkOf(c), x
+		for _, r := range s {
+			g := lookup(r)
+			for j := range int(g.h) {
+				for i := range int(g.w) {
+					p := image.Pt(pen+int(g.x)+i, y+fontAscent+int(g.y)+j)
+					if a := fontMask[int(g.off)+j*int(g.w)+i]; a != 0 && p.In(clip) {
+						k.over(want.Pix[want.PixOffset(p.X, p.Y):], uint32(a))
+					}
+				}
+			}
+			pen += int(g.adv)
+		}
+		if !slices.Equal(got.Pix, want.Pix) {
+			t.Fatalf("trial %d: Label(%q at %d,%d in %v, %v) differs from the plain blend", trial, s, x, y, clip, c)
+		}
+	}
 }

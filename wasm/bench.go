@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/cornerloss/cornerloss/viz"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
 )
@@ -19,6 +20,9 @@ import (
 //	data-bench-ms, data-bench-ns-per-px   full recompute
 //	data-bench-edit-NAME-ms                each edit of app.BenchEdits
 //	data-bench-draw-ms                     render every panel and upload it
+//	data-bench-draw-warm-ms                the same after drawWarmup redraws
+//	data-bench-draw-pixels-ms              of which drawing the panels' pixels
+//	data-bench-draw-upload-ms              and handing them to Ebitengine
 //	data-bench-workers                     the step's workers (0: the page alone)
 //
 // Both ways time the same thing: a change (a recompute or an edit) from the
@@ -86,6 +90,10 @@ func (g *game) benchAttr(name string, ms float64) {
 // this 2-core machine, 2026-12-02), where the page's thread, tiered up by
 // its start-up, is at its speed from its first run.
 const pooledWarmup = 20
+
+// drawWarmup is how many redraws precede data-bench-draw-warm-ms: as
+// many as a pooled phase's warm-up, for the same reason.
+const drawWarmup = pooledWarmup
 
 // pooledTimeout bounds the wait for the workers' answer to one run: a
 // worker that never answers fails the bench instead of freezing the page.
@@ -174,6 +182,30 @@ func (b *benchRun) step(g *game) {
 		}
 	case b.phase == len(edits)+1:
 		g.benchAttr("draw-ms", median(func(int) { g.render() }))
+		// Then once V8 has optimised the drawing code: the figure above
+		// times the first redraws since the page loaded, whose functions
+		// partly still run V8's baseline code (the optimising compiles
+		// run in the background once a function has run a while; see
+		// pooledWarmup). Its two halves apart too: drawing the panels'
+		// pixels, and handing them to Ebitengine (WritePixels).
+		for range drawWarmup {
+			g.render()
+		}
+		g.benchAttr("draw-warm-ms", median(func(int) { g.render() }))
+		g.benchAttr("draw-pixels-ms", median(func(int) {
+			for p, pi := range g.panels {
+				if pi.rgba != nil {
+					viz.DrawPanel(pi.rgba, pi.rgba.Bounds(), viz.Panel(p), g.app.Frame())
+				}
+			}
+		}))
+		g.benchAttr("draw-upload-ms", median(func(int) {
+			for _, pi := range g.panels {
+				if pi.img != nil {
+					pi.img.WritePixels(pi.rgba.Pix)
+				}
+			}
+		}))
 	case b.phase == len(edits)+2:
 		g.page.body.attr("data-bench-done", "1")
 		return
