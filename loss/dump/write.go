@@ -19,32 +19,31 @@ type Array struct {
 	Data  any
 }
 
-// compressors are the deflate compressors of entries written, one pool a
-// level: each holds over half a MB of tables (even at NoCompression) and an
-// archive has a dozen entries (archive/zip pools its own the same way).
-var compressors = map[int]*sync.Pool{flate.BestSpeed: {}, flate.NoCompression: {}}
+// compressors are the deflate compressors of entries written: each holds
+// over half a MB of tables and an archive has a dozen entries (archive/zip
+// pools its own the same way).
+var compressors sync.Pool
 
-// pooled is a zip.Compressor at level, from and back to its pool.
-func pooled(level int) zip.Compressor {
-	return func(out io.Writer) (io.WriteCloser, error) {
-		if fw, ok := compressors[level].Get().(*flate.Writer); ok {
-			fw.Reset(out)
-			return pooledFlate{fw, level}, nil
-		}
-		fw, err := flate.NewWriter(out, level)
-		return pooledFlate{fw, level}, err
+// Targets are mostly zeros: the fastest level compresses them as well as
+// the default one does, several times faster.
+const level = flate.BestSpeed
+
+// pooled is a zip.Compressor from and back to compressors.
+func pooled(out io.Writer) (io.WriteCloser, error) {
+	if fw, ok := compressors.Get().(*flate.Writer); ok {
+		fw.Reset(out)
+		return pooledFlate{fw}, nil
 	}
+	fw, err := flate.NewWriter(out, level)
+	return pooledFlate{fw}, err
 }
 
 // pooledFlate gives its compressor back to its pool when closed.
-type pooledFlate struct {
-	*flate.Writer
-	level int
-}
+type pooledFlate struct{ *flate.Writer }
 
 func (w pooledFlate) Close() error {
 	err := w.Writer.Close()
-	compressors[w.level].Put(w.Writer)
+	compressors.Put(w.Writer)
 	return err
 }
 
@@ -56,22 +55,8 @@ func (w pooledFlate) Close() error {
 // found by per-element reflection, and marshals element by element (a
 // 10 MB float32 array takes 0.6 s against 0.03 s here).
 func WriteNPZ(w io.Writer, arrays []Array) error {
-	// Targets are mostly zeros: the fastest level compresses them as well
-	// as the default one does, several times faster.
-	return writeNPZ(w, arrays, pooled(flate.BestSpeed))
-}
-
-// WriteNPZStored is WriteNPZ with each entry's deflate stream made of
-// stored blocks: an archive every reader inflates, written with no
-// compressing, for the page's own warm-up dump (wasm/warm.go), where every
-// MB allocated is a MB its memory keeps.
-func WriteNPZStored(w io.Writer, arrays []Array) error {
-	return writeNPZ(w, arrays, pooled(flate.NoCompression))
-}
-
-func writeNPZ(w io.Writer, arrays []Array, compressor zip.Compressor) error {
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, compressor)
+	zw.RegisterCompressor(zip.Deflate, pooled)
 	for _, a := range arrays {
 		if err := writeNPY(zw, a); err != nil {
 			return err
