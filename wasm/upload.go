@@ -452,7 +452,9 @@ func parseFiles(u *upload, p *pauser, show func(done, total int64)) ([]*dump.Dum
 		}
 		defer jsio.ReleaseElsewhere()
 	}
-	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Progress: func(done, total int64) {
+	// ?alloc=cleared: arrays cleared before decoding, as make does (one
+	// long frame for the B=5 dump's logits), to compare.
+	opt := dump.Options{MaxBytes: maxDumpBytes, Inflate: inflater(), Cleared: linkQuery().Get("alloc") == "cleared", Progress: func(done, total int64) {
 		if p.due() && total > 0 {
 			if show != nil {
 				show(done, total)

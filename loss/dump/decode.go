@@ -32,12 +32,22 @@ type payload struct {
 	done     int64
 	total    int64
 	progress func(done, total int64)
+	cleared  bool // Options.Cleared
 }
 
-func newPayload(total int64, progress func(done, total int64)) *payload {
+func newPayload(total int64, opt Options) *payload {
 	// A small dump needs no more buffer than its size (at least one float64).
 	size := max(8, min(chunkBytes, total))
-	return &payload{buf: make([]byte, size), total: total, progress: progress}
+	return &payload{buf: make([]byte, size), total: total, progress: opt.Progress, cleared: opt.Cleared}
+}
+
+// alloc returns n elements for decode to fill: uncleared unless
+// Options.Cleared.
+func alloc[T element](p *payload, n int64) []T {
+	if p.cleared {
+		return make([]T, n)
+	}
+	return uncleared[T](int(n))
 }
 
 // tick reports n more bytes read.
@@ -54,11 +64,13 @@ type converter[T any] func(dst []T, src []byte, d dtype) int
 
 // decode reads the payload of the array h from r into a new row-major
 // slice. Fortran-order payloads come in disk order and are transposed.
-func decode[T any](p *payload, r io.Reader, h header, conv converter[T]) ([]T, error) {
-	dst := make([]T, h.count)
+// Every element is written (the allocation is not cleared: alloc), or
+// an error returned.
+func decode[T element](p *payload, r io.Reader, h header, conv converter[T]) ([]T, error) {
+	dst := alloc[T](p, h.count)
 	disk := dst
 	if h.fortran {
-		disk = make([]T, h.count)
+		disk = alloc[T](p, h.count)
 	}
 	per := len(p.buf) / h.dtype.size
 	for i := 0; i < len(disk); {

@@ -46,6 +46,10 @@ type Options struct {
 	// so that a run's summary never holds a dump's logits whole. Every
 	// check and error stays as without it.
 	HeatPlane func(sh loss.Shape, c loss.Corner, stack, image, class int, x, y []float32)
+	// Cleared makes the arrays as make does, cleared before they are
+	// decoded into, rather than uncleared (see uncleared): the page's
+	// ?alloc=cleared, to compare.
+	Cleared bool
 }
 
 // Inflater inflates raw deflate data: see Options.Inflate.

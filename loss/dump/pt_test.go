@@ -543,7 +543,7 @@ func TestPTViews(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := *entries[0].hdr
-		got, err := decode(newPayload(h.count*4, nil), r, h, toFloat32)
+		got, err := decode(newPayload(h.count*4, Options{}), r, h, toFloat32)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -653,7 +653,7 @@ func TestPTLegacyStorageView(t *testing.T) {
 	}
 	r, _ := entries[0].open()
 	h := *entries[0].hdr
-	got, err := decode(newPayload(h.count*4, nil), r, h, toFloat32)
+	got, err := decode(newPayload(h.count*4, Options{}), r, h, toFloat32)
 	if err != nil || fmt.Sprint(got) != "[5 6 7]" {
 		t.Errorf("view (4, 8) from 1: %v, %v; want [5 6 7]", got, err)
 	}

@@ -78,7 +78,7 @@ func readEntries(file string, entries []entry, warnings []string, opt Options) (
 	d.TagsFromMaps, d.RegrsFromMaps = l.tagMaps, l.regrMaps
 	rd.openAhead(l)
 	defer rd.closeAhead()
-	p := newPayload(total+rd.optionalSize(), opt.Progress)
+	p := newPayload(total+rd.optionalSize(), opt)
 	if d.Input, err = rd.decode(l, p); err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (rd *reading) values(p *payload, name string) ([]float32, error) {
 }
 
 // read1 decodes the payload of one array.
-func read1[T any](rd *reading, p *payload, name string, conv converter[T]) ([]T, error) {
+func read1[T element](rd *reading, p *payload, name string, conv converter[T]) ([]T, error) {
 	r, err := rd.openPayload(p, name)
 	if err != nil {
 		return nil, err

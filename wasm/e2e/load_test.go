@@ -291,7 +291,7 @@ func BenchmarkPageUpload(b *testing.B) {
 				if slices.Contains([]string{"", "?inflate=page", "?upload=worker", "?inflate=go"}, q) {
 					continue
 				}
-				b.Logf("%.0f MB, %q: change to ok: %v ms, longest frames %v ms", sz.bytes/1e6, q, fig["ok"], fig["uploadMaxFrameMs"])
+				b.Logf("%.0f MB, %q: change to ok: %v ms, longest frames %v ms, memory growth %v B", sz.bytes/1e6, q, fig["ok"], fig["uploadMaxFrameMs"], fig["uploadMemoryGrowth"])
 			}
 			if got := figs["?upload=worker"]["uploadInWorker"]; slices.Contains(got, 0) {
 				b.Errorf("?upload=worker: an upload was read on the page, not in the worker: %v", got)
@@ -318,7 +318,7 @@ func uploadRounds(b *testing.B) int {
 // bytes, each metric's unit ending in suffix. (Inline in the b.Loop body,
 // this crashes the Go 1.26.8 compiler.)
 func reportUpload(b *testing.B, fig map[string][]float64, size float64, suffix string) {
-	b.Logf("%.0f MB: change to ok: %v ms, longest frames %v ms", size/1e6, fig["ok"], fig["uploadMaxFrameMs"])
+	b.Logf("%.0f MB: change to ok: %v ms, longest frames %v ms, memory growth %v B", size/1e6, fig["ok"], fig["uploadMaxFrameMs"], fig["uploadMemoryGrowth"])
 	b.ReportMetric(median(fig["ok"]), "ms/upload"+suffix)
 	b.ReportMetric(median(fig["drawn"]), "ms/upload-drawn"+suffix)
 	b.ReportMetric(size/1e6, "MB/dump"+suffix)
