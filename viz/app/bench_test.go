@@ -22,6 +22,17 @@ func benchApp(b *testing.B, conv loss.Convention) *App {
 	return a
 }
 
+// BenchmarkNew is the page's start on its default scene: build it, evaluate
+// it, and make the viewed maps (as WebAssembly, what runs between main and
+// the scene's mark on a first visit, there in V8's baseline code: run it
+// under node --liftoff --no-wasm-tier-up to see that).
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		New()
+	}
+}
+
 // BenchmarkRecompute is the page's full recompute (?bench=coco): every row
 // of every plane, the terms, and the maps of the viewed class, under each
 // convention.
