@@ -32,19 +32,17 @@ func (m *Colormap) fill(dst []uint8, values []float32, s Scale, zoom int) {
 		return
 	}
 	switch s.kind {
-	case linear, symmetric:
-		// Both are t = v·mul + add: symmetric's mul·v + 0.5, linear's
-		// (v − off)·mul, each kept in its own order of operations so that
-		// t rounds as Norm's does.
+	case linear:
+		// Each kind keeps Norm's order of operations, so that t rounds as
+		// Norm's does.
 		off, mul := s.off, s.mul
-		if s.kind == symmetric {
-			for i, v := range values {
-				binary.LittleEndian.PutUint32(row[4*i:], m.word(float64(v)*mul+0.5, bad))
-			}
-			break
-		}
 		for i, v := range values {
 			binary.LittleEndian.PutUint32(row[4*i:], m.word((float64(v)-off)*mul, bad))
+		}
+	case symmetric:
+		mul := s.mul
+		for i, v := range values {
+			binary.LittleEndian.PutUint32(row[4*i:], m.word(float64(v)*mul+0.5, bad))
 		}
 	case logarithmic:
 		for i, v := range values {

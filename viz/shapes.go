@@ -18,10 +18,10 @@ func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 		return
 	}
 	k := inkOf(c)
-	n := 4 * r.Dx()
 	if k.a == 0 {
 		return
 	}
+	n := 4 * r.Dx()
 	if k.a != 0xffff {
 		// What paint gives at full coverage, without a call per pixel.
 		for y := r.Min.Y; y < r.Max.Y; y++ {
