@@ -318,7 +318,7 @@ func (g *game) parse(u *upload) {
 // can take two slices: slices of 8 ms kept the longest frames of the 36
 // and 54 MB uploads at 42 and 46 ms (medians of three, against 59 and 62
 // with 20 ms slices, alternating, 2026-12-02), no slower: a pause is a
-// message, not a timer.
+// message, not a timer (?yield=timer sleeps instead, to compare).
 type pauser struct{ last time.Time }
 
 const slice = 8 * time.Millisecond
@@ -331,9 +331,15 @@ func (p *pauser) due() bool {
 }
 
 func (p *pauser) pause() {
-	jsio.Yield()
+	if yieldByTimer() {
+		time.Sleep(time.Millisecond)
+	} else {
+		jsio.Yield()
+	}
 	p.last = time.Now()
 }
+
+var yieldByTimer = sync.OnceValue(func() bool { return linkQuery().Get("yield") == "timer" })
 
 // rowsBySlices returns the rows' sums of an evaluator of in under opt
 // (loss.Evaluator.RowState), computed a few planes at a time with a pause

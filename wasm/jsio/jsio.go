@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -180,8 +179,7 @@ func Clock() float64 {
 // done what was due (a frame, input, messages): it waits for a message
 // posted to itself. A timer (time.Sleep) fires a millisecond later at the
 // earliest, and four once timers nest, the thread idle meanwhile, some 75
-// times in an upload of the 36 MB dump. ?yield=timer sleeps instead, to
-// compare.
+// times in an upload of the 36 MB dump. Without MessageChannel it sleeps.
 func Yield() {
 	if port := yieldPort(); port.Truthy() {
 		port.Call("postMessage", nil)
@@ -194,9 +192,8 @@ func Yield() {
 var (
 	yielded   = make(chan struct{}, 16) // a wake per message posted: each Yield takes one
 	yieldPort = sync.OnceValue(func() js.Value {
-		g := js.Global()
-		mc := g.Get("MessageChannel")
-		if mc.Type() != js.TypeFunction || strings.Contains(g.Get("location").Get("search").String(), "yield=timer") {
+		mc := js.Global().Get("MessageChannel")
+		if mc.Type() != js.TypeFunction {
 			return js.Undefined()
 		}
 		ch := mc.New()
