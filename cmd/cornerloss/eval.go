@@ -37,7 +37,7 @@ func runEval(args []string, stdout, _ io.Writer) error {
 		if npys {
 			rep, err = evalNPYs(pos, o)
 		} else {
-			rep, err = evalOne(pos[0], o)
+			rep, err = evalOne(pos[0], o, nil)
 		}
 		switch {
 		case err != nil:

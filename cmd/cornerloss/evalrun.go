@@ -26,15 +26,18 @@ type evaluated struct {
 
 // evalAll reads and evaluates every dump on a pool of GOMAXPROCS workers,
 // so that at most that many dumps are in memory at once, and keeps only
-// their reports.
+// their reports. Each worker reads its dumps into the memory of its last
+// one (dump.Buffers): fresh arrays for each dump made two cores spend a
+// third more CPU on a run than one.
 func evalAll(paths []string, o loss.Options) []evaluated {
 	out := make([]evaluated, len(paths))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
 		wg.Go(func() {
+			var bufs dump.Buffers
 			for i := range jobs {
-				out[i].rep, out[i].err = evalOne(paths[i], o)
+				out[i].rep, out[i].err = evalOne(paths[i], o, &bufs)
 			}
 		})
 	}
@@ -49,15 +52,15 @@ func evalAll(paths []string, o loss.Options) []evaluated {
 // evalOne reads one dump and returns its report. A panic (a bug: the
 // reader refuses bad input) becomes that dump's error, as run makes it
 // the program's: a worker's panic would otherwise end every other dump.
-func evalOne(path string, o loss.Options) (rep *report, err error) {
+func evalOne(path string, o loss.Options, bufs *dump.Buffers) (rep *report, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			rep, err = nil, fmt.Errorf("%s: internal error: %v", path, p)
 		}
 	}()
-	d, err := readDump(path)
+	d, err := dump.ReadFile(path, dump.Options{Buffers: bufs})
 	if err != nil {
-		return nil, err
+		return nil, fileError(path, err)
 	}
 	return evalDump(path, d, o)
 }

@@ -32,20 +32,34 @@ type payload struct {
 	done     int64
 	total    int64
 	progress func(done, total int64)
-	cleared  bool // Options.Cleared
+	cleared  bool     // Options.Cleared
+	bufs     *Buffers // Options.Buffers
 }
 
 func newPayload(total int64, opt Options) *payload {
 	// A small dump needs no more buffer than its size (at least one float64).
 	size := max(8, min(chunkBytes, total))
-	return &payload{buf: make([]byte, size), total: total, progress: opt.Progress, cleared: opt.Cleared}
+	p := &payload{total: total, progress: opt.Progress, cleared: opt.Cleared, bufs: opt.Buffers}
+	if b := p.bufs; b != nil {
+		b.reset()
+		if cap(b.stage) < int(size) {
+			b.stage = make([]byte, size)
+		}
+		p.buf = b.stage[:size]
+		return p
+	}
+	p.buf = make([]byte, size)
+	return p
 }
 
 // alloc returns n elements for decode to fill: uncleared unless
-// Options.Cleared.
+// Options.Cleared, from Options.Buffers when given.
 func alloc[T element](p *payload, n int64) []T {
 	if p.cleared {
 		return make([]T, n)
+	}
+	if p.bufs != nil {
+		return reused[T](p.bufs, int(n))
 	}
 	return uncleared[T](int(n))
 }

@@ -50,6 +50,9 @@ type Options struct {
 	// decoded into, rather than uncleared (see uncleared): the page's
 	// ?alloc=cleared, to compare.
 	Cleared bool
+	// Buffers, if set, gives the arrays the memory of the last read with
+	// the same Buffers, whose Dump must no longer be used (see Buffers).
+	Buffers *Buffers
 }
 
 // Inflater inflates raw deflate data: see Options.Inflate.

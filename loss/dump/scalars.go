@@ -32,7 +32,9 @@ func (rd *reading) scalar(p *payload, name string) (*int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &v[0], nil
+	// A copy: v may be memory the next read reuses (Options.Buffers).
+	n := v[0]
+	return &n, nil
 }
 
 // optionalSize is the stored size of the optional arrays present, for the

@@ -150,6 +150,11 @@ func answerStep(self js.Value, p *steppool.Part, errMsg string, start time.Time,
 	self.Call("postMessage", out, []any{arr.Get("buffer")})
 }
 
+// runBuffers is the memory of the last job's arrays, which the next job's
+// take (jobs run one at a time): a run's dumps share their shapes, so a
+// worker allocates its arrays once, not once a dump.
+var runBuffers dump.Buffers
+
 // run does one job; nothing it meets escapes as a panic.
 func run(msg js.Value) (reply timeline.Reply) {
 	start := time.Now()
@@ -183,6 +188,7 @@ func run(msg js.Value) (reply timeline.Reply) {
 		return reply
 	}
 	r := jsio.NewBytes(arr)
+	opt.Buffers = &runBuffers
 	reply.Step = timeline.Read(job.Name, r, r.N, job.Options, opt)
 	return reply
 }
