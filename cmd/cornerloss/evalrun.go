@@ -27,8 +27,8 @@ type evaluated struct {
 // evalAll reads and evaluates every dump on a pool of GOMAXPROCS workers,
 // so that at most that many dumps are in memory at once, and keeps only
 // their reports. Each worker reads its dumps into the memory of its last
-// one (dump.Buffers): fresh arrays for each dump made two cores spend a
-// third more CPU on a run than one.
+// one (dump.Buffers): fresh arrays for each dump made two cores spend
+// more CPU on a run than one.
 func evalAll(paths []string, o loss.Options) []evaluated {
 	out := make([]evaluated, len(paths))
 	jobs := make(chan int)

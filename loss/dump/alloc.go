@@ -53,8 +53,8 @@ var poison bool
 // after dump (the CLI's run, a run's worker in the page) passes the same
 // Buffers to each read, and each dump's arrays, and the read's staging
 // buffer, reuse the last one's memory rather than being made again and
-// collected. Allocating fresh arrays for each dump cost the CLI's eval
-// of 16 dumps on two cores a third more CPU than on one: the collector's
+// collected. Allocating fresh arrays for each dump made the CLI's eval
+// of 16 dumps spend more CPU on two cores than on one: the collector's
 // work and first touches of fresh memory, which grow with the threads
 // sharing them (README, Speed).
 //
