@@ -256,15 +256,36 @@ func (k *kernel) scanPlane(x, y []float32, sh Shape, last bool) planeScan {
 	}
 	var best float64
 	bg := float32(math.Inf(-1))
-	for j, xj := range x {
-		// A plain comparison, not max(): this loop is most of the scan.
-		if xj <= 0 && math.Float32bits(y[j]) == 0 {
-			if xj > bg {
-				bg = xj
+	// Two pixels at a time where both are background, their targets' bits
+	// one 64-bit word (see words): as WebAssembly under Node, 0.71–0.83× the
+	// time of one pixel at a time through math.Float32bits, alternating
+	// the two in one process (2026-12-02). This loop is most of the scan;
+	// plain comparisons, not max(), which Go's WebAssembly makes a call,
+	// and no closure, whose captured bg would live in memory.
+	x = x[:len(y)]
+	y2 := words(y)
+	j := 0
+	for ; j < len(x); j += 2 {
+		if j+2 <= len(x) {
+			if a, b := x[j], x[j+1]; y2[j/2] == 0 && a <= 0 && b <= 0 {
+				if a > bg {
+					bg = a
+				}
+				if b > bg {
+					bg = b
+				}
+				continue
 			}
-			continue
 		}
-		best = max(best, grad(xj, y[j]))
+		for i := j; i < min(j+2, len(x)); i++ {
+			if xi := x[i]; xi <= 0 && math.Float32bits(y[i]) == 0 {
+				if xi > bg {
+					bg = xi
+				}
+			} else {
+				best = max(best, grad(xi, y[i]))
+			}
+		}
 	}
 	if bg > float32(math.Inf(-1)) { // -Inf logits have gradient 0
 		best = max(best, grad(bg, 0))
