@@ -193,9 +193,9 @@ func firstOutsideUnit(v []float32) int {
 // the values whose float32 exponent bits are all ones, two to a 64-bit
 // word (an exponent of all ones is the one that sets its lane's top bit
 // once 0x00800000 is added; no lane carries into the next). As
-// WebAssembly under Node, 0.52 ns a value against 5.0 with
-// math.Float32bits a value (2026-12-02): every dump's arrays are scanned
-// as they are read.
+// WebAssembly under Node, 0.53 ns a value against 1.48 with
+// math.Float32bits a value, both tiered up (2026-12-02): every dump's
+// arrays are scanned as they are read.
 func FirstNonFinite(v []float32) (int, bool) {
 	w := words(v)
 	const exp, low, top = 0x7f800000_7f800000, 0x00800000_00800000, 0x80000000_80000000
