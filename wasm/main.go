@@ -50,6 +50,8 @@ type game struct {
 	pendingAt int
 	drawn     int // app version last drawn on screen
 	draws     int // frames that drew something: frames with no change draw nothing
+	frames    int // Updates so far
+	drewAt    int // frames when the canvas last drew
 	hover     *app.Hover
 	hoverOn   bool // the hover box is drawn
 	redraw    bool // something besides the panels changed on screen
@@ -133,6 +135,7 @@ func (g *game) Update() error {
 	defer g.guard("update")
 	start := now()
 	defer g.workDone(start)
+	g.frames++
 	for _, f := range g.queue.take() {
 		g.run(f)
 	}
@@ -306,6 +309,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.drawHover(screen)
 	g.drawn, g.redraw = g.rendered, false
 	g.draws++
+	g.drewAt = g.frames
 	g.page.body.attr("data-draws", strconv.Itoa(g.draws))
 	if g.loading() {
 		g.load.drew = true

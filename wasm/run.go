@@ -255,32 +255,35 @@ type runLoad struct {
 	// the workers', to tell which side grows over a long run.
 	pagePeak float64
 	// held are the run's jobs until the canvas has settled (startJobs);
-	// draws and quiet count the frames since the canvas last drew, then
-	// draws is the canvas's draws when the jobs went out.
-	held         []job
-	draws, quiet int
+	// draws is the canvas's draws when they went out.
+	held       []job
+	draws      int
+	startFrame int // g.frames when the run started
 }
 
 // settleFrames is how many frames Ebitengine goes on presenting the canvas
 // after it last drew (its maxSkipCount is 4), and one more.
 const settleFrames = 5
 
+// startFrames is how many frames a run's jobs wait at least: the pointer's
+// events that came with the click that started it (leaving the canvas for
+// a button, say) are taken, and drawn, by then.
+const startFrames = 2
+
 // startJobs hands the run's jobs to the workers (starting them) once the
-// canvas shows the run's layout and has stopped presenting it: each frame
-// that presents a WebGL canvas costs headless Chromium a readback of it
-// (see runLoad.drawMs), slow while the workers start up on every core,
-// and at a run's start the timeline's strip changes every panel's size.
-// The canvas is then left alone until the run is summarised.
+// canvas has nothing to draw and has stopped presenting what it drew last:
+// each frame that presents a WebGL canvas costs headless Chromium a
+// readback of it (see runLoad.drawMs), slow while the workers start up on
+// every core. A run's start draws nothing (the timeline lies over the
+// panels until a step opens: app.TimelineOver), so on a canvas that drew
+// more than settleFrames frames ago the jobs go out at once. The canvas is
+// then left alone until the run is summarised.
 func (g *game) startJobs() {
 	l := g.load
 	if l == nil || l.held == nil {
 		return
 	}
-	if g.rendered != g.app.Version() || g.drawn != g.rendered || g.draws != l.draws {
-		l.draws, l.quiet = g.draws, 0
-		return
-	}
-	if l.quiet++; l.quiet < settleFrames {
+	if g.rendered != g.app.Version() || g.drawn != g.rendered || g.redraw || g.frames-g.drewAt < settleFrames || g.frames-l.startFrame < startFrames {
 		return
 	}
 	jobs := l.held
@@ -303,7 +306,7 @@ var runGen int
 func (g *game) startRun(src app.RunSource, names []string, data []js.Value, sample int) {
 	runGen++
 	g.pool.drop(runGen)
-	g.load = &runLoad{gen: runGen, files: data, start: now(), lastTick: now(), listing: map[string]listed{}, inflight: map[string]bool{}, errs: map[string]*timeline.Step{}}
+	g.load = &runLoad{gen: runGen, files: data, start: now(), lastTick: now(), startFrame: g.frames, listing: map[string]listed{}, inflight: map[string]bool{}, errs: map[string]*timeline.Step{}}
 	g.app.StartRun(src, names)
 	g.page.body.attr("data-run-state", "loading")
 	g.page.body.attr("data-run-steps", "0")

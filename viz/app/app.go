@@ -70,12 +70,18 @@ type App struct {
 	status  fmt.Stringer // the status line, said again when the language changes
 	present presentation
 
-	tlRect    image.Rectangle // the timeline strip, empty without a run
-	tlHover   int             // step under the pointer on the timeline, -1 for none
-	tlVersion int             // bumped by every change of the timeline
-	base      compareBase     // step A of a comparison
-	chunks    *chunkStep      // the step on screen's chunks, when it is split over devices
-	tour      int             // step of the guided walk (tour.go), 0 outside it
+	tlRect image.Rectangle // the timeline strip, empty without a run
+	// tlOver: the timeline lies over the panels' lower strip instead of
+	// taking it from them, from a run's start until a step of it opens
+	// (or the layout changes anyway). Taking the strip changes every
+	// panel's size, so the whole canvas is drawn again; the page then
+	// draws it once, with the step it opens, not once more at the start.
+	tlOver    bool
+	tlHover   int         // step under the pointer on the timeline, -1 for none
+	tlVersion int         // bumped by every change of the timeline
+	base      compareBase // step A of a comparison
+	chunks    *chunkStep  // the step on screen's chunks, when it is split over devices
+	tour      int         // step of the guided walk (tour.go), 0 outside it
 }
 
 // historyLen is how many totals the sparkline keeps.

@@ -19,6 +19,7 @@ func TestRunLayoutSmall(t *testing.T) {
 		a := New()
 		a.SetCanvas(c.size)
 		a.StartRun(RunSample, nil)
+		a.layout() // as when a step opens: the strip is the timeline's
 		tl := a.TimelineRect()
 		if tl.Dy() < timelineLeast || c.full && tl.Dy() != timelineHeight(c.size) {
 			t.Errorf("%v: timeline %v", c.size, tl)

@@ -44,21 +44,29 @@ func (a *App) SetCanvas(size image.Point) {
 }
 
 // layout lays the panels out for the canvas and the map size on screen;
-// with a run, the timeline takes a strip along the bottom.
+// with a run, the timeline takes a strip along the bottom. Every panel
+// changes: the page draws them all again.
 func (a *App) layout() {
 	if a.size == (image.Point{}) {
 		return
 	}
+	a.tlOver = false
 	size := a.size
-	a.tlRect = image.Rectangle{}
-	if a.Run != nil {
-		h := a.timelineFor(size)
-		size.Y -= h
-		a.tlRect = image.Rect(0, size.Y, a.size.X, a.size.Y)
-	}
+	a.tlRect = a.timelineStrip()
+	size.Y -= a.tlRect.Dy()
 	a.grid = a.gridFor(size)
 	a.version++
 	a.tlVersion++
+}
+
+// timelineStrip is where the run's timeline goes on the canvas, empty
+// without a run.
+func (a *App) timelineStrip() image.Rectangle {
+	if a.Run == nil || a.size == (image.Point{}) {
+		return image.Rectangle{}
+	}
+	h := a.timelineFor(a.size)
+	return image.Rect(0, a.size.Y-h, a.size.X, a.size.Y)
 }
 
 // Grid returns where each panel sits on the canvas.
@@ -145,6 +153,10 @@ func (a *App) PointerMove(p image.Point) error {
 		return a.EditObject(func(o *scene.Object) error { o.Tag[d.corner] = v; return nil })
 	}
 	if !a.drag.active && a.timelineHover(p) {
+		return nil
+	}
+	if a.tlOver && p.In(a.tlRect) && !a.drag.active {
+		a.hover = nil // the panels under the timeline are out of sight
 		return nil
 	}
 	pn, x, y, _, ok := a.mapAt(p)

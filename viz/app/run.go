@@ -56,9 +56,18 @@ func (a *App) StartRun(src RunSource, names []string) *Run {
 		r.add(n)
 	}
 	r.regroup()
+	over := a.Run == nil || a.tlOver // the panels have the whole canvas
 	a.Run = r
 	a.tlHover = -1
-	a.layout()
+	if over {
+		// The timeline lies over the panels' lower strip until a step
+		// opens (tlOver): while the run loads, the canvas under it is not
+		// drawn again.
+		a.tlOver, a.tlRect = true, a.timelineStrip()
+		a.tlVersion++
+	} else {
+		a.layout()
+	}
 	return r
 }
 
@@ -223,6 +232,9 @@ func (a *App) ShowRunChunks(names []string, ds []*dump.Dump) error {
 	}
 	if a.Run != nil {
 		a.Run.open = names[0]
+		if a.tlOver {
+			a.layout() // the strip is the timeline's from now on
+		}
 		if s, ok := a.Run.Step(names[0]); ok && a.chunks != nil {
 			a.chunks.step.Missing = s.Missing // the chunks the run has and this step lacks
 			a.chunkStatus()
@@ -430,6 +442,11 @@ func (a *App) Timeline() *viz.Timeline {
 
 // TimelineVersion changes whenever the timeline panel must be redrawn.
 func (a *App) TimelineVersion() int { return a.tlVersion }
+
+// TimelineOver reports whether the timeline lies over the panels' lower
+// strip (a run loading, none of its steps opened yet) rather than beside
+// them.
+func (a *App) TimelineOver() bool { return a.tlOver }
 
 // TimelineRect returns where the timeline sits on the canvas (empty when
 // there is no run).

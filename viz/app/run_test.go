@@ -52,6 +52,64 @@ func open(t *testing.T, a *App, dumps []*dump.Dump) string {
 	return name
 }
 
+// TestRunStartKeepsPanels: a run's start leaves the panels where they
+// were (nothing on the canvas under the timeline changes, so the page need
+// not draw it again while the run loads), with the timeline over their
+// lower strip and the pointer there on the timeline alone; the first step
+// opened takes the strip from the panels, and a later run keeps it.
+func TestRunStartKeepsPanels(t *testing.T) {
+	const n = 6
+	a := New()
+	a.SetCanvas(image.Pt(1400, 900))
+	grid, version := a.Grid(), a.Version()
+	dumps := loadSampleRun(t, a, n)
+	if !a.TimelineOver() || a.Grid() != grid || a.Version() != version {
+		t.Fatalf("a run's start moved the panels: over %v, version %d → %d, grid %v → %v", a.TimelineOver(), version, a.Version(), grid, a.Grid())
+	}
+	strip := a.TimelineRect()
+	if strip.Empty() || strip.Max != image.Pt(1400, 900) || strip.Dx() != 1400 {
+		t.Fatalf("timeline strip %v on a 1400×900 canvas", strip)
+	}
+	// A point of the strip over a map.
+	var p image.Point
+	for _, pn := range viz.MapPanels {
+		if r, _ := viz.MapRect(a.Grid()[pn], a.in.Height, a.in.Width); r.Overlaps(strip) {
+			p = r.Intersect(strip).Min
+			break
+		}
+	}
+	pn, _, _, _, onMap := a.mapAt(p)
+	if !onMap {
+		t.Fatalf("no map under the timeline strip %v", strip)
+	}
+	if err := a.PointerMove(p); err != nil {
+		t.Fatal(err)
+	}
+	if h := a.Hover(); h != nil && h.Text == "" {
+		t.Errorf("the pointer on the timeline at %v hovers the %s panel under it", p, pn.Title())
+	}
+	if got := open(t, a, dumps); got == "" {
+		t.Fatal("no step asked for after loading")
+	}
+	if a.TimelineOver() || a.Grid() == grid || a.TimelineRect() != strip {
+		t.Fatalf("the open step did not take the strip: over %v, timeline %v (was %v)", a.TimelineOver(), a.TimelineRect(), strip)
+	}
+	for _, r := range a.Grid() {
+		if r.Overlaps(strip) {
+			t.Errorf("panel %v overlaps the timeline %v", r, strip)
+		}
+	}
+	runGrid := a.Grid()
+	loadSampleRun(t, a, n)
+	if a.TimelineOver() || a.Grid() != runGrid {
+		t.Errorf("a second run gave the strip back to the panels: over %v", a.TimelineOver())
+	}
+	a.EndRun()
+	if a.TimelineOver() || !a.TimelineRect().Empty() || a.Grid() != grid {
+		t.Errorf("after the run: over %v, timeline %v, grid %v, want %v", a.TimelineOver(), a.TimelineRect(), a.Grid(), grid)
+	}
+}
+
 // TestRunModel: a run's summaries come in out of order and are kept in
 // step order; once all are in, the last readable step is asked for; [ and
 // ] ask for the neighbouring readable steps; clicking the timeline asks for
@@ -70,14 +128,17 @@ func TestRunModel(t *testing.T) {
 	if a.TimelineRect().Empty() {
 		t.Fatal("no timeline on the canvas")
 	}
+	nan, _ := scene.SampleRunBroken(n)
+	if got := open(t, a, dumps); got != steps[n-1].File {
+		t.Fatalf("opened %q after loading, want the last step %s", got, steps[n-1].File)
+	}
+	if a.TimelineOver() {
+		t.Error("a step is open and the timeline still lies over the panels")
+	}
 	for _, r := range a.Grid() {
 		if r.Overlaps(a.TimelineRect()) {
 			t.Errorf("panel %v overlaps the timeline %v", r, a.TimelineRect())
 		}
-	}
-	nan, _ := scene.SampleRunBroken(n)
-	if got := open(t, a, dumps); got != steps[n-1].File {
-		t.Fatalf("opened %q after loading, want the last step %s", got, steps[n-1].File)
 	}
 	// Back to the NaN step's neighbour, then over it.
 	for i := n - 2; i >= nan-1; i-- {
