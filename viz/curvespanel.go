@@ -87,40 +87,95 @@ func (p plot) axes(dst *image.RGBA, name, xl, xr, yTop string) {
 }
 
 // drawCurves draws the three plots in body, side by side when it is wide,
-// one above the other when it is tall.
+// one above the other when it is tall. What changes only with the loss's
+// options, the language and the panel's place (each plot's axes and its
+// functions' curves, most of the panel's time) is drawn once into the
+// frame's curvesLayer and copied on later redraws: an edit of the scene
+// redraws every panel, and leaves those alone. What the step adds (the
+// hovered pixel, the corners' errors, the pairs) is drawn over it, in the
+// order the plots were always drawn in.
 func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
+	plots := curvePlots(body, f.Curve)
+	opt := f.Result.Options
+	opt.PullWeight, opt.PushWeight, opt.RegrWeight = 0, 0, 0 // the curves do not weigh
+	key := curvesKey{body: body, opt: opt, lang: i18n.Current(), curve: f.Curve}
+	l := &f.curves
+	if l.img == nil || l.key != key {
+		if l.img == nil || l.img.Rect.Size() != body.Size() {
+			l.img = image.NewRGBA(body)
+		}
+		l.img.Rect = body
+		FillRect(l.img, body, panelColor)
+		for _, p := range plots {
+			p.draw(l.img, p.r, f, true)
+		}
+		l.key = key
+	}
+	copyRect(dst, l.img, body)
+	for _, p := range plots {
+		p.draw(dst, p.r, f, false)
+	}
+}
+
+// curvesLayer is what drawCurves keeps of its last drawing: the plots'
+// axes and curves, for key.
+type curvesLayer struct {
+	key curvesKey
+	img *image.RGBA // of the panel's body, in its coordinates
+}
+
+// curvesKey is what the plots' axes and curves depend on.
+type curvesKey struct {
+	body  image.Rectangle
+	opt   loss.Options // weights zeroed
+	lang  i18n.Lang
+	curve Curve
+}
+
+// copyRect copies r of src into dst, clipped to both.
+func copyRect(dst, src *image.RGBA, r image.Rectangle) {
+	r = r.Intersect(dst.Rect).Intersect(src.Rect)
+	if r.Empty() {
+		return
+	}
+	n := 4 * r.Dx()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		d, s := dst.PixOffset(r.Min.X, y), src.PixOffset(r.Min.X, y)
+		copy(dst.Pix[d:d+n], src.Pix[s:s+n])
+	}
+}
+
+// curvePlot is one plot of the curves panel and where it goes; draw draws
+// its axes and curves (fixed) or what the step adds over them.
+type curvePlot struct {
+	r    image.Rectangle
+	draw func(dst *image.RGBA, r image.Rectangle, f *Frame, fixed bool)
+}
+
+// curvePlots lays the plots out in body: three, or, where a plot would be
+// narrower than curvesMinW (it could not hold its title and legend), the
+// one curve names (the focal curves, the ones tutorials start from, unless
+// the walk's step is about another).
+func curvePlots(body image.Rectangle, curve Curve) []curvePlot {
 	var cells [3]image.Rectangle
-	if body.Dx() >= 2*body.Dy() {
-		for i := range cells {
-			cells[i] = split(body, 3, i, true)
-		}
-	} else {
-		for i := range cells {
-			cells[i] = split(body, 3, i, false)
-		}
+	for i := range cells {
+		cells[i] = split(body, 3, i, body.Dx() >= 2*body.Dy())
 	}
 	// Each cell: a title line above, tick labels below and left.
 	inner := func(c image.Rectangle) image.Rectangle {
 		return image.Rect(c.Min.X+TextWidth("10")+6, c.Min.Y+LineHeight+3, c.Max.X-4, c.Max.Y-LineHeight-4)
 	}
-	// A plot narrower than curvesMinW cannot hold its title and legend.
 	if r := inner(cells[0]); r.Dx() < curvesMinW || r.Dy() < 40 {
-		// Too small for three: the frame's curve alone (the focal curves,
-		// the ones tutorials start from, unless the walk's step is about
-		// another).
-		switch f.Curve {
+		switch curve {
 		case CurveSmoothL1:
-			drawSmoothL1(dst, inner(body), f)
+			return []curvePlot{{inner(body), drawSmoothL1}}
 		case CurveHinge:
-			drawHinge(dst, inner(body), f)
+			return []curvePlot{{inner(body), drawHinge}}
 		default:
-			drawFocalCurves(dst, inner(body), f)
+			return []curvePlot{{inner(body), drawFocalCurves}}
 		}
-		return
 	}
-	drawFocalCurves(dst, inner(cells[0]), f)
-	drawSmoothL1(dst, inner(cells[1]), f)
-	drawHinge(dst, inner(cells[2]), f)
+	return []curvePlot{{inner(cells[0]), drawFocalCurves}, {inner(cells[1]), drawSmoothL1}, {inner(cells[2]), drawHinge}}
 }
 
 // legendInset keeps the focal plot's legend off the panel's edge: the plot
@@ -128,7 +183,7 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 const legendInset = 6
 
 // drawFocalCurves: the focal loss −term against p.
-func drawFocalCurves(dst *image.RGBA, r image.Rectangle, f *Frame) {
+func drawFocalCurves(dst *image.RGBA, r image.Rectangle, f *Frame, fixed bool) {
 	if r.Dx() < 20 || r.Dy() < 20 {
 		return
 	}
@@ -138,10 +193,13 @@ func drawFocalCurves(dst *image.RGBA, r image.Rectangle, f *Frame) {
 		return func(p float64) float64 { return -term(loss.Logit(p), y).Term }
 	}
 	pl := plot{r: r, x0: 0, x1: 1, y0: 0, y1: focalTop}
-	pl.axes(dst, fmt.Sprintf(i18n.T("curves.focal"), o.Alpha, o.Beta), "p = 0", "1", fmt.Sprint(focalTop))
-	pl.curve(dst, at(1), posCurve)
-	for i, y := range curveYs {
-		pl.curve(dst, at(y), negCurves[i])
+	if fixed {
+		pl.axes(dst, fmt.Sprintf(i18n.T("curves.focal"), o.Alpha, o.Beta), "p = 0", "1", fmt.Sprint(focalTop))
+		pl.curve(dst, at(1), posCurve)
+		for i, y := range curveYs {
+			pl.curve(dst, at(y), negCurves[i])
+		}
+		return
 	}
 	// The hovered pixel (or, with none, the selected object's corner): its
 	// curve, and the pixel as a point on it.
@@ -178,13 +236,16 @@ func (f *Frame) curvePixel() (int, bool) {
 }
 
 // drawSmoothL1: smooth-L1 against the error, every corner's x and y error on it.
-func drawSmoothL1(dst *image.RGBA, r image.Rectangle, f *Frame) {
+func drawSmoothL1(dst *image.RGBA, r image.Rectangle, f *Frame, fixed bool) {
 	if r.Dx() < 20 || r.Dy() < 20 {
 		return
 	}
 	pl := plot{r: r, x0: -2, x1: 2, y0: 0, y1: 1.5}
-	pl.axes(dst, i18n.T("curves.smooth-l1"), "−2", "2", "1.5")
-	pl.curve(dst, func(d float64) float64 { return loss.SmoothL1(float32(d)) }, textColor)
+	if fixed {
+		pl.axes(dst, i18n.T("curves.smooth-l1"), "−2", "2", "1.5")
+		pl.curve(dst, func(d float64) float64 { return loss.SmoothL1(float32(d)) }, textColor)
+		return
+	}
 	for c := range f.Offsets {
 		o := &f.Offsets[c]
 		for k := range o.Slots {
@@ -199,14 +260,17 @@ func drawSmoothL1(dst *image.RGBA, r image.Rectangle, f *Frame) {
 }
 
 // drawHinge: the push margin against |ē_j − ē_k|, every pair on it.
-func drawHinge(dst *image.RGBA, r image.Rectangle, f *Frame) {
+func drawHinge(dst *image.RGBA, r image.Rectangle, f *Frame, fixed bool) {
 	if r.Dx() < 20 || r.Dy() < 20 {
 		return
 	}
 	c := f.Result.Options.Convention
 	pl := plot{r: r, x0: 0, x1: 2, y0: 0, y1: 1}
-	pl.axes(dst, i18n.T("curves.hinge"), "0", "2", "1")
-	pl.curve(dst, func(d float64) float64 { return c.PushHinge(float32(d)) }, textColor)
+	if fixed {
+		pl.axes(dst, i18n.T("curves.hinge"), "0", "2", "1")
+		pl.curve(dst, func(d float64) float64 { return c.PushHinge(float32(d)) }, textColor)
+		return
+	}
 	e := &f.Embedding
 	for j := range e.Mean {
 		for k := j + 1; k < len(e.Mean); k++ {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/scene"
+	"github.com/cornerloss/cornerloss/viz/i18n"
 	"github.com/cornerloss/cornerloss/viz/viztest"
 )
 
@@ -110,4 +111,69 @@ func curvesOneOfThree(t *testing.T, f *Frame, r image.Rectangle) {
 			}
 		}
 	}
+}
+
+// TestCurvesLayerAsDrawn: the curves panel drawn over the layer it keeps
+// (the axes and curves, redrawn only when what they depend on changes) is
+// the panel drawn afresh, pixel for pixel, through hovers, edits of the
+// options and the weights, the language, the selection and the panel's
+// size; and a redraw that changes none of them copies the layer.
+func TestCurvesLayerAsDrawn(t *testing.T) {
+	defer i18n.Set(i18n.Current())
+	f := sceneFrame(t, scene.Default(), 0, 0, 0, loss.TopLeft)
+	steps := []struct {
+		name   string
+		size   image.Point
+		change func()
+	}{
+		{"first", image.Pt(600, 300), func() {}},
+		{"again", image.Pt(600, 300), func() {}},
+		{"hover", image.Pt(600, 300), func() { f.Hover, f.Hovered = f.Objects[0].Corner[loss.TopLeft], true }},
+		{"hover moved", image.Pt(600, 300), func() { f.Hover = image.Pt(3, 20) }},
+		{"alpha", image.Pt(600, 300), func() { f.Result.Options.Alpha = 3 }},
+		{"weights", image.Pt(600, 300), func() { f.Result.Options.PushWeight, f.Result.Options.RegrWeight = 0.5, 2 }},
+		{"mmdet", image.Pt(600, 300), func() { f.Result.Options.Convention = loss.MMDet }},
+		{"chinese", image.Pt(600, 300), func() { i18n.Set(i18n.ZH) }},
+		{"english", image.Pt(600, 300), func() { i18n.Set(i18n.EN) }},
+		{"selected", image.Pt(600, 300), func() { f.Hovered, f.Selected = false, 1 }},
+		{"offsets", image.Pt(600, 300), func() { f.Offsets[0].Pred[0][0] += 0.7 }},
+		{"tall", image.Pt(420, 600), func() {}},
+		{"one plot", image.Pt(200, 200), func() { f.Curve = CurveHinge }},
+		{"focal alone", image.Pt(200, 200), func() { f.Curve = CurveFocal }},
+	}
+	for _, st := range steps {
+		st.change()
+		r := image.Rectangle{Max: st.size}
+		got := image.NewRGBA(r)
+		DrawPanel(got, r, PanelCurves, f)
+		kept := f.curves
+		f.curves = curvesLayer{}
+		want := image.NewRGBA(r)
+		DrawPanel(want, r, PanelCurves, f)
+		f.curves = kept
+		if n := differing(got, want); n > 0 {
+			t.Errorf("%s: %d pixels differ from the panel drawn afresh", st.name, n)
+		}
+	}
+	// Unchanged, a redraw copies the layer: a pixel marked in it shows.
+	r := image.Rect(0, 0, 200, 200)
+	body := f.curves.img.Rect
+	mark := color.RGBA{1, 2, 3, 255}
+	f.curves.img.SetRGBA(body.Min.X, body.Min.Y, mark)
+	got := image.NewRGBA(r)
+	DrawPanel(got, r, PanelCurves, f)
+	if c := got.RGBAAt(body.Min.X, body.Min.Y); c != mark {
+		t.Errorf("an unchanged redraw drew the plots again (pixel %v, want the layer's %v)", c, mark)
+	}
+}
+
+// differing counts the pixels where a and b differ.
+func differing(a, b *image.RGBA) int {
+	n := 0
+	for i := 0; i < len(a.Pix); i += 4 {
+		if [4]uint8(a.Pix[i:i+4]) != [4]uint8(b.Pix[i:i+4]) {
+			n++
+		}
+	}
+	return n
 }

@@ -57,6 +57,9 @@ type Frame struct {
 	Curve Curve
 
 	d derived // what the panels compute once per frame (see Refresh)
+	// curves is the curves panel's axes and curves as last drawn, copied
+	// while they stay the same (drawCurves).
+	curves curvesLayer
 	// pre is what Prepare computed for the next Reset; spare, the buffers
 	// the next Prepare fills (the last prepared's, swapped out by Reset).
 	pre, spare *prepared

@@ -12,7 +12,12 @@ import (
 // current step (app.SetPanels; the default set otherwise).
 func (p *page) bindPresent(g *game) {
 	loc := js.Global().Get("location")
-	g.setPresenting(linkQuery().Get("present") == "1")
+	// index.html starts out of presentation mode: only a link asking for it
+	// changes anything (setPresenting's resize event makes the browser lay
+	// the page out, some 15 ms of a first visit's start-up otherwise).
+	if linkQuery().Get("present") == "1" {
+		g.setPresenting(true)
+	}
 	p.on(byID("present").v, "click", func(js.Value) {
 		byID("present").v.Call("blur") // the page's keys go to the page
 		g.setPresenting(!g.app.Presenting())
