@@ -97,10 +97,10 @@ func (p plot) axes(dst *image.RGBA, name, xl, xr, yTop string) {
 func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 	plots := curvePlots(body, f.Curve)
 	opt := f.Result.Options
-	opt.PullWeight, opt.PushWeight, opt.RegrWeight = 0, 0, 0 // the curves do not weigh
-	key := curvesKey{body: body, opt: opt, lang: i18n.Current(), curve: f.Curve}
+	key := curvesKey{body: body, lang: i18n.Current(), curve: f.Curve}
 	l := &f.curves
-	if l.img == nil || l.key != key {
+	// The curves do not weigh: options that differ in weights alone draw them alike.
+	if l.img == nil || l.key != key || !l.opt.SamePixels(opt) {
 		if l.img == nil || l.img.Rect.Size() != body.Size() {
 			l.img = image.NewRGBA(body)
 		}
@@ -109,7 +109,7 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 		for _, p := range plots {
 			p.draw(l.img, p.r, f, true)
 		}
-		l.key = key
+		l.key, l.opt = key, opt
 	}
 	copyRect(dst, l.img, body)
 	for _, p := range plots {
@@ -121,13 +121,14 @@ func drawCurves(dst *image.RGBA, body image.Rectangle, f *Frame) {
 // axes and curves, for key.
 type curvesLayer struct {
 	key curvesKey
-	img *image.RGBA // of the panel's body, in its coordinates
+	opt loss.Options // compared with SamePixels
+	img *image.RGBA  // of the panel's body, in its coordinates
 }
 
-// curvesKey is what the plots' axes and curves depend on.
+// curvesKey is what the plots' axes and curves depend on, the loss's
+// options aside.
 type curvesKey struct {
 	body  image.Rectangle
-	opt   loss.Options // weights zeroed
 	lang  i18n.Lang
 	curve Curve
 }
