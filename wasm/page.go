@@ -24,7 +24,8 @@ type page struct {
 	progress el
 	summary  el
 	hover    el
-	controls []*controlEl
+	controls []*controlEl          // in app.Controls' order
+	control  map[string]*controlEl // by ID
 	lastURL  string
 	said     any        // the status line's message, said again when the language changes
 	dump     *dump.Dump // the dump whose summary shows, said again too
@@ -41,18 +42,6 @@ type page struct {
 	// framed: the first frame is drawn. The formulas of the explanations
 	// (closed at first, and the costliest DOM of all) wait for it.
 	framed bool
-}
-
-// controlEl is one control's DOM elements, and what they hold (the page
-// writes only what changed, and reads nothing back).
-type controlEl struct {
-	c        app.Control
-	input    el // input, select or button
-	output   el // the value beside a range; zero for other kinds
-	choices  string
-	value    string // the input's value, as last set or read in an event
-	known    bool   // value is known
-	disabled int    // 0 unknown, 1 enabled, 2 disabled
 }
 
 func newPage(q *queue) *page {
@@ -82,40 +71,8 @@ func (p *page) on(target js.Value, typ string, f func(ev js.Value)) {
 // bind builds the controls and wires every event to the game.
 func (p *page) bind(g *game) {
 	p.buildControls(g)
+	p.bindControls(g)
 	p.bindPage(g)
-}
-
-// buildControls builds the control panel in the page's language, replacing
-// what it held, and wires each control to the game.
-func (p *page) buildControls(g *game) {
-	form := byID("controls")
-	form.html("")
-	p.controls = nil
-	groups := map[app.Group]el{}
-	for _, c := range app.Controls() {
-		fs, ok := groups[c.Group]
-		if !ok {
-			fs = create("fieldset")
-			fs.attr("data-group", string(c.Group))
-			legend := create("legend")
-			legend.text(c.Group.Text())
-			fs.appendChild(legend)
-			form.appendChild(fs)
-			groups[c.Group] = fs
-		}
-		fs.appendChild(p.controlElement(c))
-	}
-	for _, ce := range p.controls {
-		typ := map[app.Kind]string{app.Number: "change", app.Select: "change", app.Range: "input", app.Button: "click"}[ce.c.Kind]
-		p.on(ce.input.v, typ, func(js.Value) {
-			v := ce.input.get("value").String()
-			ce.value, ce.known = v, true
-			if err := g.app.Apply(ce.c.ID, v); err != nil {
-				p.setStatus(err, true)
-				p.setControl(ce, g.app, document.Get("activeElement")) // show the value that holds
-			}
-		})
-	}
 }
 
 // bindPage wires the page's own inputs and buttons, keys, drops and
@@ -177,93 +134,6 @@ func (p *page) keyList() {
 	byID("key-list").html(b.String())
 }
 
-// controlElement builds one labelled input.
-func (p *page) controlElement(c app.Control) el {
-	label := create("label")
-	if tip := c.Tip(); tip != "" {
-		label.attr("title", tip)
-	}
-	ce := &controlEl{c: c}
-	switch c.Kind {
-	case app.Button:
-		label.attr("class", "button")
-		b := create("button")
-		b.attr("type", "button")
-		b.attr("id", c.ID)
-		b.text(c.Text())
-		label.appendChild(b)
-		ce.input = b
-	case app.Select:
-		label.appendChild(el{document.Call("createTextNode", c.Text())})
-		s := create("select")
-		s.attr("id", c.ID)
-		label.appendChild(s)
-		label.appendChild(create("span"))
-		ce.input = s
-	default:
-		label.appendChild(el{document.Call("createTextNode", c.Text())})
-		in := create("input")
-		in.attr("id", c.ID)
-		in.attr("type", map[app.Kind]string{app.Number: "number", app.Range: "range"}[c.Kind])
-		in.attr("min", formatAttr(c.Min))
-		in.attr("max", formatAttr(c.Max))
-		in.attr("step", formatAttr(c.Step))
-		label.appendChild(in)
-		out := create("output")
-		label.appendChild(out)
-		ce.input = in
-		if c.Kind == app.Range {
-			ce.output = out
-		}
-	}
-	p.controls = append(p.controls, ce)
-	return label
-}
-
-func formatAttr(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
-// setControl shows the app's value, choices and availability in a control.
-// A number input the user is typing in (active) keeps what they typed.
-func (p *page) setControl(ce *controlEl, a *app.App, active js.Value) {
-	enabled := ce.c.Enabled == nil || ce.c.Enabled(a)
-	d := 2
-	if enabled {
-		d = 1
-	}
-	if d != ce.disabled {
-		ce.input.set("disabled", !enabled)
-		ce.disabled = d
-	}
-	if ce.c.Choices != nil {
-		var key strings.Builder
-		choices := ce.c.Choices(a)
-		for _, ch := range choices {
-			key.WriteString(ch.Value + "\x00" + ch.Label + "\x00")
-		}
-		if key.String() != ce.choices {
-			var b strings.Builder
-			for _, ch := range choices {
-				fmt.Fprintf(&b, `<option value="%s">%s</option>`, escape(ch.Value), escape(ch.Label))
-			}
-			ce.input.html(b.String())
-			ce.choices = key.String()
-			ce.known = false // the browser picked an option
-		}
-	}
-	if ce.c.Get == nil {
-		return
-	}
-	v := ce.c.Get(a)
-	typing := ce.c.Kind == app.Number && active.Equal(ce.input.v)
-	if !typing && (!ce.known || ce.value != v) {
-		ce.input.set("value", v)
-		ce.value, ce.known = v, true
-		if ce.output.ok() {
-			ce.output.text(v)
-		}
-	}
-}
-
 // setText sets an element's text, or with isHTML its HTML, when it changed
 // since the last call with that key.
 func (p *page) setText(key string, e el, s string, isHTML bool) {
@@ -287,7 +157,7 @@ func (p *page) refresh(a *app.App) {
 		return
 	}
 	p.shown = a.Version()
-	active := document.Get("activeElement")
+	active := activeID()
 	for _, ce := range p.controls {
 		p.setControl(ce, a, active)
 	}

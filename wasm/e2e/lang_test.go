@@ -65,6 +65,16 @@ func TestLanguages(t *testing.T) {
 	if got := b.value("loss-total"); !closeEnough(got, before) {
 		t.Errorf("total %v after switching, %v before: the scene was lost", got, before)
 	}
+	// The rebuilt panel shows the edit, and its controls still act (the
+	// form's listeners, not the replaced elements', take their events).
+	if got := eval[string](b, `document.getElementById("push-weight").value`); got != "0.5" {
+		t.Errorf("push weight reads %q after switching, want 0.5", got)
+	}
+	b.setNumber("push-weight", 2)
+	b.settle()
+	if got := b.value("loss-total"); closeEnough(got, before) {
+		t.Errorf("total %v unchanged by a push weight of 2 after switching", got)
+	}
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
