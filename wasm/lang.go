@@ -17,7 +17,13 @@ func pickLang() {
 	if !ok {
 		l = browserLang()
 	}
-	setLang(l)
+	if l == i18n.EN {
+		// index.html is served in English (TestStaticPageIsEnglish): its
+		// text stays as it is, with no DOM writes before the first frame.
+		i18n.Set(l)
+	} else {
+		setLang(l)
+	}
 
 	pick := byID("lang")
 	var b strings.Builder
