@@ -183,7 +183,7 @@ func (p *page) refresh(a *app.App) {
 	p.images(t)
 	p.chunkTable(a, t)
 	if p.framed {
-		p.terms(t)
+		p.terms(a)
 	}
 	p.refreshTour(a)
 }
@@ -256,9 +256,9 @@ func (p *page) images(t app.Totals) {
 }
 
 // terms writes each term's formula and live values.
-func (p *page) terms(t app.Totals) {
+func (p *page) terms(a *app.App) {
 	var b strings.Builder
-	for _, term := range t.Terms {
+	for _, term := range a.Terms() {
 		fmt.Fprintf(&b, `<div class="term" id="term-%s"><b>%s</b><div class="formula">%s</div><div class="live">%s</div></div>`,
 			escape(term.ID), escape(term.Name), app.MathML(term.Formula), escape(term.Live))
 	}
@@ -323,7 +323,7 @@ func (p *page) firstFrame() {
 // complete (data-ready, which checks wait for).
 func (p *page) setReady(a *app.App) {
 	p.framed = true
-	p.terms(a.Totals())
+	p.terms(a)
 	p.body.attr("data-ready", "1")
 }
 

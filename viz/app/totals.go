@@ -12,14 +12,13 @@ import (
 
 // Totals is what the page prints beside the canvas: the terms as the CLI's
 // JSON defines them (weighted, divided by nstack; loss is their sum), their
-// shares, the per-image rows, the quirks that fired and the explanation of
-// each term with its live values.
+// shares, the per-image rows and the quirks that fired (the explanation of
+// each term is App.Terms).
 type Totals struct {
 	Loss, Focal, Pull, Push, Regr float64
 	Shares                        [4]float64 // |focal|, |pull|, |push|, |regr| over their sum
 	Images                        []ImageRow
 	Quirks                        []loss.Quirk
-	Terms                         []Term
 	// Chunks lists the chunks of a step split over devices, nil for a
 	// whole step; Mean is the step's terms as training prints them, the
 	// mean over its chunks (each normalised on its own).
@@ -65,14 +64,14 @@ func (a *App) Totals() Totals {
 		}
 		t.Images = append(t.Images, row)
 	}
-	t.Terms = a.terms()
 	t.Chunks, t.Mean = a.chunkRows()
 	return t
 }
 
-// terms writes the explanations with the current numbers; the formulas are
-// the convention's own (loss.Convention.Formulas).
-func (a *App) terms() []Term {
+// Terms writes the explanation of each term with the current numbers; the
+// formulas are the convention's own (loss.Convention.Formulas). Apart from
+// Totals: the page writes the explanations only after its first frame.
+func (a *App) Terms() []Term {
 	r, o := a.result, a.Options
 	sh := r.Shape
 	f := o.Convention.Formulas()

@@ -15,7 +15,7 @@ func TestTermsFollowConvention(t *testing.T) {
 	a := New()
 	terms := func() map[string]Term {
 		m := map[string]Term{}
-		for _, term := range a.Totals().Terms {
+		for _, term := range a.Terms() {
 			m[term.ID] = term
 		}
 		return m
