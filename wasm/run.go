@@ -251,6 +251,7 @@ type runLoad struct {
 	// drew.
 	drawMs float64
 	drew   bool
+	steps  timeline.StepsJSON // #run[data-summary], step by step
 	// pagePeak is the page's own memory at its peak, bytes: peak less
 	// the workers', to tell which side grows over a long run.
 	pagePeak float64
@@ -432,11 +433,7 @@ func readable(steps []timeline.Step) int {
 func (g *game) writeSummary() {
 	start := now()
 	defer func() { g.load.summary, g.load.summaryMs = now(), now()-start }()
-	b, err := json.Marshal(g.app.Run.Steps())
-	if err != nil {
-		b = []byte("[]")
-	}
-	byID("run").attr("data-summary", string(b))
+	byID("run").attr("data-summary", g.load.steps.Encode(g.app.Run.Steps()))
 	type mark struct {
 		Kind string `json:"kind"`
 		Step int64  `json:"step"`
@@ -446,7 +443,7 @@ func (g *game) writeSummary() {
 	for _, m := range g.app.Run.Markers() {
 		marks = append(marks, mark{string(m.Kind), g.app.Run.Steps()[m.Index].Step, m.Text})
 	}
-	b, _ = json.Marshal(marks)
+	b, _ := json.Marshal(marks)
 	byID("run").attr("data-markers", string(b))
 }
 
