@@ -11,10 +11,16 @@ import (
 // own encoding, kept while the step stays the same. The page writes its
 // run's summary (#run[data-summary]) every half second while the run
 // loads; encoding every step each time made the longest frames of a
-// 200-dump load.
+// 200-dump load. Encodings are kept by file, not by place: the workers
+// answer in any order, and each answer moves the steps after its own.
 type StepsJSON struct {
-	keys []stepKey
-	encs [][]byte
+	byFile  map[string]encoded
+	encodes int // steps encoded so far, for the tests
+}
+
+type encoded struct {
+	key stepKey
+	enc []byte
 }
 
 // stepKey is what a step's encoding depends on. A summary is not changed
@@ -46,31 +52,37 @@ func (c *StepsJSON) Encode(steps []Step) string {
 	if steps == nil {
 		return "null"
 	}
-	if len(c.keys) > len(steps) {
-		c.keys, c.encs = c.keys[:len(steps)], c.encs[:len(steps)]
-	}
+	kept := make(map[string]encoded, len(steps))
 	var b strings.Builder
 	b.WriteByte('[')
 	for i := range steps {
-		k := keyOf(&steps[i])
-		if i == len(c.keys) {
-			c.keys, c.encs = append(c.keys, stepKey{}), append(c.encs, nil)
-		}
-		if c.encs[i] == nil || c.keys[i] != k {
-			enc, err := json.Marshal(&steps[i])
-			if err != nil {
-				enc, _ = json.Marshal(struct {
-					File  string `json:"file"`
-					Error string `json:"error"`
-				}{steps[i].File, err.Error()})
+		s := &steps[i]
+		k := keyOf(s)
+		e, ok := kept[s.File]
+		if !ok || e.key != k {
+			if e, ok = c.byFile[s.File]; !ok || e.key != k {
+				e = encoded{k, marshalStep(s)}
+				c.encodes++
 			}
-			c.keys[i], c.encs[i] = k, enc
 		}
+		kept[s.File] = e
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(c.encs[i])
+		b.Write(e.enc)
 	}
 	b.WriteByte(']')
+	c.byFile = kept
 	return b.String()
+}
+
+func marshalStep(s *Step) []byte {
+	enc, err := json.Marshal(s)
+	if err != nil {
+		enc, _ = json.Marshal(struct {
+			File  string `json:"file"`
+			Error string `json:"error"`
+		}{s.File, err.Error()})
+	}
+	return enc
 }

@@ -67,6 +67,11 @@ func TestStepsJSONAsMarshal(t *testing.T) {
 			pending[i] = false
 			check("after " + files[i].File)
 		}
+		// Each reply encodes its own step (and a split step's, combined
+		// anew), whatever the order: not the steps it moved.
+		if n, most := timeline.Encodes(&c), 2*len(files); n > most {
+			t.Errorf("round %d: %d steps encoded for %d replies in order %v, want at most %d", round, n, len(files), order, most)
+		}
 		// The unreadable file read again, fine this time; then wrong again.
 		last := len(files) - 1
 		bad := files[last]
