@@ -165,69 +165,121 @@ func MarkerAt(r image.Rectangle, t *Timeline, p image.Point) []timeline.Marker {
 
 // DrawTimeline draws the timeline panel in r of dst.
 func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
+	for _, stage := range timelineStages(dst, r, t) {
+		stage()
+	}
+}
+
+// timelineStages is DrawTimeline in the order it draws, a stage a part of
+// the panel (the background and columns, the markers, the terms, each
+// strip, the classes, the legend and the open step's marks): run in
+// order, they are DrawTimeline.
+func timelineStages(dst *image.RGBA, r image.Rectangle, t *Timeline) []func() {
 	clip := r.Intersect(dst.Rect)
 	if clip.Empty() {
-		return
+		return nil
 	}
 	dst = dst.SubImage(clip).(*image.RGBA)
-	FillRect(dst, r, panelColor)
-	frame(dst, r, edgeColor)
 	in := r.Inset(pad)
 	if t == nil || len(t.Steps) == 0 {
-		Label(dst, in.Min.X, in.Min.Y, i18n.T("viz.tl.empty"), dimColor)
-		return
+		return []func(){func() {
+			FillRect(dst, r, panelColor)
+			frame(dst, r, edgeColor)
+			Label(dst, in.Min.X, in.Min.Y, i18n.T("viz.tl.empty"), dimColor)
+		}}
 	}
 	l := layoutTimeline(r)
-	Label(dst, in.Min.X, in.Min.Y, t.titleLine(), textColor)
-
-	for _, row := range l.rows {
-		FillRect(dst, row, stripColor)
-	}
 	// Columns behind everything: unread steps hatched grey, the open step
 	// and the compared one shaded, the hovered one outlined.
 	all := image.Rect(l.plot.Min.X, l.markers.Min.Y, l.plot.Max.X, l.plot.Max.Y)
 	if len(l.rows) > 0 {
 		all.Max.Y = l.rows[len(l.rows)-1].Max.Y
 	}
-	colW := min(max(2, int(float64(l.plot.Dx())/float64(t.slots())*0.6)), 14)
-	column := func(i int, c color.Color) {
-		x := int(math.Round(t.stepX(l.plot, i)))
-		FillRect(dst, image.Rect(x-colW/2, all.Min.Y, x-colW/2+colW, all.Max.Y), c)
+	stages := []func(){
+		func() {
+			FillRect(dst, r, panelColor)
+			frame(dst, r, edgeColor)
+			Label(dst, in.Min.X, in.Min.Y, t.titleLine(), textColor)
+			for _, row := range l.rows {
+				FillRect(dst, row, stripColor)
+			}
+			colW := min(max(2, int(float64(l.plot.Dx())/float64(t.slots())*0.6)), 14)
+			column := func(i int, c color.Color) {
+				x := int(math.Round(t.stepX(l.plot, i)))
+				FillRect(dst, image.Rect(x-colW/2, all.Min.Y, x-colW/2+colW, all.Max.Y), c)
+			}
+			for i := range t.Steps {
+				if !t.Steps[i].OK() {
+					column(i, color.RGBA{0xe4, 0xe4, 0xe8, 0xff})
+				}
+			}
+			if t.Base >= 0 && t.Base < len(t.Steps) {
+				column(t.Base, color.RGBA{0xd8, 0xe8, 0xf8, 0xff})
+			}
+			if t.Open >= 0 && t.Open < len(t.Steps) {
+				column(t.Open, color.RGBA{0xff, 0xf0, 0xb8, 0xff})
+			}
+		},
+		func() { t.drawMarkers(dst, l) },
+		func() { t.drawTerms(dst, l) },
 	}
-	for i := range t.Steps {
-		if !t.Steps[i].OK() {
-			column(i, color.RGBA{0xe4, 0xe4, 0xe8, 0xff})
-		}
-	}
-	if t.Base >= 0 && t.Base < len(t.Steps) {
-		column(t.Base, color.RGBA{0xd8, 0xe8, 0xf8, 0xff})
-	}
-	if t.Open >= 0 && t.Open < len(t.Steps) {
-		column(t.Open, color.RGBA{0xff, 0xf0, 0xb8, 0xff})
-	}
-
-	t.drawMarkers(dst, l)
-	t.drawTerms(dst, l)
 	if len(l.rows) > 0 {
 		for k, s := range strips {
-			t.drawStrip(dst, l.rows[k], s)
+			stages = append(stages, func() { t.drawStrip(dst, l.rows[k], s) })
 		}
-		t.drawClasses(dst, l.rows[len(strips)])
+		stages = append(stages, func() { t.drawClasses(dst, l.rows[len(strips)]) })
 	}
-	t.drawLegend(dst, l.legend)
+	return append(stages, func() {
+		t.drawLegend(dst, l.legend)
+		if t.Hover >= 0 && t.Hover < len(t.Steps) {
+			x := t.stepX(l.plot, t.Hover)
+			Line(dst, x, float64(all.Min.Y), x, float64(all.Max.Y), 1, dimColor)
+		}
+		if t.Open >= 0 && t.Open < len(t.Steps) {
+			x := int(math.Round(t.stepX(l.plot, t.Open)))
+			LabelAt(dst, x, l.plot.Max.Y-1, Center, End, "B", textColor)
+		}
+		if t.Base >= 0 && t.Base < len(t.Steps) {
+			x := int(math.Round(t.stepX(l.plot, t.Base)))
+			LabelAt(dst, x, l.plot.Max.Y-1, Center, End, "A", textColor)
+		}
+	})
+}
 
-	if t.Hover >= 0 && t.Hover < len(t.Steps) {
-		x := t.stepX(l.plot, t.Hover)
-		Line(dst, x, float64(all.Min.Y), x, float64(all.Max.Y), 1, dimColor)
+// TimelinePaint is a timeline drawn a stage at a time, so that a page can
+// spread one paint over several frames while a run loads (a 200-step
+// timeline took a frame of 30-40 ms on two busy cores). It draws a copy of
+// the timeline taken when it began: the app may change its own between
+// stages, and the image stays one timeline's.
+type TimelinePaint struct {
+	tl     Timeline
+	stages []func()
+	next   int
+}
+
+// NewTimelinePaint begins painting t into dst's r, as DrawTimeline would.
+func NewTimelinePaint(dst *image.RGBA, r image.Rectangle, t *Timeline) *TimelinePaint {
+	p := &TimelinePaint{}
+	if t == nil {
+		p.stages = timelineStages(dst, r, nil)
+		return p
 	}
-	if t.Open >= 0 && t.Open < len(t.Steps) {
-		x := int(math.Round(t.stepX(l.plot, t.Open)))
-		LabelAt(dst, x, l.plot.Max.Y-1, Center, End, "B", textColor)
+	p.tl = *t
+	p.stages = timelineStages(dst, r, &p.tl)
+	return p
+}
+
+// Step draws the next stage, then more while more() says so, and reports
+// whether the paint is complete.
+func (p *TimelinePaint) Step(more func() bool) bool {
+	for p.next < len(p.stages) {
+		p.stages[p.next]()
+		p.next++
+		if !more() {
+			break
+		}
 	}
-	if t.Base >= 0 && t.Base < len(t.Steps) {
-		x := int(math.Round(t.stepX(l.plot, t.Base)))
-		LabelAt(dst, x, l.plot.Max.Y-1, Center, End, "A", textColor)
-	}
+	return p.next == len(p.stages)
 }
 
 // titleLine names the run, the open step and the comparison.

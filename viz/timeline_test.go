@@ -147,3 +147,49 @@ func TestMarkerLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelinePaintAsDraw: a timeline painted a stage per call, the
+// source timeline changed between the calls as the app changes its own
+// (steps added, another step open, hovered, log scale), is the timeline
+// DrawTimeline draws as it was when the paint began; painted at once, the
+// same; and it takes several stages, so that a page can spread it.
+func TestTimelinePaintAsDraw(t *testing.T) {
+	full := sampleTimeline(t, 12)
+	for _, n := range []int{0, 1, 5, 12} {
+		src := *full
+		src.Steps, src.Total = full.Steps[:n], n
+		src.Markers = timeline.Markers(src.Steps)
+		src.Open, src.Base, src.Hover = n-1, min(1, n-1), min(2, n-1)
+		r := image.Rect(0, 0, 900, 320)
+		want := image.NewRGBA(r)
+		DrawTimeline(want, r, &src)
+
+		live := src // the app's own, changed between stages
+		got := image.NewRGBA(r)
+		p := NewTimelinePaint(got, r, &live)
+		stages := 0
+		for done := false; !done; stages++ {
+			done = p.Step(func() bool { return false })
+			live.Steps, live.Total = full.Steps, len(full.Steps)
+			live.Markers = timeline.Markers(full.Steps)
+			live.Open, live.Hover, live.Log = 0, -1, !live.Log
+		}
+		if !bytes.Equal(got.Pix, want.Pix) {
+			t.Errorf("%d steps: the staged paint differs from DrawTimeline of the timeline when it began", n)
+		}
+		if n > 0 && stages < 4 {
+			t.Errorf("%d steps: painted in %d stages", n, stages)
+		}
+		once := image.NewRGBA(r)
+		if !NewTimelinePaint(once, r, &src).Step(func() bool { return true }) || !bytes.Equal(once.Pix, want.Pix) {
+			t.Errorf("%d steps: painted at once, not DrawTimeline's", n)
+		}
+	}
+	var none *Timeline
+	r := image.Rect(0, 0, 300, 100)
+	want, got := image.NewRGBA(r), image.NewRGBA(r)
+	DrawTimeline(want, r, none)
+	if !NewTimelinePaint(got, r, none).Step(func() bool { return true }) || !bytes.Equal(got.Pix, want.Pix) {
+		t.Error("no timeline: the paint differs from DrawTimeline's")
+	}
+}

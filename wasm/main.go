@@ -64,14 +64,17 @@ type game struct {
 
 	bench *benchRun
 
-	pool     pool
-	steps    stepPool       // the step on screen's workers
-	load     *runLoad       // the run's loading figures; nil without a run
-	timeline timelineCanvas // the run's timeline, over the panels' canvas
-	tlDrawn  int            // the app's timeline version it holds
-	tlAt     float64        // now() when it was last painted
-	tlMs     float64        // how long that paint took, ms
-	synced   [2]int         // the app and timeline versions the link was last built at
+	pool      pool
+	steps     stepPool           // the step on screen's workers
+	load      *runLoad           // the run's loading figures; nil without a run
+	timeline  timelineCanvas     // the run's timeline, over the panels' canvas
+	tlDrawn   int                // the app's timeline version it holds
+	tlAt      float64            // now() when it was last painted
+	tlMs      float64            // how long that paint took, ms
+	tlPaint   *viz.TimelinePaint // a paint under way, over several frames while a run loads
+	tlPaintV  int                // the timeline version it paints
+	tlPaintAt image.Rectangle    // the strip it paints
+	synced    [2]int             // the app and timeline versions the link was last built at
 }
 
 // panelImage is one panel: its place on the canvas, its pixels in Go and on
@@ -151,12 +154,28 @@ func (g *game) Update() error {
 	}
 	// While a run loads, what can wait for a later frame does when this
 	// one already took its budget (a worker's reply, the panels).
-	if v := g.app.TimelineVersion(); v != g.tlDrawn && !g.busy(start) && g.timelineDue() {
+	// A paint while a run loads takes as many frames as its stages need
+	// to keep each within the budget; otherwise it is done in this one.
+	if v := g.app.TimelineVersion(); g.tlPaint == nil && v != g.tlDrawn && !g.busy(start) && g.timelineDue() {
+		g.tlPaint, g.tlPaintV, g.tlPaintAt, g.tlMs = g.timeline.begin(g.app.Timeline(), g.app.TimelineRect(), g.offset), v, g.app.TimelineRect(), 0
+		if g.tlPaint == nil { // hidden
+			g.page.refreshRun(g.app)
+			g.tlDrawn = v
+		}
+	}
+	if g.tlPaint != nil {
 		at := now()
-		g.timeline.paint(g.app.Timeline(), g.app.TimelineRect(), g.offset)
-		g.tlMs = now() - at
-		g.page.refreshRun(g.app)
-		g.tlDrawn = v
+		done := g.tlPaint.Step(func() bool { return !g.busy(start) })
+		g.tlMs += now() - at
+		if done {
+			g.tlPaint = nil
+			// Painted for a strip that has moved since: paint again.
+			if g.tlPaintAt == g.app.TimelineRect() {
+				g.timeline.show()
+				g.page.refreshRun(g.app)
+				g.tlDrawn = g.tlPaintV
+			}
+		}
 	}
 	g.timeline.follow(g.app.TimelineRect(), g.offset)
 	g.startJobs()

@@ -27,9 +27,10 @@ type timelineCanvas struct {
 	paints int             // paints so far (data-timeline-paints)
 }
 
-// paint draws tl into the strip r of the canvas whose top-left is at off
-// on the page; an empty r hides it.
-func (t *timelineCanvas) paint(tl *viz.Timeline, r image.Rectangle, off image.Point) {
+// begin starts a paint of tl into the strip r of the canvas whose top-left
+// is at off on the page, for show once its stages are done; an empty r
+// hides the canvas and gives nil.
+func (t *timelineCanvas) begin(tl *viz.Timeline, r image.Rectangle, off image.Point) *viz.TimelinePaint {
 	if !t.c.ok() {
 		// Made on the first run, after Ebitengine's canvas: that one stays
 		// the page's first canvas (query("canvas")).
@@ -42,7 +43,7 @@ func (t *timelineCanvas) paint(tl *viz.Timeline, r image.Rectangle, off image.Po
 	if r.Empty() || tl == nil {
 		t.c.hidden(true)
 		t.at = image.Rectangle{}
-		return
+		return nil
 	}
 	t.place(r.Add(off))
 	if t.rgba == nil || t.rgba.Rect.Size() != r.Size() {
@@ -51,7 +52,11 @@ func (t *timelineCanvas) paint(tl *viz.Timeline, r image.Rectangle, off image.Po
 		t.c.set("height", r.Dy())
 		t.data = t.ctx.Call("createImageData", r.Dx(), r.Dy())
 	}
-	viz.DrawTimeline(t.rgba, t.rgba.Bounds(), tl)
+	return viz.NewTimelinePaint(t.rgba, t.rgba.Bounds(), tl)
+}
+
+// show puts the finished paint on the canvas.
+func (t *timelineCanvas) show() {
 	js.CopyBytesToJS(t.data.Get("data"), t.rgba.Pix)
 	t.ctx.Call("putImageData", t.data, 0, 0)
 	t.c.hidden(false)
