@@ -384,9 +384,11 @@ func (g *game) runProgress() {
 		// The text counts steps (a split step's files make one); the bar
 		// moves with each file, so it moves on a chunked step too.
 		g.page.setProgress(i18n.F("run.progress", r.StepsDone(), r.StepsTotal()), float64(r.Done())/float64(max(r.Len(), 1)))
-		// Every 500 ms, or less often when writing it takes long (a long
-		// run's JSON): a frame's own work stays a small share.
-		if now()-l.summary > max(500, 50*l.summaryMs) {
+		// Every 2 s, or less often when writing it takes long (a long
+		// run's JSON): a frame's own work stays a small share, and each
+		// write leaves the page's JavaScript heap a string of the whole
+		// summary to collect (600 kB at 200 steps).
+		if now()-l.summary > max(2000, 50*l.summaryMs) {
 			g.writeSummary()
 		}
 		return
