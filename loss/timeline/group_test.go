@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cornerloss/cornerloss/internal/chunkcase"
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/golden"
 	"github.com/cornerloss/cornerloss/loss/timeline"
@@ -19,22 +20,7 @@ import (
 // reference's mean over them (testdata/chunks); a step waits for its
 // pending files; a missing or unread chunk is marked.
 func TestGroup(t *testing.T) {
-	splits, err := chunkcase.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := splits[0]
-	_, chunks, err := sp.Batch()
-	if err != nil {
-		t.Fatal(err)
-	}
-	read := func(name string, arrays []dump.Array) timeline.Step {
-		var buf bytes.Buffer
-		if err := dump.WriteNPZ(&buf, arrays); err != nil {
-			t.Fatal(err)
-		}
-		return timeline.Read(name, bytes.NewReader(buf.Bytes()), int64(buf.Len()), sp.Options(), dump.Options{})
-	}
+	sp, chunks, read := splitCase(t)
 	var files []timeline.Step
 	// Step 700: the split's chunks, by their arrays, named without numbers,
 	// given in reverse order.
@@ -95,5 +81,28 @@ func TestGroup(t *testing.T) {
 		if s.Step == 700 {
 			t.Error("step 700 shown while one of its chunks is pending")
 		}
+	}
+}
+
+// splitCase loads the first split step of testdata/chunks: the case, its
+// chunks' inputs, and read, which reads arrays written as an .npz under the
+// case's options, as a run's worker reads a file.
+func splitCase(t *testing.T) (chunkcase.Split, []*loss.Input, func(name string, arrays []dump.Array) timeline.Step) {
+	t.Helper()
+	splits, err := chunkcase.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := splits[0]
+	_, chunks, err := sp.Batch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp, chunks, func(name string, arrays []dump.Array) timeline.Step {
+		var buf bytes.Buffer
+		if err := dump.WriteNPZ(&buf, arrays); err != nil {
+			t.Fatal(err)
+		}
+		return timeline.Read(name, bytes.NewReader(buf.Bytes()), int64(buf.Len()), sp.Options(), dump.Options{})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/cornerloss/cornerloss/internal/chunkcase"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 )
@@ -18,22 +17,7 @@ import (
 // chunks of split steps (combined anew as each comes), an unreadable file,
 // and a file read again after an error, as a live run retries one.
 func TestStepsJSONAsMarshal(t *testing.T) {
-	splits, err := chunkcase.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := splits[0]
-	_, chunks, err := sp.Batch()
-	if err != nil {
-		t.Fatal(err)
-	}
-	read := func(name string, arrays []dump.Array) timeline.Step {
-		var buf bytes.Buffer
-		if err := dump.WriteNPZ(&buf, arrays); err != nil {
-			t.Fatal(err)
-		}
-		return timeline.Read(name, bytes.NewReader(buf.Bytes()), int64(buf.Len()), sp.Options(), dump.Options{})
-	}
+	sp, chunks, read := splitCase(t)
 	var files []timeline.Step
 	for j := range chunks {
 		files = append(files, read(fmt.Sprintf("step_700_gpu%d.npz", j), dump.Arrays(chunks[j])))
