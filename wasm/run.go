@@ -14,6 +14,7 @@ import (
 
 	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
+	"github.com/cornerloss/cornerloss/loss/run"
 	"github.com/cornerloss/cornerloss/loss/scene"
 	"github.com/cornerloss/cornerloss/loss/timeline"
 	"github.com/cornerloss/cornerloss/viz/app"
@@ -312,8 +313,11 @@ func (g *game) startRun(src app.RunSource, names []string, data []js.Value, samp
 	g.page.body.attr("data-run-state", "loading")
 	g.page.body.attr("data-run-steps", "0")
 	g.page.body.removeAttr("data-run-ms")
+	// Read in step order (the files of a folder come in none): the
+	// timeline fills from the left, a split step's chunks come together.
 	var jobs []job
-	for id, name := range names {
+	for _, id := range run.ReadOrder(names) {
+		name := names[id]
 		j := job{gen: runGen, msg: timeline.Job{ID: id, Name: name, Options: g.app.Options}, data: js.Undefined()}
 		switch {
 		case sample > 0:

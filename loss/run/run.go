@@ -145,6 +145,23 @@ func asciiFold(s string) string {
 	return string(b)
 }
 
+// ReadOrder returns the order in which to read the files names: their
+// steps' order as Steps gives it from the names alone, a split step's
+// chunks together. A page reading a run in that order fills its timeline
+// from the left, and completes a split step as its chunks come; a
+// folder's files come in no particular order.
+func ReadOrder(names []string) []int {
+	dumps := make([]Dump, len(names))
+	for i, n := range names {
+		dumps[i] = Dump{Name: n}
+	}
+	order := make([]int, 0, len(names))
+	for _, s := range Steps(dumps) {
+		order = append(order, s.Dumps...)
+	}
+	return order
+}
+
 // Steps orders dumps into steps: by step number, ties in the order given.
 // Every dump is in exactly one step.
 func Steps(dumps []Dump) []Step {

@@ -308,3 +308,23 @@ func TestCombine(t *testing.T) {
 		})
 	}
 }
+
+// TestReadOrder: a folder's files, in no order, are read in their steps'
+// order as the timeline shows them, a split step's chunks together in
+// chunk order, a name without a number at its place in the order given
+// (notes.npz is step 1, other.npz step 5), and every file once.
+func TestReadOrder(t *testing.T) {
+	names := []string{"step_3000.npz", "notes.npz", "step_1000_gpu1.npz", "step_20.npz", "step_1000_gpu0.npz", "other.npz", "step_500.npz"}
+	got := ReadOrder(names)
+	var order []string
+	for _, i := range got {
+		order = append(order, names[i])
+	}
+	want := []string{"notes.npz", "other.npz", "step_20.npz", "step_500.npz", "step_1000_gpu0.npz", "step_1000_gpu1.npz", "step_3000.npz"}
+	if !slices.Equal(order, want) {
+		t.Errorf("read order %v, want %v", order, want)
+	}
+	if len(ReadOrder(nil)) != 0 {
+		t.Error("no files, some order")
+	}
+}

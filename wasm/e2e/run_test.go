@@ -5,6 +5,7 @@ package e2e
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -208,9 +209,21 @@ func TestRunOneWorkerFallingSizes(t *testing.T) {
 		}
 		return st.Size()
 	}
-	paths := slices.Clone(shuffled)
-	slices.SortFunc(paths, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
-	paths = append(paths[1:], paths[0]) // the largest last
+	bySize := slices.Clone(shuffled)
+	slices.SortFunc(bySize, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
+	bySize = append(bySize[1:], bySize[0]) // the largest last
+	// The page reads a run's files in the order their names number them
+	// (run.ReadOrder): named in the order wanted. Each keeps its own step
+	// array, so the run's steps are the sample run's.
+	dir := t.TempDir()
+	var paths []string
+	for i, p := range bySize {
+		q := filepath.Join(dir, fmt.Sprintf("read_%02d.npz", i))
+		if err := os.Link(p, q); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, q)
+	}
 	b, got := dropRun(t, "?workers=1", paths)
 	checkAgainstCLI(t, got, paths)
 	// checkAgainstCLI saw every error match the reader's; the truncated
