@@ -260,12 +260,11 @@ type TimelinePaint struct {
 // NewTimelinePaint begins painting t into dst's r, as DrawTimeline would.
 func NewTimelinePaint(dst *image.RGBA, r image.Rectangle, t *Timeline) *TimelinePaint {
 	p := &TimelinePaint{}
-	if t == nil {
-		p.stages = timelineStages(dst, r, nil)
-		return p
+	if t != nil {
+		p.tl = *t
+		t = &p.tl
 	}
-	p.tl = *t
-	p.stages = timelineStages(dst, r, &p.tl)
+	p.stages = timelineStages(dst, r, t)
 	return p
 }
 

@@ -96,20 +96,9 @@ func (ce *controlEl) writeHTML(b *strings.Builder, a *app.App) {
 	case app.Button:
 		b.WriteString(` class="button"><button type="button" id="` + id + `"` + disabled + `>` + escape(c.Text()) + `</button></label>`)
 	case app.Select:
-		b.WriteString(`>` + escape(c.Text()) + `<select id="` + id + `"` + disabled + `>`)
-		var key strings.Builder
-		selected := false
-		for _, ch := range c.Choices(a) {
-			key.WriteString(ch.Value + "\x00" + ch.Label + "\x00")
-			b.WriteString(`<option value="` + escape(ch.Value) + `"`)
-			if ch.Value == v && !selected {
-				b.WriteString(` selected`)
-				selected = true
-			}
-			b.WriteString(`>` + escape(ch.Label) + `</option>`)
-		}
-		b.WriteString(`</select><span></span></label>`)
-		ce.choices = key.String()
+		html, key, selected := options(c.Choices(a), v, true)
+		b.WriteString(`>` + escape(c.Text()) + `<select id="` + id + `"` + disabled + `>` + html + `</select><span></span></label>`)
+		ce.choices = key
 		// A value that is no choice: the browser shows the first, and the
 		// refresh writes the value as the page always did.
 		ce.value, ce.known = v, selected
@@ -152,6 +141,23 @@ func (p *page) bindControls(g *game) {
 	}
 }
 
+// options returns a select's options as HTML, with the first whose value
+// is v marked selected when mark is set (and whether one was), and the
+// key the page compares to tell that the choices changed.
+func options(choices []app.Choice, v string, mark bool) (html, key string, selected bool) {
+	var b, k strings.Builder
+	for _, ch := range choices {
+		k.WriteString(ch.Value + "\x00" + ch.Label + "\x00")
+		b.WriteString(`<option value="` + escape(ch.Value) + `"`)
+		if mark && !selected && ch.Value == v {
+			b.WriteString(` selected`)
+			selected = true
+		}
+		b.WriteString(`>` + escape(ch.Label) + `</option>`)
+	}
+	return b.String(), k.String(), selected
+}
+
 func formatAttr(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // activeID is the ID of the element that has the focus.
@@ -177,18 +183,9 @@ func (p *page) setControl(ce *controlEl, a *app.App, active string) {
 		ce.disabled = d
 	}
 	if ce.c.Choices != nil {
-		var key strings.Builder
-		choices := ce.c.Choices(a)
-		for _, ch := range choices {
-			key.WriteString(ch.Value + "\x00" + ch.Label + "\x00")
-		}
-		if key.String() != ce.choices {
-			var b strings.Builder
-			for _, ch := range choices {
-				b.WriteString(`<option value="` + escape(ch.Value) + `">` + escape(ch.Label) + `</option>`)
-			}
-			ce.in().html(b.String())
-			ce.choices = key.String()
+		if html, key, _ := options(ce.c.Choices(a), "", false); key != ce.choices {
+			ce.in().html(html)
+			ce.choices = key
 			ce.known = false // the browser picked an option
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 // StepsJSON encodes a run's steps as json.Marshal does, from each step's
 // own encoding, kept while the step stays the same. The page writes its
-// run's summary (#run[data-summary]) every half second while the run
+// run's summary (#run[data-summary]) every few seconds while the run
 // loads; encoding every step each time made the longest frames of a
 // 200-dump load. Encodings are kept by file, not by place: the workers
 // answer in any order, and each answer moves the steps after its own.
@@ -58,12 +58,10 @@ func (c *StepsJSON) Encode(steps []Step) string {
 	for i := range steps {
 		s := &steps[i]
 		k := keyOf(s)
-		e, ok := kept[s.File]
+		e, ok := c.byFile[s.File]
 		if !ok || e.key != k {
-			if e, ok = c.byFile[s.File]; !ok || e.key != k {
-				e = encoded{k, marshalStep(s)}
-				c.encodes++
-			}
+			e = encoded{k, marshalStep(s)}
+			c.encodes++
 		}
 		kept[s.File] = e
 		if i > 0 {
