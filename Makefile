@@ -6,7 +6,9 @@ SITE     ?= build/site
 ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 60s
 GOROOT   := $(shell $(GO) env GOROOT)
-WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# Go's wasm_exec_node.js, with the module's memory handed to the engine's
+# SIMD rows as the page does (wasm/nodeexec.js, loss/bgrows_js.go).
+WASMEXEC := env GOROOT=$(GOROOT) node --stack-size=8192 $(CURDIR)/wasm/nodeexec.js
 NODE     := $(shell command -v node 2>/dev/null)
 # Packages free of ebiten and syscall/js: they also run as wasm under Node.
 PURE     := ./loss/... ./viz/...
@@ -46,7 +48,7 @@ test-native:
 
 test-wasm:
 ifdef NODE
-	GOOS=js GOARCH=wasm $(GO) test -timeout 40m -exec=$(WASMEXEC) $(PURE)
+	CORNERLOSS_SIMD=1 GOOS=js GOARCH=wasm $(GO) test -timeout 40m -exec="$(WASMEXEC)" $(PURE)
 else
 	@echo "test-wasm: no node on PATH, skipping the WebAssembly run of $(PURE)"
 endif
@@ -66,8 +68,8 @@ bench-native:
 
 bench-wasm:
 ifdef NODE
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'Total/B=1_S=1|DrawPanels|Recompute|Edit|Scans|Row$$' $(BENCH_PKGS)
-	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASMEXEC) -run '^$$' -bench 'ReadNPZ|ReadPT' -benchtime 3x ./loss/dump/
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench 'Total/B=1_S=1|DrawPanels|Recompute|Edit|Scans|Row$$' $(BENCH_PKGS)
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench 'ReadNPZ|ReadPT' -benchtime 3x ./loss/dump/
 else
 	@echo "bench-wasm: no node on PATH, skipping"
 endif

@@ -316,6 +316,11 @@ func (sc *rowScratch) rowBuffer(h int) []rowSums {
 
 // rows computes the row sums of one H×W plane into dst.
 func (k *kernel) rows(dst []rowSums, x, y []float32, width int) {
+	if k.fast {
+		if _, ok := k.rowsSIMD(dst, x, y, width); ok {
+			return
+		}
+	}
 	for r := range dst {
 		o := r * width
 		dst[r] = k.row(x[o:o+width], y[o:o+width])

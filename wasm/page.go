@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/cornerloss/cornerloss/loss"
 	"github.com/cornerloss/cornerloss/loss/dump"
 	"github.com/cornerloss/cornerloss/viz/app"
 	"github.com/cornerloss/cornerloss/viz/i18n"
@@ -324,6 +325,8 @@ func (p *page) firstFrame() {
 func (p *page) setReady(a *app.App) {
 	p.framed = true
 	p.terms(a)
+	// Whether the engine's rows run as SIMD here (loss/bgrows_js.go).
+	p.body.attr("data-simd", map[bool]string{true: "1", false: "0"}[loss.SIMDRows()])
 	p.body.attr("data-ready", "1")
 }
 

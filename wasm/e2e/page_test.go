@@ -51,6 +51,10 @@ func TestPageLoadsAndDraws(t *testing.T) {
 			break
 		}
 	}
+	// Chromium runs WebAssembly SIMD: the engine's rows take it.
+	if simd := eval[string](b, `document.body.dataset.simd`); simd != "1" {
+		t.Errorf("body[data-simd] %q: the engine's SIMD rows did not load in the page", simd)
+	}
 	total := b.value("loss-total")
 	if !(total > 0) {
 		t.Errorf("loss-total %v, want a positive number", total)
