@@ -6,18 +6,20 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 )
 
 // TestBGRowsAsRow: bgrows.wasm's rows are row's, to the bit, over planes
 // made to hit every edge of the plain test: logits at and around xTab and
-// 0, -0 and NaN, -0 and tiny targets, positives, repeated logits, under
-// both conventions and several α, and it sums most rows of a background
-// plane (so the test cannot pass on row alone). It runs where the host
+// 0, far below xTab, -0 and NaN, -0 and tiny targets, positives, repeated
+// logits, under both conventions and several α; and it takes exactly the
+// rows it should (targets all +0, logits numbers, not repeated), so the
+// test cannot pass on row alone. It runs where the host
 // gives the module's memory (wasm/nodeexec.js, which `make test` uses, and
 // the browser); CORNERLOSS_SIMD=1 says the host does.
 func TestBGRowsAsRow(t *testing.T) {
-	if bgRowsFunc().IsUndefined() {
+	if !SIMDRows() {
 		if os.Getenv("CORNERLOSS_SIMD") == "1" {
 			t.Fatal("bgrows.wasm did not load, and the runner gives the module's memory")
 		}
@@ -77,6 +79,19 @@ func TestBGRowsAsRow(t *testing.T) {
 			if !ok {
 				t.Fatalf("width %d: bgrows.wasm did not run", width)
 			}
+			// Every row whose targets are all +0, logits numbers and not
+			// repeated goes to bgrows.wasm, groups not plain included.
+			want := 0
+			for r := range h {
+				xr, yr := x[r*width:(r+1)*width], y[r*width:(r+1)*width]
+				if !repeatedLogits(xr) && !slices.ContainsFunc(xr, func(v float32) bool { return v != v }) &&
+					!slices.ContainsFunc(yr, func(v float32) bool { return math.Float32bits(v) != 0 }) {
+					want++
+				}
+			}
+			if n != want {
+				t.Fatalf("%+v width %d: bgrows.wasm summed %d rows, want %d", o, width, n, want)
+			}
 			plain, rows = plain+n, rows+h
 			for r := range h {
 				want := k.row(x[r*width:(r+1)*width], y[r*width:(r+1)*width])
@@ -86,9 +101,31 @@ func TestBGRowsAsRow(t *testing.T) {
 			}
 		}
 	}
-	// Five cases in fourteen leave a row plain (three untouched, a logit
-	// just above xTab, one just below 0).
-	if 4*plain < rows {
+	// A crowded plane: eight groups not plain a row fill the list of
+	// groups halfway down; the rows past it are row's, and still the same.
+	for _, o := range opts {
+		k := newKernel(o)
+		const h, width = 64, 128
+		x, y := make([]float32, h*width), make([]float32, h*width)
+		for i := range x {
+			x[i] = float32(-4.6 + 0.5*rng.NormFloat64()) // no logit near the table's ends
+			if i%16 == 5 {
+				x[i] = 0.5
+			}
+		}
+		got := make([]rowSums, h)
+		n, ok := k.rowsSIMD(got, x, y, width)
+		if want := groupsPerRow * h / 8; !ok || n != want {
+			t.Fatalf("%+v crowded plane: bgrows.wasm summed %d rows (ok %v), want %d", o, n, ok, want)
+		}
+		for r := range h {
+			if want := k.row(x[r*width:(r+1)*width], y[r*width:(r+1)*width]); !sameRow(got[r], want) {
+				t.Fatalf("%+v crowded plane row %d: bgrows.wasm %+v, row %+v", o, r, got[r], want)
+			}
+		}
+	}
+	// Nine cases in fourteen leave a row to bgrows.wasm.
+	if 2*plain < rows {
 		t.Fatalf("bgrows.wasm summed %d rows of %d: the plain test refuses rows it should take", plain, rows)
 	}
 }

@@ -50,7 +50,7 @@ func (k *kernel) row(x, y []float32) rowSums {
 	var r rowSums
 	var neg, neg2 float64
 	var nLo, nHi int
-	pieces, off, xLo, xTab := k.bg.pieces, k.bg.off, k.xLo, k.xTab
+	pieces, off, xTab := k.bg.pieces, k.bg.off, k.xTab
 	// The targets' bits, two pixels a word (see words): two 64-bit loads
 	// test four targets (0.94× the time a pixel in WebAssembly, alternating
 	// with four math.Float32bits in one process).
@@ -83,35 +83,39 @@ func (k *kernel) row(x, y []float32) rowSums {
 		// The others one by one, up to the next group of four.
 		for end := min(i+4, len(x)); i < end; i++ {
 			xi := x[i]
-			if math.Float32bits(y[i]) != 0 { // not plain background (-0 included: exact path)
+			// Not plain background (-0 included) or NaN (to a NaN loss):
+			// the exact path.
+			if math.Float32bits(y[i]) != 0 || xi != xi {
 				r.others = true
 				continue
 			}
-			if xi <= xTab {
-				if xi <= xLo {
-					nLo++
-				} else {
-					neg += k.lowTerm(xi)
-				}
-				continue
+			t, lo, hi := k.loneTerm(xi)
+			if lo+hi == 0 {
+				neg += t
 			}
-			if !(xi < 0) {
-				switch {
-				case xi != xi: // NaN: the exact path, to a NaN loss
-					r.others = true
-				case xi < k.xHi:
-					neg += k.stepsTerm(xi)
-				case k.exactHi:
-					neg += k.exactBG(xi)
-				default:
-					nHi++
-				}
-				continue
-			}
-			neg += k.bg.at(xi)
+			nLo, nHi = nLo+lo, nHi+hi
 		}
 	}
 	return k.finishRow(r, neg+neg2, nLo, nHi, x, y)
+}
+
+// loneTerm is row's background term of a pixel outside a plain group
+// (target +0, logit a number), or a count: lo or hi 1 for a logit at a
+// clamp, whose constant term finishRow adds (term 0 then).
+func (k *kernel) loneTerm(x float32) (term float64, lo, hi int) {
+	switch {
+	case x <= k.xTab && x <= k.xLo:
+		return 0, 1, 0
+	case x <= k.xTab:
+		return k.lowTerm(x), 0, 0
+	case x < 0:
+		return k.bg.at(x), 0, 0
+	case x < k.xHi:
+		return k.stepsTerm(x), 0, 0
+	case k.exactHi:
+		return k.exactBG(x), 0, 0
+	}
+	return 0, 0, 1
 }
 
 // rowSteps is row with every background term by the reference's float32
