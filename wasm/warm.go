@@ -285,10 +285,15 @@ func compileWorkerModule() {
 func newWorker() js.Value {
 	g := js.Global()
 	m := g.Get("cornerlossWorkerModule")
-	if !m.Truthy() {
-		return g.Get("Worker").New("worker.js")
+	// The link's ?simd=off goes to the workers too (web/worker.js).
+	simd := ""
+	if linkQuery().Get("simd") == "off" {
+		simd = "simd=off"
 	}
-	w := g.Get("Worker").New("worker.js?module")
+	if !m.Truthy() {
+		return g.Get("Worker").New("worker.js?" + simd)
+	}
+	w := g.Get("Worker").New("worker.js?module&" + simd)
 	msg := g.Get("Object").New()
 	msg.Set("module", m)
 	w.Call("postMessage", msg)

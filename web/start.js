@@ -24,6 +24,10 @@ navigator.getGamepads = () => [];
   };
 }
 
+// ?simd=off leaves out the engine's SIMD rows (loss/bgrows_js.go), to
+// compare; the page passes it on to its workers (newWorker).
+if (new URLSearchParams(location.search).get("simd") === "off") window.cornerlossSIMD = false;
+
 (async () => {
   const go = new Go();
   try {

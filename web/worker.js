@@ -6,6 +6,8 @@
 // then shares the page's compiled code, its optimised functions included
 // (wasm/warm.go).
 importScripts("wasm_exec.js", "inflate.js");
+// ?simd=off (the page's, passed on): the engine's rows in Go.
+if (new URLSearchParams(location.search).get("simd") === "off") self.cornerlossSIMD = false;
 self.cornerlossEarly = [];
 let posted = null;
 const compiled = new Promise((resolve) => { posted = resolve; });

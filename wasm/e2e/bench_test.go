@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,7 +31,8 @@ func kebab(s string) string {
 // the page measured itself, on the page alone (?step-workers=1: ms/recompute,
 // ...) and on two step workers (?step-workers=2: ms/recompute-2w, ...), the two
 // loads alternating. Run with -benchtime 1x: each iteration loads the page
-// twice.
+// twice. CORNERLOSS_PAGE_QUERY adds to the link (&simd=off: the engine's
+// rows in Go).
 func BenchmarkPage(b *testing.B) {
 	// Two bench modes of some 200 phases of frames each: more than a
 	// test's browser gets on a loaded machine.
@@ -39,7 +41,7 @@ func BenchmarkPage(b *testing.B) {
 	for b.Loop() {
 		for _, workers := range []int{1, 2} {
 			br := newBrowser(b)
-			br.open("?bench=coco&step-workers=" + strconv.Itoa(workers))
+			br.open("?bench=coco&step-workers=" + strconv.Itoa(workers) + os.Getenv("CORNERLOSS_PAGE_QUERY"))
 			br.waitFor(`document.body.dataset.benchDone === "1"`, 5*time.Minute)
 			attrs := eval[map[string]string](br, `Object.fromEntries(Object.entries(document.body.dataset).filter(([k]) => k.startsWith("bench") && k !== "benchDone"))`)
 			if got := attrs["benchWorkers"]; got != strconv.Itoa(map[bool]int{true: workers}[workers > 1]) {

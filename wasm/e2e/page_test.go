@@ -504,3 +504,26 @@ func TestIdleFramesDrawNothing(t *testing.T) {
 	b.setNumber("pull-weight", 0.5)
 	b.waitFor(`document.body.dataset.draws !== "`+before+`"`, 5*time.Second)
 }
+
+// TestSIMDRowsOff: ?simd=off leaves the engine's SIMD rows out, in the page
+// and its workers, and the default scene's terms are the same to the bit
+// (data-value holds each number as Go prints it, shortest round-trip).
+func TestSIMDRowsOff(t *testing.T) {
+	terms := `["total", "focal", "pull", "push", "regr"].map(k => document.getElementById("loss-" + k).dataset.value).join(" ")`
+	b := newBrowser(t)
+	b.open("")
+	simd := eval[string](b, terms)
+	if got := eval[string](b, `document.body.dataset.simd`); got != "1" {
+		t.Fatalf("body[data-simd] %q without ?simd=off", got)
+	}
+	b.open("?simd=off")
+	if got := eval[string](b, `document.body.dataset.simd`); got != "0" {
+		t.Fatalf("body[data-simd] %q with ?simd=off", got)
+	}
+	if f := strings.Fields(simd); len(f) != 5 {
+		t.Fatalf("the terms' data-value %q: want five numbers", simd)
+	}
+	if plain := eval[string](b, terms); plain != simd {
+		t.Fatalf("terms with SIMD rows %q, without %q", simd, plain)
+	}
+}
