@@ -69,7 +69,11 @@ func TestBGRowsAsRow(t *testing.T) {
 				case 8:
 					y[r*width+i] = 1
 				case 9:
-					row[1] = row[0] // a repeated logit: the reference's steps
+					// A repeated logit at one of repeatedLogits' four pairs:
+					// the reference's steps.
+					q := width / 4
+					at := []int{0, q, 2 * q, width - 2}[rng.IntN(4)]
+					row[at+1] = row[at]
 				case 10:
 					row[i] = k.xTab - 3
 				}
