@@ -22,8 +22,8 @@ func bucket(v float32) int { return int((ordered(v) + 1<<31) >> (32 - bucketBits
 
 // entry returns the colormap entry that Colormap.rgba picks for Norm(v), or -1
 // for NaN.
-func (s Scale) entry(v float32) int {
-	t := s.Norm(float64(v))
+func (s *Scale) entry(v float32) int {
+	t := s.norm(float64(v))
 	switch {
 	case t != t:
 		return -1
@@ -46,11 +46,18 @@ func (s Scale) withEdges() Scale {
 	for k := 1; k < 256; k++ {
 		e.at[k] = max(s.edge(k), e.at[k-1])
 	}
+	// The edges on the float32 line in order, compared as integers: the
+	// same order as the float32s, none being NaN (ordered gives both zeros
+	// 0), without a conversion a bucket.
+	var at [256]int64
+	for k := 1; k < 256; k++ {
+		at[k] = ordered(e.at[k])
+	}
 	k := 0
 	for b := range e.start {
 		// ordered never gives -1<<31 (both zeros are 0): start above it.
-		lowest := unordered(max(int64(b)<<(32-bucketBits)-1<<31, math.MinInt32+1))
-		for k < 255 && e.at[k+1] <= lowest {
+		lowest := max(int64(b)<<(32-bucketBits)-1<<31, math.MinInt32+1)
+		for k < 255 && at[k+1] <= lowest {
 			k++
 		}
 		e.start[b] = uint8(k)
@@ -62,7 +69,7 @@ func (s Scale) withEdges() Scale {
 // edge returns the smallest float32 whose entry is at least k: it starts from
 // the inverse transform of k/256 and steps by ulps, or bisects the float32
 // line when the start is far off (a domain beyond float32's range).
-func (s Scale) edge(k int) float32 {
+func (s *Scale) edge(k int) float32 {
 	v := float32(s.inverse(float64(k) / 256))
 	for range 8 {
 		if s.entry(v) < k {

@@ -120,8 +120,15 @@ func (s Scale) Domain() (lo, hi float64) {
 
 // Norm returns t in [0, 1] for v; NaN stays NaN so that the colormap can show
 // it as bad.
-func (s Scale) Norm(v float64) float64 {
-	s = s.resolved()
+func (s Scale) Norm(v float64) float64 { return s.norm(v) }
+
+// norm is Norm without copying s (the edges' search calls it for each of
+// a scale's 255 edges a few times).
+func (s *Scale) norm(v float64) float64 {
+	if s.kind == unset {
+		l := Linear(0, 1)
+		s = &l
+	}
 	var t float64
 	switch s.kind {
 	case linear:
