@@ -88,7 +88,8 @@ func (b *bgRowsBuf) sizeTerms(n int) {
 }
 
 // rowsSIMD is rows with bgrows.wasm for the rows whose targets are all +0
-// and logits numbers, and row for the others; ok is false when it cannot
+// and logits numbers, not repeated (repeatedLogits), and row for the
+// others; ok is false when it cannot
 // run here (dst untouched), and plain counts the rows bgrows.wasm summed.
 // The pixels of groups that are not plain (a logit at a clamp, or from 0
 // up: a few in a row of a noisy background) get their terms from loneTerm,

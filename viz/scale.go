@@ -126,8 +126,8 @@ func (s Scale) Norm(v float64) float64 { return s.norm(v) }
 // a scale's 255 edges a few times).
 func (s *Scale) norm(v float64) float64 {
 	if s.kind == unset {
-		l := Linear(0, 1)
-		s = &l
+		r := s.resolved()
+		s = &r
 	}
 	var t float64
 	switch s.kind {
