@@ -11,3 +11,6 @@ func (k *kernel) rowsSIMD(dst []rowSums, x, y []float32, width int) (plain int, 
 // SIMDRows reports whether rows are summed by bgrows.wasm here: never
 // natively.
 func SIMDRows() bool { return false }
+
+// rowsScratchBytes is the scratch of the browser's SIMD rows: none here.
+func rowsScratchBytes(h int) int64 { return 0 }

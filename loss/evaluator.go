@@ -96,7 +96,7 @@ func EvaluatorBytes(sh Shape) int64 {
 	perPlane := int64(sh.Height)*int64(unsafe.Sizeof(rowSums{})) +
 		3*int64(unsafe.Sizeof(focalSums{})) + int64(unsafe.Sizeof(planeID{})) + 1 +
 		int64(unsafe.Sizeof(planeMoments{})) + maxBins*int64(unsafe.Sizeof([momentOrder]float64{}))
-	return planes * perPlane
+	return planes*perPlane + rowsScratchBytes(sh.Height)
 }
 
 // computeAll recomputes every row, on all cores, and drops the moments.
