@@ -24,6 +24,9 @@ import (
 //	data-bench-draw-pixels-ms              of which drawing the panels' pixels
 //	data-bench-draw-upload-ms              and handing them to Ebitengine
 //	data-bench-workers                     the step's workers (0: the page alone)
+//	data-bench-send-ms, -worker-ms, -hop-*  with workers: the page's own work
+//	                                       before it waits, the slowest
+//	                                       worker's time, each hop
 //
 // Both ways time the same thing: a change (a recompute or an edit) from the
 // call that makes it to the result assembled and its viewed maps rebuilt,
@@ -42,6 +45,9 @@ type benchRun struct {
 	// own time: the rest of a pooled run is messages and the page's work.
 	workerMs float64
 	hopMs    [6]float64 // the last pooled phase's median of each hop
+	// sendMs is the last pooled phase's median of the page's own work
+	// before it waits: the change, its messages and the viewed maps.
+	sendMs float64
 }
 
 // hopNames name stepPool.hops on <body data-bench-hop-NAME-ms>.
@@ -103,11 +109,12 @@ const pooledTimeout = 30 * time.Second
 // timed ones, each from the change to the page's assembly of every
 // worker's answer (maps included), back to back in this Update.
 func (b *benchRun) pooled(g *game, f func(i int)) float64 {
-	var runs, inside []float64
+	var runs, inside, sends []float64
 	var hops [6][]float64
 	for i := -pooledWarmup; i < benchRuns; i++ {
 		t0 := now()
 		f(i + pooledWarmup - 1) // -1, 0, 1, ...: as median, each a real change
+		sendMs := now() - t0
 		sent := g.app.Pending()
 		g.steps.wait(g, pooledTimeout)
 		ms := now() - t0
@@ -115,6 +122,7 @@ func (b *benchRun) pooled(g *game, f func(i int)) float64 {
 			continue
 		}
 		runs = append(runs, ms)
+		sends = append(sends, sendMs)
 		if sent { // tags, offsets, weights: nothing went to the workers
 			inside = append(inside, g.steps.slowest)
 			for k, h := range g.steps.hops {
@@ -122,7 +130,7 @@ func (b *benchRun) pooled(g *game, f func(i int)) float64 {
 			}
 		}
 	}
-	b.workerMs = 0
+	b.workerMs, b.sendMs = 0, middle(sends)
 	if len(inside) > 0 {
 		b.workerMs = middle(inside)
 		for k := range hops {
@@ -158,6 +166,7 @@ func (b *benchRun) step(g *game) {
 		g.benchAttr("ms", ms)
 		if pool {
 			g.benchAttr("worker-ms", b.workerMs)
+			g.benchAttr("send-ms", b.sendMs)
 			for k, name := range hopNames {
 				g.benchAttr("hop-"+name+"-ms", b.hopMs[k])
 			}
