@@ -50,3 +50,40 @@ func BenchmarkTotalMMDet(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(px), "ns/px")
 }
+
+// BenchmarkPixelTerms times the maps of one COCO plane before
+// normalisation (the page's viewed maps, computed afresh for a full
+// recompute): fresh, and from the logs kept by a PlaneTerms after a change
+// of α (the page's α edit).
+func BenchmarkPixelTerms(b *testing.B) {
+	in, _, err := scene.COCO(1, 1).Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	px := float64(in.Pixels())
+	b.Run("fresh", func(b *testing.B) {
+		var m *loss.PixelMaps
+		for b.Loop() {
+			m = loss.PixelTerms(m, in, loss.DefaultOptions(), 0, 0, 0, loss.TopLeft)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/px, "ns/px")
+	})
+	b.Run("alpha", func(b *testing.B) {
+		var t loss.PlaneTerms
+		var m *loss.PixelMaps
+		opts := [2]loss.Options{loss.DefaultOptions(), loss.DefaultOptions()}
+		opts[1].Alpha = 2.5
+		rs := [2]*loss.Result{}
+		for i, o := range opts {
+			if rs[i], err = loss.Evaluate(in, o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		i := 0
+		for b.Loop() {
+			i ^= 1
+			m = rs[i].PixelsFrom(m, &t, 0, 0, 0, loss.TopLeft)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/px, "ns/px")
+	})
+}

@@ -80,34 +80,102 @@ func planeOf(in *Input, stack, image, class int, c Corner) (x, y []float32) {
 // background pixel, and with reuse it finishes from them the pixels whose
 // logs it kept (the logits, ε and the convention being those they were
 // computed under).
+//
+// A plain background pixel on the fast functions' reach, the bulk of a
+// plane, is backgroundPointLogs (sigmoidLog, then bgFinish) inlined by
+// hand, the same operations in the same order: Go inlines none of the
+// three, and a call a function each with its results through memory was
+// most of a pixel's time under WebAssembly (TestTermsAsPoints compares the
+// two bit for bit).
 func (m *PixelMaps) terms(k *kernel, lo, hi int, logs []bgLogs, reuse bool) {
 	for i := lo; i < hi; i++ {
-		var pt focalPoint
-		if x, y := m.Logit[i], m.Target[i]; k.fast && plainPixel(x, y) {
-			switch {
-			case logs == nil:
-				pt = k.backgroundPoint(x)
-			case reuse && logs[i].ok:
-				pt = k.bgFinish(&logs[i])
-			default:
-				pt, logs[i] = k.backgroundPointLogs(x)
+		x, y := m.Logit[i], m.Target[i]
+		if !k.fast || !plainPixel(x, y) || !k.clamps && (x <= -fastLogitMax || x >= k.xHi) {
+			pt := k.point(x, y)
+			if k.fast && plainPixel(x, y) {
+				// MMDet past the fast functions' reach: backgroundPointLogs'
+				// exact path, with the term as row sums it.
+				pt.term = k.exactBG(x)
 			}
-		} else {
-			pt = k.point(x, y)
 			if logs != nil {
 				logs[i].ok = false
 			}
+			m.Prob[i], m.Weight[i], m.Clamped[i], m.Grad[i] = pt.prob, pt.weight, pt.clamped, -pt.dterm
+			m.Pos[i], m.Neg[i] = 0, 0
+			if pt.pos {
+				m.Pos[i] = -pt.term
+			} else {
+				m.Neg[i] = -pt.term
+			}
+			continue
 		}
-		m.Prob[i] = pt.prob
-		m.Weight[i] = pt.weight
-		m.Clamped[i] = pt.clamped
-		m.Grad[i] = -pt.dterm
-		m.Pos[i], m.Neg[i] = 0, 0
-		if pt.pos {
-			m.Pos[i] = -pt.term
+		var b bgLogs
+		if reuse && logs != nil && logs[i].ok {
+			b = logs[i]
 		} else {
-			m.Neg[i] = -pt.term
+			// backgroundPointLogs, and in it sigmoidLog(x, k.lo, k.hi).
+			b.ok = true
+			if x <= k.xLo {
+				x, b.clamped = k.xLo, -1
+			} else if x >= k.xHi {
+				x, b.clamped = k.xHi, 1
+			}
+			b.x = x
+			u := float64(x) + sigHalf
+			j := int(u*sigSteps + 0.5)
+			r := u - float64(j)*(1.0/sigSteps)
+			t := &sigTable[j]
+			r2 := r * r
+			expNeg := t.expNeg * ((1 - r) + r2*((0.5-r*(1.0/6))+r2*(1.0/24)))
+			expPos := t.expPos * ((1 + r) + r2*(0.5+r*(1.0/6)))
+			softplus := t.s0 + r*(t.s1+r*(t.s2+r*t.s3))
+			e := float32(expNeg)
+			d := float32(1 + e)
+			sg := float32(1 / d)
+			p := sg
+			if p < k.lo {
+				p = k.lo
+			} else if p > k.hi {
+				p = k.hi
+			}
+			q := float32(1 - p)
+			c := float64(q)*(1+expPos) - 1
+			var l1p float64
+			if c > 1e-4 || c < -1e-4 { // log1pSmall
+				l1p = math.Log1p(c)
+			} else {
+				l1p = c * (1 - 0.5*c)
+			}
+			b.p, b.s, b.q, b.lq, b.softplus, b.expNeg = p, sg, q, l1p-softplus, softplus, expNeg
+			if b.p != b.s {
+				b.clamped = 1
+				if b.s < k.lo {
+					b.clamped = -1
+				}
+			}
+			if logs != nil {
+				logs[i] = b
+			}
 		}
+		// bgFinish(&b).
+		pp := float64(b.p)
+		pa := pp * pp
+		if k.alpha != 2 {
+			pa = k.powP(b.p, b.x, b.softplus, b.expNeg)
+		}
+		var term, dterm float64
+		switch {
+		case b.clamped < 0:
+			term = k.termLo
+		case b.clamped > 0:
+			term = k.termHi
+		default:
+			term = b.lq * pa
+			s64 := float64(b.s)
+			dterm = (k.alpha*pa/pp*b.lq - pa/float64(b.q)) * s64 * (1 - s64)
+		}
+		m.Prob[i], m.Weight[i], m.Clamped[i], m.Grad[i] = b.p, pa, b.clamped, -dterm
+		m.Pos[i], m.Neg[i] = 0, -term
 	}
 }
 

@@ -99,3 +99,104 @@ func mapsDiffer(a, b *PixelMaps) string {
 	}
 	return ""
 }
+
+// TestTermsAsPoints: the maps' loop, which inlines backgroundPointLogs by
+// hand, gives each pixel what the kernel's own functions give it, bit for
+// bit: backgroundPointLogs on a plain background pixel (its logs too),
+// bgFinish from those logs after a change of α, point on the others; over
+// logits at and around both clamps, the fast functions' reach, 0, NaN and
+// ±Inf, targets +0, -0, in (0, 1) and 1, both conventions, several α and ε.
+// It fails if the inlined steps drift from the functions they copy.
+func TestTermsAsPoints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var opts []Options
+	for _, conv := range []Convention{Reference, MMDet} {
+		for _, a := range []float64{0, 1.5, 2, 3} {
+			for _, eps := range []float64{1e-4, 1e-6} {
+				o := DefaultOptions()
+				o.Convention, o.Alpha, o.Eps = conv, a, eps
+				opts = append(opts, o)
+			}
+		}
+	}
+	same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+	for _, o := range opts {
+		k := newKernel(o)
+		var xs []float32
+		for _, c := range []float32{k.xLo, k.xHi, k.xTab, 0, -fastLogitMax, fastLogitMax, 10, -17.33} {
+			xs = append(xs, c, math.Nextafter32(c, -100), math.Nextafter32(c, 100), c-1e-3, c+1e-3)
+		}
+		xs = append(xs, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1)))
+		for range 3000 {
+			xs = append(xs, float32(-4.6+3*rng.NormFloat64()))
+		}
+		n := len(xs)
+		m := &PixelMaps{}
+		m.resize(1, n)
+		copy(m.Logit, xs)
+		for i := range n {
+			switch rng.IntN(12) {
+			case 0:
+				m.Target[i] = 1
+			case 1:
+				m.Target[i] = rng.Float32()
+			case 2:
+				m.Target[i] = float32(math.Copysign(0, -1))
+			}
+		}
+		logs := make([]bgLogs, n)
+		m.terms(k, 0, n, logs, false)
+		// α changed: the pixels with logs finish from them.
+		o2 := o
+		o2.Alpha += 0.75
+		k2 := newKernel(o2)
+		m2 := &PixelMaps{}
+		m2.resize(1, n)
+		copy(m2.Logit, m.Logit)
+		copy(m2.Target, m.Target)
+		m2.terms(k2, 0, n, logs, true)
+		m3 := &PixelMaps{}
+		m3.resize(1, n)
+		copy(m3.Logit, m.Logit)
+		copy(m3.Target, m.Target)
+		m3.terms(k, 0, n, nil, false)
+		fast := 0
+		for i, x := range xs {
+			y := m.Target[i]
+			var want, want2 focalPoint
+			var wantLogs bgLogs
+			if plainPixel(x, y) {
+				want, wantLogs = k.backgroundPointLogs(x)
+				want2 = k2.point(x, y)
+				if wantLogs.ok {
+					want2 = k2.bgFinish(&wantLogs)
+					fast++
+				} else {
+					want2.term = k2.exactBG(x)
+				}
+			} else {
+				want, want2 = k.point(x, y), k2.point(x, y)
+			}
+			if wantLogs.ok != logs[i].ok || wantLogs.ok && wantLogs != logs[i] {
+				t.Fatalf("%+v x=%v y=%v: logs %+v, backgroundPointLogs %+v", o, x, y, logs[i], wantLogs)
+			}
+			for _, c := range []struct {
+				m  *PixelMaps
+				pt focalPoint
+			}{{m, want}, {m2, want2}, {m3, want}} {
+				pos, neg := 0.0, -c.pt.term
+				if c.pt.pos {
+					pos, neg = -c.pt.term, 0
+				}
+				if math.Float32bits(c.m.Prob[i]) != math.Float32bits(c.pt.prob) || !same(c.m.Weight[i], c.pt.weight) ||
+					c.m.Clamped[i] != c.pt.clamped || !same(c.m.Grad[i], -c.pt.dterm) || !same(c.m.Pos[i], pos) || !same(c.m.Neg[i], neg) {
+					t.Fatalf("%+v x=%v y=%v: maps p=%v w=%v clamped=%d grad=%v pos=%v neg=%v, kernel %+v",
+						o, x, y, c.m.Prob[i], c.m.Weight[i], c.m.Clamped[i], c.m.Grad[i], c.m.Pos[i], c.m.Neg[i], c.pt)
+				}
+			}
+		}
+		if fast < n/2 {
+			t.Fatalf("%+v: %d of %d pixels on the fast path: the test misses the inlined steps", o, fast, n)
+		}
+	}
+}
