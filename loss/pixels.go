@@ -244,10 +244,27 @@ func sameBits(a, b []float32) bool {
 // (weights aside), only the rows whose logits or targets changed since are
 // recomputed. The maps are Pixels', to the bit.
 func (r *Result) PixelsFrom(dst *PixelMaps, t *PlaneTerms, stack, image, class int, c Corner) *PixelMaps {
+	t.update(r.in, r.Options, r.kernel, stack, image, class, c)
+	dst = t.copyTo(dst)
+	r.ScalePixels(dst, c)
+	return dst
+}
+
+// PixelTermsFrom is PixelTerms keeping the plane's maps in t, as
+// PixelsFrom does: only the rows whose logits or targets changed since t
+// last held them are recomputed, and after a new α or β the rest from
+// their logs. The page prepares the viewed maps so while its workers
+// evaluate an edit. The maps are PixelTerms', to the bit.
+func PixelTermsFrom(dst *PixelMaps, t *PlaneTerms, in *Input, opt Options, stack, image, class int, c Corner) *PixelMaps {
+	t.update(in, opt, newKernel(opt), stack, image, class, c)
+	return t.copyTo(dst)
+}
+
+// copyTo copies t's maps into dst (new when nil), reusing its storage.
+func (t *PlaneTerms) copyTo(dst *PixelMaps) *PixelMaps {
 	if dst == nil {
 		dst = new(PixelMaps)
 	}
-	t.update(r.in, r.Options, r.kernel, stack, image, class, c)
 	m := &t.m
 	dst.resize(m.Height, m.Width)
 	copy(dst.Logit, m.Logit)
@@ -258,7 +275,6 @@ func (r *Result) PixelsFrom(dst *PixelMaps, t *PlaneTerms, stack, image, class i
 	copy(dst.Grad, m.Grad)
 	copy(dst.Pos, m.Pos)
 	copy(dst.Neg, m.Neg)
-	r.ScalePixels(dst, c)
 	return dst
 }
 

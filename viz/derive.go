@@ -75,7 +75,7 @@ type prepared struct {
 
 // Prepare computes ahead what the next Reset of this view of in under opt
 // needs that does not depend on the loss's sums: the pixel maps before
-// normalisation (loss.PixelTerms) and what the panels derive from them
+// normalisation (loss.PixelTermsFrom) and what the panels derive from them
 // alone. The page calls it while its workers evaluate the step, then Reset
 // with their result only scales the maps (the same maps, to the bit, as
 // without Prepare). The next Reset uses it if its result is of the same in,
@@ -94,7 +94,10 @@ func (f *Frame) Prepare(in *loss.Input, opt loss.Options, stack, image, class in
 	if p == nil {
 		p = new(prepared)
 	}
-	p.d.maps = loss.PixelTerms(p.d.maps, in, opt, stack, image, class, c)
+	// From the frame's own kept maps: an edit recomputes the rows it
+	// changed, a new α or β finishes the rest from their logs, as Reset
+	// does on the page alone (Forget makes it all afresh).
+	p.d.maps = loss.PixelTermsFrom(p.d.maps, &f.plane, in, opt, stack, image, class, c)
 	p.d.fixedPlanes(p.d.maps)
 	p.in, p.opt, p.view, p.c = in, opt, [3]int{stack, image, class}, c
 	f.pre = p

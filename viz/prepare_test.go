@@ -11,8 +11,10 @@ import (
 
 // TestPrepareSameFrame checks that a Reset after Prepare (the maps computed
 // while the workers evaluate, then scaled) shows what a Reset alone shows,
-// to the bit, under both conventions and several α, β, ε; and that a
-// Prepare of another view, or of other options, is not used.
+// to the bit, under both conventions and several α, β, ε, and after edits
+// (a new α and β, rows of the viewed plane changed) that Prepare finishes
+// from the maps it kept; and that a Prepare of another view, or of other
+// options, is not used.
 func TestPrepareSameFrame(t *testing.T) {
 	in, set, err := scene.Default().Build()
 	if err != nil {
@@ -51,6 +53,35 @@ func TestPrepareSameFrame(t *testing.T) {
 			got.Prepare(in, opt, 1, 0, (cls+1)%in.Classes, c)
 			got.Reset(r, 1, 0, cls, c, objects)
 			sameFrame(t, want, got)
+
+			// Edits, as the page sends them to its workers: a new α and
+			// β (Prepare finishes the kept maps from their logs), then a
+			// few rows of the viewed plane changed (it recomputes those).
+			edited := opt
+			edited.Alpha, edited.Beta = opt.Alpha+0.5, opt.Beta-1
+			r2, err := loss.Evaluate(in, edited)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Prepare(in, edited, 1, 0, cls, c)
+			got.Reset(r2, 1, 0, cls, c, objects)
+			sameFrame(t, NewFrame(r2, 1, 0, cls, c, objects), got)
+			in2 := *in
+			in2.Heat[c] = append([]float32(nil), in.Heat[c]...)
+			plane := in2.Heat[c][in.HeatIndex(1, 0, cls, 0, 0):][:in.Pixels()]
+			for i := 3 * in.Width; i < 5*in.Width; i++ {
+				plane[i] += 0.75
+			}
+			r3, err := loss.Evaluate(&in2, edited)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Prepare(&in2, edited, 1, 0, cls, c)
+			got.Reset(r3, 1, 0, cls, c, objects)
+			if got.pre != nil || !got.d.done {
+				t.Fatalf("%+v %v: the prepared maps of the edit were not used", opt, c)
+			}
+			sameFrame(t, NewFrame(r3, 1, 0, cls, c, objects), got)
 		}
 	}
 }
