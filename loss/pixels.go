@@ -84,9 +84,9 @@ func planeOf(in *Input, stack, image, class int, c Corner) (x, y []float32) {
 // A plain background pixel on the fast functions' reach, the bulk of a
 // plane, is backgroundPointLogs (sigmoidLog, then bgFinish) inlined by
 // hand, the same operations in the same order: Go inlines none of the
-// three, and a call a function each with its results through memory was
-// most of a pixel's time under WebAssembly (TestTermsAsPoints compares the
-// two bit for bit).
+// three, and under WebAssembly the calls, their results passed through
+// memory, were most of a pixel's time (TestTermsAsPoints compares the two
+// bit for bit).
 func (m *PixelMaps) terms(k *kernel, lo, hi int, logs []bgLogs, reuse bool) {
 	for i := lo; i < hi; i++ {
 		x, y := m.Logit[i], m.Target[i]
