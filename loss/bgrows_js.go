@@ -27,7 +27,11 @@ var bgRowsWasm []byte
 // run.
 type bgRows struct{ rows js.Value }
 
-var bgRowsFuncs = sync.OnceValue(func() (f bgRows) {
+var bgRowsFuncs = sync.OnceValue(func() bgRows { return loadBGRows(bgRowsWasm) })
+
+// loadBGRows instantiates module, or gives undefined functions where it
+// cannot run.
+func loadBGRows(module []byte) (f bgRows) {
 	defer func() {
 		if recover() != nil { // a JavaScript exception: no such module here
 			f = bgRows{}
@@ -38,18 +42,18 @@ var bgRowsFuncs = sync.OnceValue(func() (f bgRows) {
 	if !mem.Truthy() || !wa.Truthy() || g.Get("cornerlossSIMD").Equal(js.ValueOf(false)) {
 		return bgRows{}
 	}
-	b := g.Get("Uint8Array").New(len(bgRowsWasm))
-	js.CopyBytesToJS(b, bgRowsWasm)
-	if !wa.Call("validate", b).Bool() { // no SIMD in this browser
-		return bgRows{}
-	}
-	// A module this small compiles synchronously, on a page's thread too.
+	b := g.Get("Uint8Array").New(len(module))
+	js.CopyBytesToJS(b, module)
+	// A module this small compiles synchronously, on a page's thread too;
+	// a browser without SIMD throws a CompileError here, recovered above
+	// (no WebAssembly.validate first: it took 3 ms of a first visit's
+	// start-up, compiling the module once more).
 	mod := wa.Get("Module").New(b)
 	imports, gomod := g.Get("Object").New(), g.Get("Object").New()
 	gomod.Set("mem", mem)
 	imports.Set("go", gomod)
 	return bgRows{wa.Get("Instance").New(mod, imports).Get("exports").Get("rows")}
-})
+}
 
 // bgRowsBuf is one plane's scratch: a row's flag, sum, clamp counts and
 // whether it has pixels for others, a listed group's first pixel and its

@@ -145,3 +145,18 @@ func sameRow(a, b rowSums) bool {
 	}
 	return f(a.bg, b.bg) && f(a.other, b.other) && a.others == b.others
 }
+
+// TestBGRowsFallBack: a module the browser cannot compile (as bgrows.wasm
+// is where WebAssembly has no SIMD) leaves the rows to Go instead of
+// failing, and bgrows.wasm itself loads.
+func TestBGRowsFallBack(t *testing.T) {
+	if !SIMDRows() {
+		t.Skip("no module memory on globalThis.cornerlossMemory (run with wasm/nodeexec.js)")
+	}
+	if f := loadBGRows([]byte("\x00asm\x01\x00\x00\x00\x7f")); !f.rows.IsUndefined() {
+		t.Fatal("a module that does not compile gave a function")
+	}
+	if f := loadBGRows(bgRowsWasm); f.rows.IsUndefined() {
+		t.Fatal("bgrows.wasm did not load")
+	}
+}
