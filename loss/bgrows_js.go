@@ -46,8 +46,8 @@ func loadBGRows(module []byte) (f bgRows) {
 	js.CopyBytesToJS(b, module)
 	// A module this small compiles synchronously, on a page's thread too;
 	// a browser without SIMD throws a CompileError here, recovered above
-	// (no WebAssembly.validate first: it took 3 ms of a first visit's
-	// start-up, compiling the module once more).
+	// (no WebAssembly.validate first: decoding and checking the module
+	// once more took 3 ms of a first visit's start-up).
 	mod := wa.Get("Module").New(b)
 	imports, gomod := g.Get("Object").New(), g.Get("Object").New()
 	gomod.Set("mem", mem)
