@@ -12,14 +12,13 @@
 ;; rows runs twice over a plane. The first pass (first = 1) flags 0 the
 ;; rows whose logits repeat (repeatedLogits' four pairs: row's, in Go),
 ;; sums every other row whose groups are all plain into out[r] and flags
-;; it 1. A row with groups
-;; not plain it flags 2 and lists the first pixel of each such group in
-;; groups, in order, and returns how many it listed; a row whose groups
-;; would take the list past ng entries it flags 0 instead (row's, in Go).
-;; Go then writes the terms of the listed groups' pixels in terms (four
-;; float64 a group, in the list's order; +0 for a pixel row does not add to
-;; its background sum: adding +0 leaves a sum that is never -0 as it is),
-;; and may flag more rows 0. The second pass (first = 0, ng the number
+;; it 1. A row with groups not plain it flags 2, and lists the first pixel
+;; of each such group in groups, in order; it returns how many it listed.
+;; A row whose groups would take the list past ng entries it flags 0
+;; instead (row's, in Go). Go then writes the terms of the listed groups'
+;; pixels in terms (four float64 a group, in the list's order; +0 for a
+;; pixel row does not add to its background sum: adding +0 leaves a sum
+;; that is never -0 as it is). The second pass (first = 0, ng the number
 ;; listed) sums the rows flagged 2 into out[r], with those terms.
 ;;
 ;; The sum is row's to the bit: the same float64 operations in the same
