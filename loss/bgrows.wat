@@ -45,7 +45,7 @@
         (param $flags i32) (param $groups i32) (param $ng i32) (param $terms i32)
         (param $out i32) (param $first i32) (result i32)
     (local $r i32) (local $i i32) (local $end i32) (local $n i32) (local $g i32)
-    (local $mark i32) (local $full i32) (local $listed i32) (local $at i32) (local $tp i32)
+    (local $mark i32) (local $full i32) (local $listed i32) (local $tp i32)
     (local $pa i32) (local $pb i32) (local $q i32) (local $neg f64)
     (local $xs v128) (local $ca v128) (local $cb v128) (local $acc v128) (local $xtab v128) (local $offv v128)
     (local $steps v128) (local $magic v128) (local $v v128) (local $fl v128) (local $t v128)
@@ -74,16 +74,9 @@
                   (i32.store (local.get $flags) (i32.const 0))
                   (br $rowDone))))
             (else
-              (br_if $rowDone (i32.ne (i32.load (local.get $flags)) (i32.const 2)))
-              ;; skip the listed groups of the rows before this one
-              (local.set $at (i32.mul (local.get $r) (local.get $w)))
-              (block $found
-                (loop $skip
-                  (br_if $found (i32.ge_u (local.get $g) (local.get $ng)))
-                  (br_if $found (i32.ge_u (i32.load (i32.add (local.get $groups) (i32.shl (local.get $g) (i32.const 2))))
-                                          (local.get $at)))
-                  (local.set $g (i32.add (local.get $g) (i32.const 1)))
-                  (br $skip)))))
+              ;; only the rows flagged 2 have listed groups, so g, counting
+              ;; the groups of those rows, is at this row's first
+              (br_if $rowDone (i32.ne (i32.load (local.get $flags)) (i32.const 2)))))
           (local.set $acc (v128.const f64x2 0 0))
           (local.set $mark (local.get $n))
           (local.set $full (i32.const 0))

@@ -127,16 +127,18 @@ func (k *kernel) rowsSIMD(dst []rowSums, x, y []float32, width int) (plain int, 
 	defer bgRowsBufs.Put(buf)
 	buf.size(n, groupsPerRow*n)
 	pieces := k.bg.pieces
-	ng := f.rows.Invoke(address(x), address(y), width, n, k.xTab, address(pieces), k.bg.off,
-		address(buf.flags), address(buf.groups), len(buf.groups), 0, address(buf.sums), 1).Int()
+	pass := func(ng, terms, first int) int {
+		return f.rows.Invoke(address(x), address(y), width, n, k.xTab, address(pieces), k.bg.off,
+			address(buf.flags), address(buf.groups), ng, terms, address(buf.sums), first).Int()
+	}
+	ng := pass(len(buf.groups), 0, 1)
 	buf.sizeTerms(ng)
-	second, last := false, -1
+	last := -1
 	for g, p := range buf.groups[:ng] {
-		r := int(p) / width
+		r := int(p) / width // a row flagged 2: only those list groups
 		if r != last {
 			buf.lo[r], buf.hi[r], buf.others[r], last = 0, 0, false, r
 		}
-		second = true
 		for q := range 4 {
 			i := int(p) + q
 			if xi := x[i]; math.Float32bits(y[i]) != 0 || xi != xi {
@@ -148,9 +150,8 @@ func (k *kernel) rowsSIMD(dst []rowSums, x, y []float32, width int) (plain int, 
 			buf.lo[r], buf.hi[r] = buf.lo[r]+int32(lo), buf.hi[r]+int32(hi)
 		}
 	}
-	if second {
-		f.rows.Invoke(address(x), address(y), width, n, k.xTab, address(pieces), k.bg.off,
-			address(buf.flags), address(buf.groups), ng, address(buf.terms), address(buf.sums), 0)
+	if ng > 0 {
+		pass(ng, address(buf.terms), 0)
 	}
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(y)
