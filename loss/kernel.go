@@ -130,7 +130,7 @@ func (k *kernel) point(x, y float32) focalPoint {
 		fp.pos = true
 		lp := log32(float32(p + k.logEps))
 		q64 := float64(q)
-		qa := math.Pow(q64, a)
+		qa := powExact(q64, a)
 		w := pow32With(q, a, qa)
 		fp.term = float64(float32(lp * w))
 		fp.weight = float64(w)
@@ -144,7 +144,7 @@ func (k *kernel) point(x, y float32) focalPoint {
 	case y < 1: // gt.lt(1)
 		lq := log32(float32(q + k.logEps))
 		p64 := float64(p)
-		pa64 := math.Pow(p64, a)
+		pa64 := powExact(p64, a)
 		pa := pow32With(p, a, pa64)
 		nw := pow32(float32(1-y), k.beta)
 		fp.term = float64(float32(float32(lq*pa) * nw))
@@ -160,8 +160,8 @@ func (k *kernel) point(x, y float32) focalPoint {
 	return fp
 }
 
-// pow32With is pow32(x, a) given xa = math.Pow(x, a), which it reuses for
-// the exponents pow32 does not compute by multiplication.
+// pow32With is pow32(x, a) given xa = math.Pow(x, a) (powExact), which it
+// reuses for the exponents pow32 does not compute by multiplication.
 func pow32With(x float32, a, xa float64) float32 {
 	switch a {
 	case 0, 1, 2, 3:

@@ -2,6 +2,7 @@ package loss
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -282,6 +283,36 @@ func TestOtherExponents(t *testing.T) {
 		// PyTorch does: float32 rounding apart, they agree.
 		if !near(got, want, 1e-6, 0) {
 			t.Errorf("%v focal %.12g, plain %.12g", c, got, want)
+		}
+	}
+}
+
+// TestPowExact holds powExact to math.Pow bit for bit: log-uniform values
+// over the whole float64 range and both signs (its multiplied range and
+// past it), the range's ends and their neighbours, subnormals, zeros,
+// infinities and NaN, for the multiplied exponents and others.
+func TestPowExact(t *testing.T) {
+	xs := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 1e-4, 1 - 1e-4, 5e-324, -5e-324, 2.2250738585072014e-308,
+		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	for _, edge := range []float64{0x1p-255, 0x1p255, 0x1p-256, 0x1p254, 0x1p-511, 0x1p511} {
+		for _, v := range []float64{edge, math.Nextafter(edge, 0), math.Nextafter(edge, math.Inf(1))} {
+			xs = append(xs, v, -v)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 13))
+	for range 200000 {
+		x := math.Ldexp(1+rng.Float64(), rng.IntN(2100)-1075)
+		if rng.IntN(2) == 0 {
+			x = -x
+		}
+		xs = append(xs, x, float64(float32(rng.Float64()))) // the kernel's: float32 values in [0, 1)
+	}
+	for _, a := range []float64{2, 4, 3, 1.5, 0, 1, -2} {
+		for _, x := range xs {
+			got, want := powExact(x, a), math.Pow(x, a)
+			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Fatalf("powExact(%v, %v) = %v, math.Pow gives %v", x, a, got, want)
+			}
 		}
 	}
 }
