@@ -111,3 +111,33 @@ func BenchmarkFrameReset(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCOCOPlane times what the page derives for the viewed plane of the
+// COCO-shaped scene (the page's bench view) around a full recompute:
+// prepare is Prepare from scratch (the maps before normalisation, then
+// fixed), fixed what the panels derive from those alone (weights, clamps,
+// positives, peaks, the weight scale), scaled what they derive from the
+// normalised maps (focal and gradient planes and scales: what the page does
+// once the step workers' sums are in).
+func BenchmarkCOCOPlane(b *testing.B) {
+	s := scene.COCO(1, 1)
+	class := s.Images[0][0].Box.Class
+	f := sceneFrame(b, s, 0, 0, class, loss.TopLeft)
+	in := f.Result.Input()
+	b.Run("prepare", func(b *testing.B) {
+		for b.Loop() {
+			f.Forget()
+			f.Prepare(in, f.Result.Options, 0, 0, class, loss.TopLeft)
+		}
+	})
+	b.Run("fixed", func(b *testing.B) {
+		for b.Loop() {
+			f.d.fixedPlanes(f.Maps)
+		}
+	})
+	b.Run("scaled", func(b *testing.B) {
+		for b.Loop() {
+			f.d.scaledPlanes(f.Maps)
+		}
+	})
+}

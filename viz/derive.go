@@ -269,36 +269,46 @@ func (d *derived) mapPlanes(m *loss.PixelMaps) {
 // weights, clamps, positives, probabilities and peaks (Prepare computes
 // them while the page's workers evaluate the step).
 func (d *derived) fixedPlanes(m *loss.PixelMaps) {
+	// The loop works on locals: through d and m, every field would be
+	// loaded and stored again for each pixel (a store to a plane may, for
+	// all the compiler knows, change them), which made it 1.5× slower in
+	// WebAssembly.
 	n := m.Height * m.Width
 	d.weight, d.clamped = grow(d.weight, n), grow(d.clamped, n)
-	d.positives, d.low, d.high, d.maxProb = d.positives[:0], 0, 0, 0
-	d.weightLo, d.weightHi = math.Inf(1), 0
-	for i := range n {
-		w := m.Weight[i]
-		d.weight[i] = float32(w)
+	weight, clamped := d.weight[:n], d.clamped[:n]
+	side, target, prob := m.Clamped[:n], m.Target[:n], m.Prob[:n]
+	positives := d.positives[:0]
+	lo, hi := math.Inf(1), 0.0
+	low, high := 0, 0
+	var maxProb float32
+	for i, w := range m.Weight[:n] {
+		weight[i] = float32(w)
 		if w > 0 { // neither NaN nor a zero: plain comparisons do
-			if w < d.weightLo {
-				d.weightLo = w
+			if w < lo {
+				lo = w
 			}
-			if w > d.weightHi {
-				d.weightHi = w
+			if w > hi {
+				hi = w
 			}
 		}
-		d.clamped[i] = float32(m.Clamped[i])
-		switch m.Clamped[i] {
+		c := side[i]
+		clamped[i] = float32(c)
+		switch c {
 		case -1:
-			d.low++
+			low++
 		case 1:
-			d.high++
+			high++
 		}
-		if m.Target[i] == 1 {
-			d.positives = append(d.positives, i)
+		if target[i] == 1 {
+			positives = append(positives, i)
 		}
-		d.maxProb = maxf(d.maxProb, m.Prob[i])
+		maxProb = maxf(maxProb, prob[i])
 	}
-	if d.weightHi == 0 {
-		d.weightLo = 0
+	if hi == 0 {
+		lo = 0
 	}
+	d.positives, d.low, d.high, d.maxProb = positives, low, high, maxProb
+	d.weightLo, d.weightHi = lo, hi
 	d.weightScale = Log(d.weightHi*1e-6, d.weightHi)
 	d.peaks = findPeaks(d.peaks[:0], m.Prob, m.Height, m.Width)
 }
@@ -307,16 +317,18 @@ func (d *derived) fixedPlanes(m *loss.PixelMaps) {
 func (d *derived) scaledPlanes(m *loss.PixelMaps) {
 	n := m.Height * m.Width
 	d.focal, d.grad = grow(d.focal, n), grow(d.grad, n)
-	var focalHi float64
-	d.gradLo, d.gradHi = 0, 0
-	for i := range n {
-		v := m.Pos[i] + m.Neg[i]
-		d.focal[i] = float32(v)
+	focal, grad := d.focal[:n], d.grad[:n] // locals, as in fixedPlanes
+	neg, mgrad := m.Neg[:n], m.Grad[:n]
+	var focalHi, gradLo, gradHi float64
+	for i, pos := range m.Pos[:n] {
+		v := pos + neg[i]
+		focal[i] = float32(v)
 		focalHi = maxf(focalHi, v)
-		g := m.Grad[i]
-		d.grad[i] = float32(g)
-		d.gradLo, d.gradHi = minf(d.gradLo, g), maxf(d.gradHi, g)
+		g := mgrad[i]
+		grad[i] = float32(g)
+		gradLo, gradHi = minf(gradLo, g), maxf(gradHi, g)
 	}
+	d.gradLo, d.gradHi = gradLo, gradHi
 	d.focalScale = Log(focalHi*1e-6, focalHi)
 	// Gradients span decades on both sides of 0: the positives pull hard,
 	// the background pushes gently. Linear within a ten-thousandth of the
@@ -332,28 +344,29 @@ func (d *derived) scaledPlanes(m *loss.PixelMaps) {
 // sort of them all, cut, would give the same; a plane can have hundreds).
 func findPeaks(dst []peak, prob []float32, h, w int) []peak {
 	base := len(dst)
-	for y := range h {
-		for x := range w {
-			v := prob[y*w+x]
-			if !(v > peakThreshold) || !isLocalMax(prob, h, w, x, y) { // NaN is no corner
-				continue
-			}
-			top := dst[base:]
-			if len(top) == maxPeaks && !(v > top[maxPeaks-1].p) {
-				continue
-			}
-			// After every peak at least as probable.
-			k := len(top)
-			for k > 0 && top[k-1].p < v {
-				k--
-			}
-			if len(top) < maxPeaks {
-				dst = append(dst, peak{})
-				top = dst[base:]
-			}
-			copy(top[k+1:], top[k:])
-			top[k] = peak{x, y, v}
+	for i, v := range prob[:h*w] { // row by row
+		if !(v > peakThreshold) { // NaN is no corner
+			continue
 		}
+		x, y := i%w, i/w
+		if !isLocalMax(prob, h, w, x, y) {
+			continue
+		}
+		top := dst[base:]
+		if len(top) == maxPeaks && !(v > top[maxPeaks-1].p) {
+			continue
+		}
+		// After every peak at least as probable.
+		k := len(top)
+		for k > 0 && top[k-1].p < v {
+			k--
+		}
+		if len(top) < maxPeaks {
+			dst = append(dst, peak{})
+			top = dst[base:]
+		}
+		copy(top[k+1:], top[k:])
+		top[k] = peak{x, y, v}
 	}
 	return dst
 }
