@@ -2,6 +2,7 @@ package loss_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/cornerloss/cornerloss/loss"
@@ -54,7 +55,9 @@ func BenchmarkTotalMMDet(b *testing.B) {
 // BenchmarkPixelTerms times the maps of one COCO plane before
 // normalisation (the page's viewed maps, computed afresh for a full
 // recompute): fresh, and from the logs kept by a PlaneTerms after a change
-// of α (the page's α edit).
+// of α (the page's α edit); and scale, their normalisation
+// (Result.ScalePixels, what the page does once a step worker's sums are in),
+// with a copy of the three scaled maps back to the unscaled ones each time.
 func BenchmarkPixelTerms(b *testing.B) {
 	in, _, err := scene.COCO(1, 1).Build()
 	if err != nil {
@@ -83,6 +86,21 @@ func BenchmarkPixelTerms(b *testing.B) {
 		for b.Loop() {
 			i ^= 1
 			m = rs[i].PixelsFrom(m, &t, 0, 0, 0, loss.TopLeft)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/px, "ns/px")
+	})
+	b.Run("scale", func(b *testing.B) {
+		r, err := loss.Evaluate(in, loss.DefaultOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := loss.PixelTerms(nil, in, r.Options, 0, 0, 0, loss.TopLeft)
+		pos, neg, grad := slices.Clone(m.Pos), slices.Clone(m.Neg), slices.Clone(m.Grad)
+		for b.Loop() {
+			copy(m.Pos, pos)
+			copy(m.Neg, neg)
+			copy(m.Grad, grad)
+			r.ScalePixels(m, loss.TopLeft)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/px, "ns/px")
 	})

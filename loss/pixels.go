@@ -283,14 +283,20 @@ func (t *PlaneTerms) copyTo(dst *PixelMaps) *PixelMaps {
 // normaliser and the stack divisor, and PosSum, NegSum summed.
 func (r *Result) ScalePixels(m *PixelMaps, c Corner) {
 	scale := 1 / (r.focalNorm(c) * r.div)
-	m.PosSum, m.NegSum = 0, 0
-	for i := range m.Height * m.Width {
-		m.Grad[i] *= scale
-		m.Pos[i] *= scale
-		m.Neg[i] *= scale
-		m.PosSum += m.Pos[i]
-		m.NegSum += m.Neg[i]
+	// Over locals: through m the compiler would load the slices and store
+	// the sums again for every pixel.
+	n := m.Height * m.Width
+	grad, pos, neg := m.Grad[:n], m.Pos[:n], m.Neg[:n]
+	var posSum, negSum float64
+	for i := range grad {
+		grad[i] *= scale
+		p := pos[i] * scale
+		q := neg[i] * scale
+		pos[i], neg[i] = p, q
+		posSum += p
+		negSum += q
 	}
+	m.PosSum, m.NegSum = posSum, negSum
 }
 
 // TagGrad returns d Loss / d tag for one corner, laid out like Input.Tag
