@@ -160,8 +160,8 @@ func (k *kernel) point(x, y float32) focalPoint {
 	return fp
 }
 
-// pow32With is pow32(x, a) given xa = math.Pow(x, a) (powExact), which it
-// reuses for the exponents pow32 does not compute by multiplication.
+// pow32With is pow32(x, a) given xa = math.Pow(x, a) (as powExact gives
+// it), which it reuses for the exponents pow32 does not multiply out.
 func pow32With(x float32, a, xa float64) float32 {
 	switch a {
 	case 0, 1, 2, 3:
