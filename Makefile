@@ -68,7 +68,7 @@ bench-native:
 
 bench-wasm:
 ifdef NODE
-	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench 'Total/B=1_S=1|DrawPanels|Recompute|Edit|Scans|Row$$' $(BENCH_PKGS)
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench 'Total/B=1_S=1|DrawPanels|Recompute|Edit|Scans|Row$$|PixelTerms|COCOPlane' $(BENCH_PKGS)
 	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench 'ReadNPZ|ReadPT' -benchtime 3x ./loss/dump/
 else
 	@echo "bench-wasm: no node on PATH, skipping"
