@@ -31,6 +31,12 @@ type timelineCanvas struct {
 // is at off on the page, for show once its stages are done; an empty r
 // hides the canvas and gives nil.
 func (t *timelineCanvas) begin(tl *viz.Timeline, r image.Rectangle, off image.Point) *viz.TimelinePaint {
+	hide := r.Empty() || tl == nil
+	if hide && !t.c.ok() {
+		// No run yet: nothing to hide, and no canvas to make (its
+		// getContext took 7 ms of the page's first frame).
+		return nil
+	}
 	if !t.c.ok() {
 		// Made on the first run, after Ebitengine's canvas: that one stays
 		// the page's first canvas (query("canvas")).
@@ -40,7 +46,7 @@ func (t *timelineCanvas) begin(tl *viz.Timeline, r image.Rectangle, off image.Po
 		document.Get("body").Call("appendChild", t.c.v)
 		t.ctx = t.c.v.Call("getContext", "2d")
 	}
-	if r.Empty() || tl == nil {
+	if hide {
 		t.c.hidden(true)
 		t.at = image.Rectangle{}
 		return nil

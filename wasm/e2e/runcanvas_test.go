@@ -14,11 +14,15 @@ import (
 // not drawn (in headless Chromium each drawn frame costs a readback of it,
 // a long frame and a core taken from the workers); the timeline is painted
 // on its own 2D canvas, laid exactly over the strip the app gives it, and
-// shows the run (many colours there in a screenshot of the page).
+// shows the run (many colours there in a screenshot of the page). That
+// canvas is made by the first run, not by the page's start-up.
 func TestRunLeavesCanvasAlone(t *testing.T) {
 	b := newBrowser(t)
 	b.do(chromedp.EmulateViewport(1280, 800))
 	b.open("?workers=2")
+	if eval[bool](b, `document.getElementById("timeline") !== null`) {
+		t.Errorf("the timeline's canvas exists before any run")
+	}
 	b.sampleRun()
 	if n := eval[string](b, `document.body.dataset.runDraws`); n != "0" {
 		t.Errorf("the canvas drew %s times while the run was summarised, want 0", n)
