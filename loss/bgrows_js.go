@@ -141,11 +141,12 @@ func (k *kernel) rowsSIMD(dst []rowSums, x, y []float32, width int) (plain int, 
 		}
 		for q := range 4 {
 			i := int(p) + q
-			if xi := x[i]; math.Float32bits(y[i]) != 0 || xi != xi {
+			xi := x[i]
+			if math.Float32bits(y[i]) != 0 || xi != xi {
 				buf.terms[4*g+q], buf.others[r] = 0, true
 				continue
 			}
-			t, lo, hi := k.loneTerm(x[i])
+			t, lo, hi := k.loneTerm(xi)
 			buf.terms[4*g+q] = t // 0 for a clamp's count: adding it changes nothing
 			buf.lo[r], buf.hi[r] = buf.lo[r]+int32(lo), buf.hi[r]+int32(hi)
 		}

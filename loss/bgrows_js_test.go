@@ -14,9 +14,9 @@ import (
 // 0, far below xTab, -0 and NaN, -0 and tiny targets, positives, a box's
 // corner (a run of targets in (0, 1]), repeated logits, under both
 // conventions and several α; and it takes exactly the rows it should (all
-// but those whose logits repeat), so the test cannot pass on row alone. It runs where the host
-// gives the module's memory (wasm/nodeexec.js, which `make test` uses, and
-// the browser); CORNERLOSS_SIMD=1 says the host does.
+// but those whose logits repeat), so the test cannot pass on row alone. It
+// runs where the host gives the module's memory (wasm/nodeexec.js, which
+// `make test` uses, and the browser); CORNERLOSS_SIMD=1 says the host does.
 func TestBGRowsAsRow(t *testing.T) {
 	if !SIMDRows() {
 		if os.Getenv("CORNERLOSS_SIMD") == "1" {

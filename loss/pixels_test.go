@@ -150,15 +150,16 @@ func TestTermsAsPoints(t *testing.T) {
 		o2 := o
 		o2.Alpha += 0.75
 		k2 := newKernel(o2)
-		m2 := &PixelMaps{}
-		m2.resize(1, n)
-		copy(m2.Logit, m.Logit)
-		copy(m2.Target, m.Target)
+		inputs := func() *PixelMaps { // m's logits and targets, no terms yet
+			c := &PixelMaps{}
+			c.resize(1, n)
+			copy(c.Logit, m.Logit)
+			copy(c.Target, m.Target)
+			return c
+		}
+		m2 := inputs()
 		m2.terms(k2, 0, n, logs, true)
-		m3 := &PixelMaps{}
-		m3.resize(1, n)
-		copy(m3.Logit, m.Logit)
-		copy(m3.Target, m.Target)
+		m3 := inputs()
 		m3.terms(k, 0, n, nil, false)
 		fast := 0
 		for i, x := range xs {
