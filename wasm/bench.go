@@ -27,6 +27,7 @@ import (
 //	data-bench-send-ms, -worker-ms, -hop-*  with workers: the page's own work
 //	                                       before it waits, the slowest
 //	                                       worker's time, each hop
+//	data-bench-worker-N-ms                 worker N's own time (full recompute)
 //
 // Both ways time the same thing: a change (a recompute or an edit) from the
 // call that makes it to the result assembled and its viewed maps rebuilt,
@@ -45,6 +46,7 @@ type benchRun struct {
 	// own time: the rest of a pooled run is messages and the page's work.
 	workerMs float64
 	hopMs    [6]float64 // the last pooled phase's median of each hop
+	eachMs   []float64  // the last pooled phase's median of each worker's own time
 	// sendMs is the last pooled phase's median of the page's own work
 	// before it waits: the change, its messages and the viewed maps.
 	sendMs float64
@@ -111,6 +113,7 @@ const pooledTimeout = 30 * time.Second
 func (b *benchRun) pooled(g *game, f func(i int)) float64 {
 	var runs, inside, sends []float64
 	var hops [6][]float64
+	each := make([][]float64, len(g.steps.ms))
 	for i := -pooledWarmup; i < benchRuns; i++ {
 		t0 := now()
 		f(i + pooledWarmup - 1) // -1, 0, 1, ...: as median, each a real change
@@ -125,6 +128,9 @@ func (b *benchRun) pooled(g *game, f func(i int)) float64 {
 		sends = append(sends, sendMs)
 		if sent { // tags, offsets, weights: nothing went to the workers
 			inside = append(inside, g.steps.slowest)
+			for w, ms := range g.steps.ms {
+				each[w] = append(each[w], ms)
+			}
 			for k, h := range g.steps.hops {
 				hops[k] = append(hops[k], h)
 			}
@@ -133,6 +139,10 @@ func (b *benchRun) pooled(g *game, f func(i int)) float64 {
 	b.workerMs, b.sendMs = 0, middle(sends)
 	if len(inside) > 0 {
 		b.workerMs = middle(inside)
+		b.eachMs = b.eachMs[:0]
+		for _, ms := range each {
+			b.eachMs = append(b.eachMs, middle(ms))
+		}
 		for k := range hops {
 			b.hopMs[k] = middle(hops[k])
 		}
@@ -167,6 +177,9 @@ func (b *benchRun) step(g *game) {
 		if pool {
 			g.benchAttr("worker-ms", b.workerMs)
 			g.benchAttr("send-ms", b.sendMs)
+			for w, ms := range b.eachMs {
+				g.benchAttr("worker-"+strconv.Itoa(w)+"-ms", ms)
+			}
 			for k, name := range hopNames {
 				g.benchAttr("hop-"+name+"-ms", b.hopMs[k])
 			}
