@@ -32,10 +32,28 @@ func FillRect(dst *image.RGBA, r image.Rectangle, c color.Color) {
 		}
 		return
 	}
-	// The first row is filled, the others copied from it: one copy a row.
+	fillRows(dst, r, [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255})
+}
+
+// fillOpaque is FillRect with a colour's bytes, without the color.Color a
+// call boxes (the classes strip fills 16 000 cells a paint).
+func fillOpaque(dst *image.RGBA, r image.Rectangle, c [4]uint8) {
+	if c[3] != 0xff {
+		FillRect(dst, r, color.RGBA{c[0], c[1], c[2], c[3]})
+		return
+	}
+	if r = r.Intersect(dst.Rect); !r.Empty() {
+		fillRows(dst, r, c)
+	}
+}
+
+// fillRows fills r, inside dst, with the opaque c: the first row filled,
+// the others copied from it, one copy a row.
+func fillRows(dst *image.RGBA, r image.Rectangle, c [4]uint8) {
+	n := 4 * r.Dx()
 	first := dst.PixOffset(r.Min.X, r.Min.Y)
 	line := dst.Pix[first : first+n]
-	put(line, [4]uint8{uint8(k.r >> 8), uint8(k.g >> 8), uint8(k.b >> 8), 255})
+	put(line, c)
 	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
 		i := dst.PixOffset(r.Min.X, y)
 		copy(dst.Pix[i:i+n], line)

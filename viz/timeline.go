@@ -221,13 +221,13 @@ func timelineStages(dst *image.RGBA, r image.Rectangle, t *Timeline) []func() {
 			}
 		},
 		func() { t.drawMarkers(dst, l) },
-		func() { t.drawTerms(dst, l) },
 	}
+	stages = append(stages, t.termsStages(dst, l)...)
 	if len(l.rows) > 0 {
 		for k, s := range strips {
 			stages = append(stages, func() { t.drawStrip(dst, l.rows[k], s) })
 		}
-		stages = append(stages, func() { t.drawClasses(dst, l.rows[len(strips)]) })
+		stages = append(stages, t.classesStages(dst, l.rows[len(strips)], classStageSteps)...)
 	}
 	return append(stages, func() {
 		t.drawLegend(dst, l.legend)
@@ -392,8 +392,11 @@ func value(s *timeline.Step, get func(*timeline.Step) float64) float64 {
 	return get(s)
 }
 
-// drawTerms draws the terms chart with its y axis.
-func (t *Timeline) drawTerms(dst *image.RGBA, l timelineLayout) {
+// termsStages draws the terms chart with its y axis: the axis, then a
+// stage a line (a 200-step chart's lines took 6-8 ms at once as
+// WebAssembly under Node, more than a frame's budget while a run loads),
+// then the latest value.
+func (t *Timeline) termsStages(dst *image.RGBA, l timelineLayout) []func() {
 	ss := t.termSeries()
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range ss {
@@ -405,22 +408,25 @@ func (t *Timeline) drawTerms(dst *image.RGBA, l timelineLayout) {
 	}
 	sc := rangeScale(lo, hi, t.Log, 1e-9)
 	p := l.plot
-	frame(dst, p, edgeColor)
-	for _, tk := range sc.Ticks(max(2, p.Dy()/(2*LineHeight))) {
-		y := float64(p.Max.Y-1) - sc.Norm(tk.Value)*float64(p.Dy()-2)
-		Line(dst, float64(p.Min.X), y, float64(p.Max.X), y, 1, color.RGBA{0xee, 0xee, 0xf0, 0xff})
-		LabelAt(dst, p.Min.X-4, int(y), End, Center, tk.Label, dimColor)
-	}
-	LabelAt(dst, l.plot.Min.X-tlGutter+2, p.Min.Y+2, Start, Start, i18n.T("viz.tl.terms"), textColor)
+	stages := []func(){func() {
+		frame(dst, p, edgeColor)
+		for _, tk := range sc.Ticks(max(2, p.Dy()/(2*LineHeight))) {
+			y := float64(p.Max.Y-1) - sc.Norm(tk.Value)*float64(p.Dy()-2)
+			Line(dst, float64(p.Min.X), y, float64(p.Max.X), y, 1, color.RGBA{0xee, 0xee, 0xf0, 0xff})
+			LabelAt(dst, p.Min.X-4, int(y), End, Center, tk.Label, dimColor)
+		}
+		LabelAt(dst, l.plot.Min.X-tlGutter+2, p.Min.Y+2, Start, Start, i18n.T("viz.tl.terms"), textColor)
+	}}
 	for _, s := range ss {
-		t.polyline(dst, p, sc, s.v, s.c)
+		stages = append(stages, func() { t.polyline(dst, p, sc, s.v, s.c) })
 	}
 	// The latest value of the loss (or of the first line) at the right.
 	if len(ss) > 0 {
 		if v, ok := lastFinite(ss[0].v); ok {
-			LabelAt(dst, p.Max.X+4, p.Min.Y+2, Start, Start, Format(v), ss[0].c)
+			stages = append(stages, func() { LabelAt(dst, p.Max.X+4, p.Min.Y+2, Start, Start, Format(v), ss[0].c) })
 		}
 	}
+	return stages
 }
 
 // rangeScale returns the y scale of values in [lo, hi] (lo > hi: none):
@@ -513,10 +519,14 @@ func (t *Timeline) drawStrip(dst *image.RGBA, r image.Rectangle, s strip) {
 	}
 }
 
-// drawClasses draws the classes × steps strip: each cell the class's share
-// of the step's focal term, magma from 0 to the largest share.
-func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
-	LabelAt(dst, r.Min.X-6, (r.Min.Y+r.Max.Y)/2, End, Center, i18n.T("viz.tl.class-share"), textColor)
+// classesStages draws the classes × steps strip: each cell the class's
+// share of the step's focal term, magma from 0 to the largest share; the
+// steps in stages of per steps (80 classes of 200 steps took 2-4 ms at once
+// as WebAssembly under Node).
+func (t *Timeline) classesStages(dst *image.RGBA, r image.Rectangle, per int) []func() {
+	label := func() {
+		LabelAt(dst, r.Min.X-6, (r.Min.Y+r.Max.Y)/2, End, Center, i18n.T("viz.tl.class-share"), textColor)
+	}
 	classes := 0
 	top := 0.0
 	for _, s := range t.Steps {
@@ -529,25 +539,39 @@ func (t *Timeline) drawClasses(dst *image.RGBA, r image.Rectangle) {
 		}
 	}
 	if classes == 0 {
-		return
+		return []func(){label}
 	}
 	sc := Linear(0, math.Max(top, 1e-12))
 	n := t.slots()
-	for i, s := range t.Steps {
-		if !s.OK() {
-			continue
-		}
-		x0 := int(math.Round(t.stepX(r, i) - float64(r.Dx())/float64(n)/2))
-		x1 := int(math.Round(t.stepX(r, i) + float64(r.Dx())/float64(n)/2))
-		x0, x1 = max(x0, r.Min.X), min(max(x1, x0+1), r.Max.X)
-		for c, v := range s.ClassFocal {
-			y0 := r.Min.Y + r.Dy()*c/classes
-			y1 := r.Min.Y + r.Dy()*(c+1)/classes
-			FillRect(dst, image.Rect(x0, y0, x1, max(y1, y0+1)), Magma.At(sc.Norm(v)))
+	cells := func(from, to int) {
+		for i := from; i < to; i++ {
+			s := t.Steps[i]
+			if !s.OK() {
+				continue
+			}
+			x0 := int(math.Round(t.stepX(r, i) - float64(r.Dx())/float64(n)/2))
+			x1 := int(math.Round(t.stepX(r, i) + float64(r.Dx())/float64(n)/2))
+			x0, x1 = max(x0, r.Min.X), min(max(x1, x0+1), r.Max.X)
+			for c, v := range s.ClassFocal {
+				y0 := r.Min.Y + r.Dy()*c/classes
+				y1 := r.Min.Y + r.Dy()*(c+1)/classes
+				fillOpaque(dst, image.Rect(x0, y0, x1, max(y1, y0+1)), Magma.rgba(sc.Norm(v)))
+			}
 		}
 	}
-	LabelAt(dst, r.Max.X+4, (r.Min.Y+r.Max.Y)/2, Start, Center, i18n.F("viz.tl.classes", classes), dimColor)
+	stages := []func(){label}
+	for from := 0; from < len(t.Steps); from += per {
+		to := min(from+per, len(t.Steps))
+		stages = append(stages, func() { cells(from, to) })
+	}
+	return append(stages, func() {
+		LabelAt(dst, r.Max.X+4, (r.Min.Y+r.Max.Y)/2, Start, Center, i18n.F("viz.tl.classes", classes), dimColor)
+	})
 }
+
+// classStageSteps is how many steps' cells of the classes strip a stage
+// of the page's paint draws.
+const classStageSteps = 50
 
 // tlLegendItem is one entry of the timeline's legend: a term's colour, or
 // a marker's glyph.

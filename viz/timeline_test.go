@@ -129,6 +129,47 @@ func BenchmarkDrawTimeline(b *testing.B) {
 	}
 }
 
+// TestStagedStripsAsWhole: the terms chart a line a stage, and the classes
+// strip a few steps a stage, draw what one stage draws, on a timeline of
+// more steps than a stage of the page's paint holds, crossing the stages
+// at every few steps; and they are several stages.
+func TestStagedStripsAsWhole(t *testing.T) {
+	src := sampleTimeline(t, 12)
+	tl := &Timeline{Open: 119, Base: 7, Hover: 30, Total: 150}
+	for i := range 120 {
+		s := src.Steps[i%len(src.Steps)]
+		s.Step = int64(i+1) * 500
+		tl.Steps = append(tl.Steps, s)
+	}
+	tl.Markers = timeline.Markers(tl.Steps)
+	r := image.Rect(0, 0, 1400, 320)
+	l := layoutTimeline(r)
+	if len(l.rows) <= len(strips) {
+		t.Fatal("no classes strip at this size")
+	}
+	row := l.rows[len(strips)]
+	for _, per := range []int{1, 7, classStageSteps} {
+		whole, staged := canvas(r.Dx(), r.Dy(), canvasColor), canvas(r.Dx(), r.Dy(), canvasColor)
+		for _, f := range tl.classesStages(whole, row, len(tl.Steps)) {
+			f()
+		}
+		stages := tl.classesStages(staged, row, per)
+		for _, f := range stages {
+			f()
+		}
+		if !bytes.Equal(whole.Pix, staged.Pix) {
+			t.Errorf("classes in stages of %d steps differ from one stage", per)
+		}
+		if want := 2 + (len(tl.Steps)+per-1)/per; len(stages) != want {
+			t.Errorf("classes in stages of %d steps: %d stages, want %d", per, len(stages), want)
+		}
+	}
+	terms := tl.termsStages(canvas(r.Dx(), r.Dy(), canvasColor), l)
+	if n := len(tl.termSeries()); len(terms) < n+1 {
+		t.Errorf("terms chart in %d stages for %d lines", len(terms), n)
+	}
+}
+
 // TestMarkerLabels: every marker the legend shows has its label, and its
 // hover's lead, in every catalogue (the keys are built from the kind, so
 // TestCatalogues cannot see a missing one).
