@@ -23,8 +23,10 @@ import (
 )
 
 // drawShare bounds the share of a run's load the timeline's paints take:
-// one paint at most every drawShare times what one costs.
-const drawShare = 10
+// one paint at most every drawShare times what one costs (at 200 steps a
+// paint is 17-19 ms of CPU under Node: about every 0.4 s, while the
+// workers want both cores).
+const drawShare = 20
 
 // maxWorkers caps the pool: more workers than cores only share them, and
 // each may hold a dump.
@@ -229,21 +231,19 @@ func (p *pool) workersMemory() float64 {
 
 // runLoad is the run being loaded or shown, and its figures.
 type runLoad struct {
-	gen       int
-	files     []js.Value // local runs: the File of each ID
-	base      string     // server runs: the URL the dumps are under
-	start     float64    // now() when the files were chosen
-	maxFrame  float64    // the longest interval between two frames while loading, ms
-	maxWork   float64    // the longest the page's own work took in one frame while loading, ms
-	lastTick  float64
-	peak      float64 // page + workers memory, bytes
-	workerMs  float64 // the workers' own time for the dumps, summed: against the run's time, how much two workers overlap
-	done      bool
-	summary   float64                   // now() of the last #run[data-summary] write
-	summaryMs float64                   // how long that write took, ms
-	listing   map[string]listed         // server runs: each file as it was when last sent to a worker
-	inflight  map[string]bool           // server files sent to a worker, not answered yet
-	errs      map[string]*timeline.Step // server files whose read failed, until they settle
+	gen      int
+	files    []js.Value // local runs: the File of each ID
+	base     string     // server runs: the URL the dumps are under
+	start    float64    // now() when the files were chosen
+	maxFrame float64    // the longest interval between two frames while loading, ms
+	maxWork  float64    // the longest the page's own work took in one frame while loading, ms
+	lastTick float64
+	peak     float64 // page + workers memory, bytes
+	workerMs float64 // the workers' own time for the dumps, summed: against the run's time, how much two workers overlap
+	done     bool
+	listing  map[string]listed         // server runs: each file as it was when last sent to a worker
+	inflight map[string]bool           // server files sent to a worker, not answered yet
+	errs     map[string]*timeline.Step // server files whose read failed, until they settle
 	// drawMs is the longest frame that drew the canvas while loading: in
 	// headless Chromium the compositor reads a WebGL canvas back each
 	// frame it changes, waiting for the software GL, whose process then
@@ -388,13 +388,9 @@ func (g *game) runProgress() {
 		// The text counts steps (a split step's files make one); the bar
 		// moves with each file, so it moves on a chunked step too.
 		g.page.setProgress(i18n.F("run.progress", r.StepsDone(), r.StepsTotal()), float64(r.Done())/float64(max(r.Len(), 1)))
-		// Every 2 s, or less often when writing it takes long (a long
-		// run's JSON): a frame's own work stays a small share, and each
-		// write leaves the page's JavaScript heap a string of the whole
-		// summary to collect (600 kB at 200 steps).
-		if now()-l.summary > max(2000, 50*l.summaryMs) {
-			g.writeSummary()
-		}
+		// #run[data-summary] waits for the state "ok": at 200 steps a
+		// write (its 600 kB of JSON and the attribute) made the page's
+		// longest updates while the run loaded, 25-40 ms.
 		return
 	}
 	g.writeSummary()
@@ -437,8 +433,6 @@ func readable(steps []timeline.Step) int {
 
 // writeSummary puts the summaries and the markers on #run, for checks.
 func (g *game) writeSummary() {
-	start := now()
-	defer func() { g.load.summary, g.load.summaryMs = now(), now()-start }()
 	byID("run").attr("data-summary", g.load.steps.Encode(g.app.Run.Steps()))
 	type mark struct {
 		Kind string `json:"kind"`
