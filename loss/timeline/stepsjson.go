@@ -9,10 +9,10 @@ import (
 
 // StepsJSON encodes a run's steps as json.Marshal does, from each step's
 // own encoding, kept while the step stays the same. The page writes its
-// run's summary (#run[data-summary]) every few seconds while the run
-// loads; encoding every step each time made the longest frames of a
-// 200-dump load. Encodings are kept by file, not by place: the workers
-// answer in any order, and each answer moves the steps after its own.
+// run's summary (#run[data-summary]) when the run is loaded, and again for
+// each file a followed run adds: a long run's write then encodes the new
+// steps only. Encodings are kept by file, not by place: the workers answer
+// in any order, and each answer moves the steps after its own.
 type StepsJSON struct {
 	byFile  map[string]encoded
 	encodes int // steps encoded so far, for the tests
