@@ -171,9 +171,10 @@ func DrawTimeline(dst *image.RGBA, r image.Rectangle, t *Timeline) {
 }
 
 // timelineStages is DrawTimeline in the order it draws, a stage a part of
-// the panel (the background and columns, the markers, the terms, each
-// strip, the classes, the legend and the open step's marks): run in
-// order, they are DrawTimeline.
+// the panel (the background and columns, the markers, the terms chart's
+// axis and then each of its lines, each strip, the classes strip a few
+// steps at a time, the legend and the open step's marks): run in order,
+// they are DrawTimeline.
 func timelineStages(dst *image.RGBA, r image.Rectangle, t *Timeline) []func() {
 	clip := r.Intersect(dst.Rect)
 	if clip.Empty() {
