@@ -28,6 +28,7 @@ import (
 //	                                       before it waits, the slowest
 //	                                       worker's time, each hop
 //	data-bench-worker-N-ms                 worker N's own time (full recompute)
+//	data-bench-page-share-ms               with ?step-page, the page's own share's
 //
 // Both ways time the same thing: a change (a recompute or an edit) from the
 // call that makes it to the result assembled and its viewed maps rebuilt,
@@ -178,7 +179,11 @@ func (b *benchRun) step(g *game) {
 			g.benchAttr("worker-ms", b.workerMs)
 			g.benchAttr("send-ms", b.sendMs)
 			for w, ms := range b.eachMs {
-				g.benchAttr("worker-"+strconv.Itoa(w)+"-ms", ms)
+				name := "worker-" + strconv.Itoa(w)
+				if w == len(g.steps.workers) { // the page's own share
+					name = "page-share"
+				}
+				g.benchAttr(name+"-ms", ms)
 			}
 			for k, name := range hopNames {
 				g.benchAttr("hop-"+name+"-ms", b.hopMs[k])

@@ -20,8 +20,9 @@ import (
 // have answered the latest one. They are their own workers, not the run's:
 // a run's dump must never hold up an edit. Started after the first frame
 // (start-up stays as it was), when the link asks for two or more
-// (?step-workers=N); the app evaluates on its own until every worker has
-// answered a first ping, and again for good if one fails.
+// (?step-workers=N), or one with the page taking a share of the planes
+// itself (?step-page, see local); the app evaluates on its own until every
+// worker has answered a first ping, and again for good if one fails.
 type stepPool struct {
 	g       *game
 	workers []js.Value
@@ -31,8 +32,14 @@ type stepPool struct {
 	pending bool          // shown on <body data-step-pending>
 	idle    func()        // to run once nothing waits for the workers
 	wake    chan struct{} // a worker's message is queued (see wait)
-	ms      []float64     // each worker's own time for its last answer
-	slowest float64       // the slowest worker's own time for the last complete answer
+	ms      []float64     // each worker's own time for its last answer, then the page's share's
+	slowest float64       // the slowest part's own time for the last complete answer
+	// local is the page's own share of the planes, the fraction share of
+	// them (?step-page), evaluated on the page's thread once a frame
+	// beside the workers' (see flushLocal); nil when the workers hold
+	// every plane.
+	local *steppool.Part
+	share float64
 	// sent is when the last message was posted, on jsio.Clock.
 	sent float64
 	// hops of the last complete answer, ms, along the answer that came
@@ -53,6 +60,7 @@ func (p *stepPool) frame(g *game) {
 		p.pending = pending
 		g.page.body.attr("data-step-pending", map[bool]string{true: "1", false: "0"}[pending])
 	}
+	p.flushLocal()
 	if f := p.idle; f != nil && !g.app.Pending() {
 		p.idle = nil
 		f()
@@ -71,11 +79,11 @@ func (p *stepPool) whenIdle(g *game, f func()) {
 }
 
 // start spawns the workers once. Only when the link asks for them
-// (?step-workers=N, N ≥ 2; ?workers=N sizes the run's pool, which a
-// measurement of runs must not share its cores with): on this 2-core
-// machine two workers gave a full recompute in 15–21 ms against 16–17 on
-// the page's thread, and every edit within ±2 ms of the page's (README,
-// Speed), so the page keeps the step to itself by default.
+// (?step-workers=N, N ≥ 2, or N ≥ 1 with ?step-page; ?workers=N sizes the
+// run's pool, which a measurement of runs must not share its cores with):
+// on this 2-core machine the edits are faster on the page alone and a
+// full recompute only 1–1.5 ms slower (README, Speed), so the page keeps
+// the step to itself by default.
 func (p *stepPool) start(g *game) {
 	if p.state != "" {
 		return
@@ -84,12 +92,13 @@ func (p *stepPool) start(g *game) {
 	if asked := askedStepWorkers(); asked > 0 {
 		n = min(asked, maxWorkers)
 	}
-	if n < 2 {
+	p.share = askedPageShare()
+	if n < 2 && p.share == 0 {
 		p.state = "off"
 		g.page.body.attr("data-step-workers", "0")
 		return
 	}
-	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n)
+	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n+map[bool]int{true: 1}[p.share > 0])
 	p.wake = make(chan struct{}, 1)
 	for i := range n {
 		w := newWorker()
@@ -132,6 +141,7 @@ func (p *stepPool) woke() {
 // fails (the step goes back to the page) rather than freeze the page.
 func (p *stepPool) wait(g *game, timeout time.Duration) {
 	limit := time.After(timeout)
+	p.flushLocal()
 	for g.app.Pending() && p.state == "on" {
 		select {
 		case <-p.wake:
@@ -174,6 +184,13 @@ func (p *stepPool) answer(i int, s string, sums []float64, got float64) {
 		return
 	}
 	p.ms[i] = r.Ms
+	p.add(i, r, ps, got)
+}
+
+// add takes part i's sums (a worker's, or the page's own share's, the
+// last), got when the page had them, and shows the result once every part
+// has answered the latest change.
+func (p *stepPool) add(i int, r steppool.Reply, ps []loss.PlaneSums, got float64) {
 	all, done, err := p.col.Add(i, r, ps)
 	if err != nil {
 		p.fail(err.Error())
@@ -182,14 +199,39 @@ func (p *stepPool) answer(i int, s string, sums []float64, got float64) {
 	if done {
 		// The hops of the answer that completed the set (worker i's): the
 		// round trip's critical path, each the page's clock or the worker's.
+		// When the page's own share came last, only its time and the
+		// assembly.
 		p.slowest = slices.Max(p.ms)
 		applied := jsio.Clock()
 		p.hops = [6]float64{r.Recv - p.sent, r.Start - r.Recv, r.End - r.Start, got - r.End, applied - got}
+		if p.local != nil && i == len(p.workers) {
+			p.hops = [6]float64{2: r.Ms}
+		}
 		if err := p.g.app.PoolDone(r.Gen, all); err != nil {
 			p.fail(err.Error())
 		}
 		p.hops[5] = jsio.Clock() - applied
 	}
+}
+
+// flushLocal evaluates the page's own share after the changes sent since
+// its last evaluation: once a frame (a burst of edits costs one), after
+// the workers have their messages and the page its viewed maps.
+func (p *stepPool) flushLocal() {
+	if p.local == nil || !p.local.Due() || p.state != "on" {
+		return
+	}
+	t0 := jsio.Clock()
+	sums, err := p.local.Flush(nil)
+	if err != nil {
+		p.fail(err.Error())
+		return
+	}
+	got := jsio.Clock()
+	first, _ := p.local.Planes()
+	i := len(p.workers)
+	p.ms[i] = got - t0
+	p.add(i, steppool.Reply{Gen: p.local.Gen(), First: first, N: len(sums), Ms: p.ms[i]}, sums, got)
 }
 
 // fail stops the pool for good: the app evaluates on its own again.
@@ -202,7 +244,7 @@ func (p *stepPool) fail(msg string) {
 	for _, w := range p.workers {
 		w.Call("terminate")
 	}
-	p.workers = nil
+	p.workers, p.local = nil, nil
 	p.g.page.body.attr("data-step-workers", "0")
 	if err := p.g.app.PoolFailed(); err != nil {
 		p.g.page.setStatus(err.Error(), true)
@@ -232,12 +274,53 @@ func (p *stepPool) post(w js.Value, m steppool.Msg, arrays []js.Value) {
 func (p *stepPool) Next() int { return p.col.Next() }
 
 func (p *stepPool) Load(gen int, in *loss.Input, opt loss.Options) {
-	shares := steppool.Split(loss.PlaneCount(in.Shape), len(p.workers))
+	n := loss.PlaneCount(in.Shape)
+	shares := steppool.Split(n, len(p.workers))
+	if p.share > 0 {
+		shares = steppool.SplitLocal(n, len(p.workers), p.share)
+	}
 	p.col.SetParts(shares)
 	for i, w := range p.workers {
 		m, heat, targets := steppool.LoadMsg(gen, in, opt, shares[i][0], shares[i][1])
 		p.post(w, m, []js.Value{planesArray(in.Heat, heat, in.Pixels()), planesArray(in.GTHeat, targets, in.Pixels())})
 	}
+	if p.share > 0 {
+		own := shares[len(p.workers)]
+		t0 := jsio.Clock()
+		local, err := steppool.NewLocalPart(gen, in, opt, own[0], own[1])
+		if err != nil {
+			p.failLater(err)
+			return
+		}
+		p.local = local
+		sums, err := local.Flush(nil) // computed by NewLocalPart: only read here
+		if err != nil {
+			p.failLater(err)
+			return
+		}
+		got := jsio.Clock()
+		i := len(p.workers)
+		p.ms[i] = got - t0
+		p.add(i, steppool.Reply{Gen: gen, First: own[0], N: len(sums), Ms: p.ms[i]}, sums, got)
+	}
+}
+
+// toLocal gives the page's own share a change sent to the workers.
+func (p *stepPool) toLocal(m steppool.Msg) {
+	if p.local == nil {
+		return
+	}
+	if err := p.local.Apply(m, nil); err != nil {
+		p.failLater(err)
+	}
+}
+
+// failLater fails the pool in the next frame, not inside the app's call
+// that sent the change, and drops the page's share meanwhile: the app
+// keeps waiting until then, and then evaluates on its own.
+func (p *stepPool) failLater(err error) {
+	p.local = nil
+	p.g.queue.push(func() { p.fail(err.Error()) })
 }
 
 // planesArray copies planes of arrays into one new Uint8Array, plane by
@@ -255,16 +338,21 @@ func (p *stepPool) Rows(gen int, in *loss.Input, regions []steppool.Region) {
 	for _, w := range p.workers {
 		p.post(w, m, []js.Value{jsio.Float32Array(data)})
 	}
+	p.toLocal(m)
 }
 
 func (p *stepPool) SetOptions(gen int, opt loss.Options) {
+	m := steppool.Msg{Gen: gen, Kind: steppool.Options, Options: opt}
 	for _, w := range p.workers {
-		p.post(w, steppool.Msg{Gen: gen, Kind: steppool.Options, Options: opt}, nil)
+		p.post(w, m, nil)
 	}
+	p.toLocal(m)
 }
 
 func (p *stepPool) All(gen int) {
+	m := steppool.Msg{Gen: gen, Kind: steppool.All}
 	for _, w := range p.workers {
-		p.post(w, steppool.Msg{Gen: gen, Kind: steppool.All}, nil)
+		p.post(w, m, nil)
 	}
+	p.toLocal(m)
 }

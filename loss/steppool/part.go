@@ -21,6 +21,23 @@ type Part struct {
 	first, last int
 	gen         int
 	ops         []op // changes not given to the evaluator yet
+	// local: the page's own share (NewLocalPart), reading the page's
+	// arrays, which the page edits in place before it sends the change.
+	local bool
+}
+
+// NewLocalPart is the page's own share of the step, planes [first, last)
+// of in, evaluated on the page's thread beside the workers' shares. It
+// reads in where the page keeps it, with no copy: the page edits in in
+// place before it sends a change, so Rows messages reach it with their
+// regions alone (no values), and a new step is a new local part, not a
+// Load.
+func NewLocalPart(gen int, in *loss.Input, opt loss.Options, first, last int) (*Part, error) {
+	ev, err := loss.NewPartEvaluator(in, opt, first, last)
+	if err != nil {
+		return nil, err
+	}
+	return &Part{in: in, ev: ev, first: first, last: last, gen: gen, local: true}, nil
 }
 
 // op is one change for the evaluator: new options, rows, or everything.
@@ -47,6 +64,9 @@ func (p *Part) Apply(m Msg, arrays [][]float32) error {
 	case Ping:
 		return nil
 	case Load:
+		if p.local {
+			return fmt.Errorf("step message %d: a new step for the page's own share (make a new one)", m.Gen)
+		}
 		return p.load(m, arrays)
 	}
 	if p.in == nil {
@@ -61,6 +81,9 @@ func (p *Part) Apply(m Msg, arrays [][]float32) error {
 	case All:
 		p.ops = append(p.ops, op{kind: All})
 	case Rows:
+		if p.local {
+			return p.mark(m.Regions)
+		}
 		if len(arrays) != 1 {
 			return fmt.Errorf("step message %d: %d arrays for rows, want 1", m.Gen, len(arrays))
 		}
@@ -117,25 +140,18 @@ func (p *Part) load(m Msg, arrays [][]float32) error {
 
 // rows copies the regions' values in and records their rows.
 func (p *Part) rows(regions []Region, data []float32) error {
+	if err := p.check(regions); err != nil {
+		return err
+	}
 	sh := p.in.Shape
 	w := sh.Width
 	need := 0
 	for _, r := range regions {
-		if r.Corner != loss.TopLeft && r.Corner != loss.BottomRight || r.Image < 0 || r.Image >= sh.Batch ||
-			r.Class < 0 || r.Class >= sh.Classes || r.Y0 < 0 || r.Y1 > sh.Height || r.Y0 > r.Y1 {
-			return fmt.Errorf("step rows: region %+v outside %v", r, sh)
-		}
 		need += (sh.Stacks + 1) * (r.Y1 - r.Y0) * w
 	}
 	if len(data) != need {
 		return fmt.Errorf("step rows: %d values, want %d", len(data), need)
 	}
-	n := len(p.ops)
-	if n == 0 || p.ops[n-1].kind != Rows {
-		p.ops = append(p.ops, op{kind: Rows, rows: map[planeKey][2]int{}})
-		n++
-	}
-	dirty := p.ops[n-1].rows
 	for _, r := range regions {
 		m := (r.Y1 - r.Y0) * w
 		for s := range sh.Stacks {
@@ -144,6 +160,34 @@ func (p *Part) rows(regions []Region, data []float32) error {
 		}
 		copy(p.in.GTHeat[r.Corner][sh.TargetIndex(r.Image, r.Class, r.Y0, 0):], data[:m])
 		data = data[m:]
+	}
+	return p.mark(regions)
+}
+
+// check refuses regions outside the step.
+func (p *Part) check(regions []Region) error {
+	sh := p.in.Shape
+	for _, r := range regions {
+		if r.Corner != loss.TopLeft && r.Corner != loss.BottomRight || r.Image < 0 || r.Image >= sh.Batch ||
+			r.Class < 0 || r.Class >= sh.Classes || r.Y0 < 0 || r.Y1 > sh.Height || r.Y0 > r.Y1 {
+			return fmt.Errorf("step rows: region %+v outside %v", r, sh)
+		}
+	}
+	return nil
+}
+
+// mark records the regions' rows for the next Flush.
+func (p *Part) mark(regions []Region) error {
+	if err := p.check(regions); err != nil {
+		return err
+	}
+	n := len(p.ops)
+	if n == 0 || p.ops[n-1].kind != Rows {
+		p.ops = append(p.ops, op{kind: Rows, rows: map[planeKey][2]int{}})
+		n++
+	}
+	dirty := p.ops[n-1].rows
+	for _, r := range regions {
 		k := planeKey{r.Corner, r.Image, r.Class}
 		if y, ok := dirty[k]; ok {
 			dirty[k] = [2]int{min(y[0], r.Y0), max(y[1], r.Y1)}
@@ -177,6 +221,9 @@ func (p *Part) Flush(dst []loss.PlaneSums) ([]loss.PlaneSums, error) {
 	p.ops = p.ops[:0]
 	return p.ev.Sums(dst), nil
 }
+
+// Due reports whether changes wait for a Flush.
+func (p *Part) Due() bool { return len(p.ops) > 0 }
 
 // Planes returns the part's planes [first, last).
 func (p *Part) Planes() (first, last int) { return p.first, p.last }

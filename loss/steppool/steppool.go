@@ -139,6 +139,15 @@ func Split(n, workers int) [][2]int {
 	return out
 }
 
+// SplitLocal cuts n planes into the contiguous shares of workers and,
+// last, the page's own share: a fraction local of the planes (rounded,
+// within [0, n]), the rest split evenly among the workers.
+func SplitLocal(n, workers int, local float64) [][2]int {
+	own := min(max(int(local*float64(n)+0.5), 0), n)
+	out := Split(n-own, workers)
+	return append(out, [2]int{n - own, n})
+}
+
 // LoadMsg is the message that gives a worker planes [first, last) of in,
 // and what to send beside it, in two arrays: the logit planes heat, then
 // the target planes targets, each plane Pixels() values from where Plane

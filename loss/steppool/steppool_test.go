@@ -24,11 +24,17 @@ type sent struct {
 	arrays [][]float32
 }
 
-func newPool(t *testing.T, workers int, in *loss.Input, opt loss.Options) *pool {
+// newPool starts a pool of workers and, when local, the page's own share
+// too (the last part, reading in itself: the test edits in in place, as
+// the page does).
+func newPool(t *testing.T, workers int, local bool, in *loss.Input, opt loss.Options) *pool {
 	shares := steppool.Split(loss.PlaneCount(in.Shape), workers)
-	p := &pool{t: t, col: steppool.NewCollector(shares), inbox: make([][]sent, workers)}
+	if local {
+		shares = steppool.SplitLocal(loss.PlaneCount(in.Shape), workers, 0.4)
+	}
+	p := &pool{t: t, col: steppool.NewCollector(shares), inbox: make([][]sent, len(shares))}
 	gen := p.col.Next()
-	for w, s := range shares {
+	for w, s := range shares[:workers] {
 		p.parts = append(p.parts, &steppool.Part{})
 		m, heat, targets := steppool.LoadMsg(gen, in, opt, s[0], s[1])
 		arrays := steppool.Pack(in, heat, targets)
@@ -37,6 +43,14 @@ func newPool(t *testing.T, workers int, in *loss.Input, opt loss.Options) *pool 
 			own = append(own, append([]float32(nil), a...))
 		}
 		p.inbox[w] = append(p.inbox[w], sent{m.Encode(), own})
+	}
+	if local {
+		s := shares[workers]
+		own, err := steppool.NewLocalPart(gen, in, opt, s[0], s[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.parts = append(p.parts, own)
 	}
 	return p
 }
@@ -101,13 +115,14 @@ func sameBits(t *testing.T, what string, got, want *loss.Result) {
 // TestPoolFollowsEditsToTheBit drives a scene through box moves and option
 // changes, once on one evaluator told of each change as the page's single
 // thread does, once on pools of 1 to 3 workers that apply bursts of
-// messages before answering, and checks that every assembled answer is the
+// messages before answering, with and without the page's own share, and checks that every assembled answer is the
 // one thread's result of the latest change, to the bit, under both
 // conventions; answers to superseded changes are never assembled.
 func TestPoolFollowsEditsToTheBit(t *testing.T) {
 	for _, conv := range []loss.Convention{loss.Reference, loss.MMDet} {
-		for workers := 1; workers <= 3; workers++ {
-			t.Run(fmt.Sprintf("%v/%d", conv, workers), func(t *testing.T) {
+		for n := 2; n <= 6; n++ {
+			workers, local := n/2, n%2 == 1
+			t.Run(fmt.Sprintf("%v/%d/local=%v", conv, workers, local), func(t *testing.T) {
 				s := scene.Default()
 				in, set, err := s.Build()
 				if err != nil {
@@ -119,7 +134,7 @@ func TestPoolFollowsEditsToTheBit(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				p := newPool(t, workers, in, opt)
+				p := newPool(t, workers, local, in, opt)
 				check := func(what string) {
 					t.Helper()
 					var all []loss.PlaneSums
@@ -181,7 +196,7 @@ func TestPoolFollowsEditsToTheBit(t *testing.T) {
 					}
 					// The first worker answers early, then sees one more change:
 					// its early answer must not be assembled.
-					if workers > 1 {
+					if len(p.parts) > 1 {
 						if _, done := p.run(0); done {
 							t.Fatal("assembled before every worker answered")
 						}

@@ -18,17 +18,24 @@ import (
 
 // TestStepPoolMatchesOneThread makes the same bursts of edits (a drag of a
 // corner, α and β changed three times in one go, the convention switched,
-// then more) on the page evaluating on two step workers and on the page
-// alone (?step-workers=1), and checks after each burst that the totals shown are
+// then more) on the page evaluating on two step workers, on the page and
+// one step worker sharing the planes (?step-page=on), and on the page alone
+// (?step-workers=1), and checks after each burst that the totals shown are
 // the same to the bit (data-value holds every digit): the pool's assembled
 // sums are the single thread's, and a burst ends showing its last edit.
 func TestStepPoolMatchesOneThread(t *testing.T) {
-	var runs [2][]string
-	for k, workers := range []string{"2", "1"} {
+	configs := []struct{ query, workers string }{
+		{"step-workers=2", "2"},
+		{"step-workers=1&step-page=on", "1"},
+		{"step-workers=1", "0"},
+	}
+	runs := make([][]string, len(configs))
+	for k, cf := range configs {
 		b := newBrowser(t)
-		b.open("?step-workers=" + workers)
-		if workers == "2" {
-			b.waitFor(`document.body.dataset.stepWorkers === "2"`, 60*time.Second)
+		b.open("?" + cf.query)
+		pooled := cf.workers != "0"
+		if pooled {
+			b.waitFor(`document.body.dataset.stepWorkers === "`+cf.workers+`"`, 60*time.Second)
 		}
 		idle := func() {
 			b.settle()
@@ -75,24 +82,27 @@ func TestStepPoolMatchesOneThread(t *testing.T) {
 		totals("mmdet alpha, beta")
 		// For people to compare: the maps shown after the last burst, on
 		// the workers and on the page alone.
-		b.screenshot("step-workers-" + workers)
-		if workers == "2" && eval[string](b, `document.body.dataset.stepWorkers`) != "2" {
-			t.Fatalf("the step's workers stopped: console %v", b.messages())
+		b.screenshot("step-" + strings.NewReplacer("=", "-", "&", "-").Replace(cf.query))
+		if pooled && eval[string](b, `document.body.dataset.stepWorkers`) != cf.workers {
+			t.Fatalf("?%s: the step's workers stopped: console %v", cf.query, b.messages())
 		}
 		if errs := b.errors(); len(errs) > 0 {
-			t.Errorf("?step-workers=%s: console errors: %v", workers, errs)
+			t.Errorf("?%s: console errors: %v", cf.query, errs)
 		}
 		b.quit()
 	}
-	t.Logf("two workers: %q", runs[0])
-	for i := range runs[0] {
-		if runs[0][i] != runs[1][i] {
-			t.Errorf("two workers show %s\n   the page alone %s", runs[0][i], runs[1][i])
+	alone := runs[len(runs)-1]
+	for k, run := range runs[:len(runs)-1] {
+		t.Logf("?%s: %q", configs[k].query, run)
+		for i := range run {
+			if run[i] != alone[i] {
+				t.Errorf("?%s shows %s\n   the page alone %s", configs[k].query, run[i], alone[i])
+			}
 		}
 	}
-	for i := 1; i < len(runs[0]); i++ {
-		if runs[0][i-1][strings.Index(runs[0][i-1], ":"):] == runs[0][i][strings.Index(runs[0][i], ":"):] {
-			t.Errorf("a burst changed nothing: %s", runs[0][i])
+	for i := 1; i < len(alone); i++ {
+		if alone[i-1][strings.Index(alone[i-1], ":"):] == alone[i][strings.Index(alone[i], ":"):] {
+			t.Errorf("a burst changed nothing: %s", alone[i])
 		}
 	}
 }
