@@ -81,8 +81,12 @@ func (p *Part) Apply(m Msg, arrays [][]float32) error {
 	case All:
 		p.ops = append(p.ops, op{kind: All})
 	case Rows:
-		if p.local {
-			return p.mark(m.Regions)
+		if p.local { // the page's arrays hold the rows already
+			if err := p.check(m.Regions); err != nil {
+				return err
+			}
+			p.mark(m.Regions)
+			return nil
 		}
 		if len(arrays) != 1 {
 			return fmt.Errorf("step message %d: %d arrays for rows, want 1", m.Gen, len(arrays))
@@ -161,7 +165,8 @@ func (p *Part) rows(regions []Region, data []float32) error {
 		copy(p.in.GTHeat[r.Corner][sh.TargetIndex(r.Image, r.Class, r.Y0, 0):], data[:m])
 		data = data[m:]
 	}
-	return p.mark(regions)
+	p.mark(regions)
+	return nil
 }
 
 // check refuses regions outside the step.
@@ -176,11 +181,8 @@ func (p *Part) check(regions []Region) error {
 	return nil
 }
 
-// mark records the regions' rows for the next Flush.
-func (p *Part) mark(regions []Region) error {
-	if err := p.check(regions); err != nil {
-		return err
-	}
+// mark records the regions' rows (checked) for the next Flush.
+func (p *Part) mark(regions []Region) {
 	n := len(p.ops)
 	if n == 0 || p.ops[n-1].kind != Rows {
 		p.ops = append(p.ops, op{kind: Rows, rows: map[planeKey][2]int{}})
@@ -195,7 +197,6 @@ func (p *Part) mark(regions []Region) error {
 			dirty[k] = [2]int{r.Y0, r.Y1}
 		}
 	}
-	return nil
 }
 
 // Flush gives the evaluator the changes applied since the last Flush and

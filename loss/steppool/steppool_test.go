@@ -250,3 +250,31 @@ func TestPartRefusesBadRows(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalPartRefuses: the page's own share checks the regions it is told
+// of as a worker does, and takes no new step (the page makes a new part).
+func TestLocalPartRefuses(t *testing.T) {
+	in, _, err := scene.Default().Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := steppool.NewLocalPart(1, in, loss.DefaultOptions(), 0, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []steppool.Region{{Image: in.Batch, Y1: 1}, {Y0: 0, Y1: in.Height + 1}, {Class: -1, Y1: 1}} {
+		if err := p.Apply(steppool.Msg{Gen: 2, Kind: steppool.Rows, Regions: []steppool.Region{r}}, nil); err == nil {
+			t.Errorf("rows %+v were taken", r)
+		}
+	}
+	if p.Due() {
+		t.Error("refused rows left a change to evaluate")
+	}
+	m, heat, targets := steppool.LoadMsg(3, in, loss.DefaultOptions(), 0, 3)
+	if err := p.Apply(m, steppool.Pack(in, heat, targets)); err == nil {
+		t.Error("the page's own share took a new step")
+	}
+	if _, err := steppool.NewLocalPart(1, in, loss.DefaultOptions(), 2, loss.PlaneCount(in.Shape)+1); err == nil {
+		t.Error("a share past the last plane was made")
+	}
+}
