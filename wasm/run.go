@@ -24,9 +24,13 @@ import (
 
 // drawShare bounds the share of a run's load the timeline's paints take:
 // one paint at most every drawShare times what one costs (at 200 steps a
-// paint is 17-19 ms of CPU under Node: about every 0.4 s, while the
-// workers want both cores).
-const drawShare = 20
+// paint is 17-19 ms of CPU under Node: about every 0.2 s). 20 (a paint half
+// as often) left two workers' time on 200 dumps as it was (57.1 and 59.4 s
+// against 63.5 and 58.7) and made one worker's faster (96.1 and 100.0 s
+// against 108.3 and 101.4), alternating on this 2-core machine (README,
+// Speed): the timeline then lags twice as far behind for nothing the
+// two workers gain.
+const drawShare = 10
 
 // maxWorkers caps the pool: more workers than cores only share them, and
 // each may hold a dump.
@@ -94,12 +98,13 @@ func askedWorkers() int { return askedCount("workers") }
 func askedStepWorkers() int { return askedCount("step-workers") }
 
 // askedPageShare is the fraction of the step's planes the page evaluates
-// itself beside its step workers: ?step-page=on (pageShare) or
-// ?step-page=F (0 < F < 1); 0 without.
-func askedPageShare() float64 {
+// itself beside its n step workers: ?step-page=on (pageShare beside one
+// worker; beside more, 2·pageShare/(n+1), as much as each less what the
+// maps cost), or ?step-page=F (0 < F < 1); 0 without.
+func askedPageShare(n int) float64 {
 	q := linkQuery().Get("step-page")
 	if q == "on" {
-		return pageShare
+		return 2 * pageShare / float64(n+1)
 	}
 	if f, err := strconv.ParseFloat(q, 64); err == nil && f > 0 && f < 1 {
 		return f
@@ -108,11 +113,12 @@ func askedPageShare() float64 {
 }
 
 // pageShare is the page's share of the planes beside one step worker
-// (?step-page=on). The page's thread also computes the viewed maps while
-// the worker evaluates, and the worker's answer pays two hops, so the
-// shares end together when the page takes a little under half: on this
-// 2-core machine the page's 72 planes of the bench's 160 took 4.3 ms and
-// the worker's 88 took 5.3 ms, the page's maps 2 ms (README, Speed).
+// (?step-page=on): a little under half, since the page's thread also
+// computes the viewed maps while the worker evaluates, and the worker's
+// answer pays two hops. On this 2-core machine, at 45 % the worker's side
+// ended 0.9 ms after the page's, at 50 % the page's about 1 ms after the
+// worker's (the worker's answer waiting 1.5 ms for the page's thread
+// instead of 0.5) (medians of five loads each, README, Speed).
 const pageShare = 0.45
 
 // askedCount returns the link's parameter key as a count ≥ 1, or 0.

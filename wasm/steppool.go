@@ -92,7 +92,7 @@ func (p *stepPool) start(g *game) {
 	if asked := askedStepWorkers(); asked > 0 {
 		n = min(asked, maxWorkers)
 	}
-	p.share = askedPageShare()
+	p.share = askedPageShare(n)
 	if n < 2 && p.share == 0 {
 		p.state = "off"
 		g.page.body.attr("data-step-workers", "0")
