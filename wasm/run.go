@@ -24,12 +24,11 @@ import (
 
 // drawShare bounds the share of a run's load the timeline's paints take:
 // one paint at most every drawShare times what one costs (at 200 steps a
-// paint is 17-19 ms of CPU under Node: about every 0.2 s). 20 (a paint half
-// as often) left two workers' time on 200 dumps as it was (57.1 and 59.4 s
-// against 63.5 and 58.7) and made one worker's faster (96.1 and 100.0 s
-// against 108.3 and 101.4), alternating on this 2-core machine (README,
-// Speed): the timeline then lags twice as far behind for nothing the
-// two workers gain.
+// paint is 17-19 ms of CPU under Node: about every 0.2 s). At 20 the
+// timeline lagged twice as far behind a load; in three alternating pairs
+// of 200-dump runs on this 2-core machine two workers took 57.1-59.4 s
+// against 58.7-63.5 at 10, one worker 96-101 s against 101-108 (README,
+// Speed): what a person watching the run sees decides.
 const drawShare = 10
 
 // maxWorkers caps the pool: more workers than cores only share them, and
