@@ -81,9 +81,10 @@ func (p *stepPool) whenIdle(g *game, f func()) {
 // start spawns the workers once. Only when the link asks for them
 // (?step-workers=N, N ≥ 2, or N ≥ 1 with ?step-page; ?workers=N sizes the
 // run's pool, which a measurement of runs must not share its cores with):
-// on this 2-core machine the edits are faster on the page alone and a
-// full recompute only 1–1.5 ms slower (README, Speed), so the page keeps
-// the step to itself by default.
+// on this 2-core machine the edits are faster on the page alone, and the
+// pooled set-ups gain at most about 1.4 ms on a full recompute, often
+// nothing measurable (README, Speed), so the page keeps the step to
+// itself by default.
 func (p *stepPool) start(g *game) {
 	if p.state != "" {
 		return
