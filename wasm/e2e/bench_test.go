@@ -36,7 +36,7 @@ func kebab(s string) string {
 // CORNERLOSS_PAGE_QUERY adds to the link (&simd=off: the engine's rows in
 // Go).
 func BenchmarkPage(b *testing.B) {
-	// Two bench modes of some 200 phases of frames each: more than a
+	// Three bench modes of some 200 phases of frames each: more than a
 	// test's browser gets on a loaded machine.
 	defer func(d time.Duration) { browserTimeout = d }(browserTimeout)
 	browserTimeout = 20 * time.Minute
