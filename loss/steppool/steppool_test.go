@@ -24,13 +24,13 @@ type sent struct {
 	arrays [][]float32
 }
 
-// newPool starts a pool of workers and, when local, the page's own share
-// too (the last part, reading in itself: the test edits in in place, as
-// the page does).
-func newPool(t *testing.T, workers int, local bool, in *loss.Input, opt loss.Options) *pool {
+// newPool starts a pool of workers and, when local > 0, the page's own
+// share of that fraction of the planes too (the last part, reading in
+// itself: the test edits in in place, as the page does).
+func newPool(t *testing.T, workers int, local float64, in *loss.Input, opt loss.Options) *pool {
 	shares := steppool.Split(loss.PlaneCount(in.Shape), workers)
-	if local {
-		shares = steppool.SplitLocal(loss.PlaneCount(in.Shape), workers, 0.4)
+	if local > 0 {
+		shares = steppool.SplitLocal(loss.PlaneCount(in.Shape), workers, local)
 	}
 	p := &pool{t: t, col: steppool.NewCollector(shares), inbox: make([][]sent, len(shares))}
 	gen := p.col.Next()
@@ -44,7 +44,7 @@ func newPool(t *testing.T, workers int, local bool, in *loss.Input, opt loss.Opt
 		}
 		p.inbox[w] = append(p.inbox[w], sent{m.Encode(), own})
 	}
-	if local {
+	if local > 0 {
 		s := shares[workers]
 		own, err := steppool.NewLocalPart(gen, in, opt, s[0], s[1])
 		if err != nil {
@@ -115,13 +115,17 @@ func sameBits(t *testing.T, what string, got, want *loss.Result) {
 // TestPoolFollowsEditsToTheBit drives a scene through box moves and option
 // changes, once on one evaluator told of each change as the page's single
 // thread does, once on pools of 1 to 3 workers that apply bursts of
-// messages before answering, with and without the page's own share, and checks that every assembled answer is the
+// messages before answering, with and without the page's own share (one
+// with every plane, its worker holding none), and checks that every assembled answer is the
 // one thread's result of the latest change, to the bit, under both
 // conventions; answers to superseded changes are never assembled.
 func TestPoolFollowsEditsToTheBit(t *testing.T) {
 	for _, conv := range []loss.Convention{loss.Reference, loss.MMDet} {
-		for n := 2; n <= 6; n++ {
-			workers, local := n/2, n%2 == 1
+		for _, c := range []struct {
+			workers int
+			local   float64
+		}{{1, 0}, {2, 0}, {3, 0}, {1, 0.4}, {2, 0.4}, {1, 0.99}} {
+			workers, local := c.workers, c.local
 			t.Run(fmt.Sprintf("%v/%d/local=%v", conv, workers, local), func(t *testing.T) {
 				s := scene.Default()
 				in, set, err := s.Build()
@@ -276,5 +280,36 @@ func TestLocalPartRefuses(t *testing.T) {
 	}
 	if _, err := steppool.NewLocalPart(1, in, loss.DefaultOptions(), 2, loss.PlaneCount(in.Shape)+1); err == nil {
 		t.Error("a share past the last plane was made")
+	}
+}
+
+// TestSplitLocal: the shares are contiguous, cover every plane once, and
+// give the page (last) its fraction of them, rounded, even when that
+// leaves the workers or the page no plane at all.
+func TestSplitLocal(t *testing.T) {
+	for _, c := range []struct {
+		n, workers int
+		local      float64
+		own        int
+	}{
+		{160, 1, 0.45, 72}, {160, 2, 0.3, 48}, {6, 1, 0.99, 6}, {6, 1, 0.01, 0}, {7, 3, 0.5, 4}, {1, 2, 0.5, 1},
+	} {
+		shares := steppool.SplitLocal(c.n, c.workers, c.local)
+		if len(shares) != c.workers+1 {
+			t.Fatalf("%+v: %d shares", c, len(shares))
+		}
+		at := 0
+		for _, s := range shares {
+			if s[0] != at || s[1] < s[0] {
+				t.Fatalf("%+v: shares %v not contiguous from 0", c, shares)
+			}
+			at = s[1]
+		}
+		if at != c.n {
+			t.Fatalf("%+v: shares %v end at %d", c, shares, at)
+		}
+		if own := shares[c.workers]; own[1]-own[0] != c.own {
+			t.Errorf("%+v: the page's share %v, want %d planes", c, own, c.own)
+		}
 	}
 }
