@@ -99,7 +99,11 @@ func (p *stepPool) start(g *game) {
 		g.page.body.attr("data-step-workers", "0")
 		return
 	}
-	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, n+map[bool]int{true: 1}[p.share > 0])
+	parts := n // the workers, and the page's own share last
+	if p.share > 0 {
+		parts++
+	}
+	p.g, p.state, p.col, p.ms = g, "starting", steppool.NewCollector(nil), make([]float64, parts)
 	p.wake = make(chan struct{}, 1)
 	for i := range n {
 		w := newWorker()
@@ -222,17 +226,25 @@ func (p *stepPool) flushLocal() {
 	if p.local == nil || !p.local.Due() || p.state != "on" {
 		return
 	}
-	t0 := jsio.Clock()
+	if err := p.addLocal(jsio.Clock()); err != nil {
+		p.fail(err.Error())
+	}
+}
+
+// addLocal evaluates what the page's own share has not yet (a new share
+// has evaluated everything already) and adds its sums as the last part's
+// answer, timed from t0.
+func (p *stepPool) addLocal(t0 float64) error {
 	sums, err := p.local.Flush(nil)
 	if err != nil {
-		p.fail(err.Error())
-		return
+		return err
 	}
 	got := jsio.Clock()
 	first, _ := p.local.Planes()
 	i := len(p.workers)
 	p.ms[i] = got - t0
 	p.add(i, steppool.Reply{Gen: p.local.Gen(), First: first, N: len(sums), Ms: p.ms[i]}, sums, got)
+	return nil
 }
 
 // fail stops the pool for good: the app evaluates on its own again.
@@ -294,15 +306,9 @@ func (p *stepPool) Load(gen int, in *loss.Input, opt loss.Options) {
 			return
 		}
 		p.local = local
-		sums, err := local.Flush(nil) // computed by NewLocalPart: only read here
-		if err != nil {
+		if err := p.addLocal(t0); err != nil {
 			p.failLater(err)
-			return
 		}
-		got := jsio.Clock()
-		i := len(p.workers)
-		p.ms[i] = got - t0
-		p.add(i, steppool.Reply{Gen: gen, First: own[0], N: len(sums), Ms: p.ms[i]}, sums, got)
 	}
 }
 
