@@ -116,9 +116,10 @@ func sameBits(t *testing.T, what string, got, want *loss.Result) {
 // changes, once on one evaluator told of each change as the page's single
 // thread does, once on pools of 1 to 3 workers that apply bursts of
 // messages before answering, with and without the page's own share (one
-// with every plane, its worker holding none), and checks that every assembled answer is the
-// one thread's result of the latest change, to the bit, under both
-// conventions; answers to superseded changes are never assembled.
+// with every plane, its worker holding none), and checks that every
+// assembled answer is the one thread's result of the latest change, to the
+// bit, under both conventions; answers to superseded changes are never
+// assembled.
 func TestPoolFollowsEditsToTheBit(t *testing.T) {
 	for _, conv := range []loss.Convention{loss.Reference, loss.MMDet} {
 		for _, c := range []struct {
