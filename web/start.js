@@ -34,6 +34,7 @@ if (new URLSearchParams(location.search).get("simd") === "off") window.cornerlos
     // compile.js (in <head>) started compiling it.
     const instance = await WebAssembly.instantiate(await window.cornerlossModule, go.importObject);
     document.body.dataset.tWasmMs = performance.now().toFixed(1); // compiled
+    document.body.dataset.wasmCompiledOn = window.cornerlossCompiledOn || "";
     // The Go side reads its memory size from here (bench figures).
     window.cornerlossMemory = instance.exports.mem;
     await go.run(instance);

@@ -70,6 +70,18 @@ func TestPageLoadsAndDraws(t *testing.T) {
 	if errs := b.errors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}
+	// compile.js compiles the module on a worker's thread; ?compile=page on
+	// the page's, as before: the same page either way.
+	if on := eval[string](b, `document.body.dataset.wasmCompiledOn`); on != "worker" {
+		t.Errorf("body[data-wasm-compiled-on] %q, want worker", on)
+	}
+	b.open("?compile=page")
+	if on := eval[string](b, `document.body.dataset.wasmCompiledOn`); on != "page" {
+		t.Errorf("?compile=page: body[data-wasm-compiled-on] %q, want page", on)
+	}
+	if got := b.value("loss-total"); got != total {
+		t.Errorf("?compile=page: loss-total %v, compiled on a worker %v", got, total)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, u := range requests {
