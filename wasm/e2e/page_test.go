@@ -539,3 +539,38 @@ func TestSIMDRowsOff(t *testing.T) {
 		t.Fatalf("terms with SIMD rows %q, without %q", simd, plain)
 	}
 }
+
+// TestCompileWorkerFails serves the site with a compile-worker.js that
+// throws: the page compiles its module on its own thread instead
+// (compile.js) and shows the same scene.
+func TestCompileWorkerFails(t *testing.T) {
+	dir := filepath.Join(siteDir, "compile-worker-fails")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, err := os.ReadDir(siteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.IsDir() || f.Name() == "compile-worker.js" {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(siteDir, f.Name()), filepath.Join(dir, f.Name())); err != nil && !os.IsExist(err) {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "compile-worker.js"), []byte(`throw new Error("a compile worker that fails");`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	b.open("")
+	want := b.value("loss-total")
+	b.open("compile-worker-fails/")
+	if on := eval[string](b, `document.body.dataset.wasmCompiledOn`); on != "page" {
+		t.Errorf("a failing compile worker: body[data-wasm-compiled-on] %q, want page", on)
+	}
+	if got := b.value("loss-total"); got != want {
+		t.Errorf("a failing compile worker: loss-total %v, want %v", got, want)
+	}
+}
