@@ -3,10 +3,10 @@
 // a first visit this is the longest part of the start-up (README, "Where a
 // first visit's start-up goes"). It runs on a worker's thread
 // (compile-worker.js), which posts the compiled module back: Chromium
-// hands a fetch's body to the thread that reads it a chunk per task, and on
-// the page's main thread, busy with the page's own loading, the module's
-// 14 MB took 1.5-1.7x as long to arrive and compile as on a worker's
-// (measured on the 2-core test machine, README). start.js instantiates the
+// hands a fetch's body to the thread that reads it a chunk per task, and in
+// an isolated test on the 2-core test machine the module's 14 MB took 1.7x
+// as long to arrive and compile on the page's main thread as on a worker's
+// (README, "Where a first visit's start-up goes"). start.js instantiates the
 // module once Go's wasm_exec.js is loaded. ?compile=page compiles it on the
 // page's thread, as before, to compare; so does a browser without workers,
 // or a worker that fails.
@@ -31,7 +31,10 @@ window.cornerlossModule = (() => {
       resolve(onPage());
       return;
     }
+    let settled = false;
     const done = (module) => {
+      if (settled) return;
+      settled = true;
       worker.terminate();
       if (!(module instanceof WebAssembly.Module)) {
         resolve(onPage());
