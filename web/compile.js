@@ -5,13 +5,14 @@
 // (compile-worker.js), which posts the compiled module back: Chromium
 // hands a fetch's body to the thread that reads it a chunk per task, and in
 // an isolated test on the 2-core test machine the module's 14 MB took 1.7x
-// as long to arrive and compile on the page's main thread as on a worker's
-// (README, "Where a first visit's start-up goes"). start.js instantiates the
-// module once Go's wasm_exec.js is loaded. ?compile=page compiles it on the
-// page's thread, as before, to compare; so does a browser without workers,
-// or a worker that fails.
-// Where it was compiled ("worker" or "page") lands on <body
-// data-wasm-compiled-on> (start.js).
+// as long to arrive and compile on the page's main thread as on a worker's.
+// start.js instantiates the module once Go's wasm_exec.js is loaded.
+// ?compile=page compiles it on the page's thread, as before, to compare; so
+// does a browser without workers, or a worker that fails. Where it was
+// compiled ("worker" or "page") lands on <body data-wasm-compiled-on>
+// (start.js). The fetch-and-compile below is written again in
+// compile-worker.js rather than shared through importScripts: a shared file
+// would be one more request before either can start.
 window.cornerlossModule = (() => {
   const onPage = () => {
     window.cornerlossCompiledOn = "page";
